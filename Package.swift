@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+// bert-kernel: a Jupyter kernel for fine-tuning and teaching BERT, in Swift.
+// Targets have one job each and dependencies point one way (docs/architecture.md):
+//   bert-kernel -> KernelServer -> JupyterKernel -> Display
+//               -> CellLanguage -> Bert -> WordPiece, Numerics -> COpenBLAS
+//                               -> TextDatasets, Plotting, Display
+import PackageDescription
+
+// Swift 5 language mode: the kernel shares one session between the shell thread and the
+// control thread with explicit locks and atomics; full Sendable checking of the numeric
+// buffers would cost more ceremony than it buys at this stage.
+let swiftSettings: [SwiftSetting] = []
+
+let package = Package(
+    name: "bert-kernel",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "bert-kernel", targets: ["bert-kernel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+    ],
+    targets: [
+        // C libraries, each imported by exactly one Swift target.
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // JSON values, MIME bundles and the output sink a cell writes to. No Jupyter, no BERT.
+        .target(name: "Display", swiftSettings: swiftSettings),
+        // Buffers, BLAS (only importer of COpenBLAS), elementwise kernels, safetensors, RNG.
+        .target(name: "Numerics", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
+        // BertTokenizer: basic + WordPiece, encodings. No tensors.
+        .target(name: "WordPiece", swiftSettings: swiftSettings),
+        // Datasets from CSV/TSV/JSONL, label maps, splits, the embedded demo data, metrics.
+        .target(name: "TextDatasets", dependencies: [.product(name: "SwiftCSV", package: "SwiftCSV")],
+                swiftSettings: swiftSettings),
+        // Figures rendered to SVG and PNG. No BERT.
+        .target(name: "Plotting", swiftSettings: swiftSettings, linkerSettings: [.linkedLibrary("z")]),
+        // Config, parameters, layers (forward + backward), heads, checkpoints, optimizer, trainer.
+        .target(name: "Bert", dependencies: ["Numerics", "WordPiece", "TextDatasets"], swiftSettings: swiftSettings),
+        // The cell language: lexer, parser, command registry, session. No Jupyter.
+        .target(name: "CellLanguage",
+                dependencies: ["Display", "Bert", "WordPiece", "TextDatasets", "Plotting"],
+                swiftSettings: swiftSettings),
+        // Jupyter messages, wire codec, HMAC, dispatch. No ZeroMQ, no BERT.
+        .target(name: "JupyterKernel",
+                dependencies: ["Display", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swiftSettings),
+        // The only importer of CZeroMQ: sockets, threads, heartbeat.
+        .target(name: "KernelServer", dependencies: ["JupyterKernel", "CZeroMQ"], swiftSettings: swiftSettings),
+        .executableTarget(name: "bert-kernel",
+                          dependencies: ["KernelServer", "JupyterKernel", "CellLanguage", "Bert", "Plotting",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: swiftSettings),
+
+        // Closeness asserts, gradient checks, fixture paths.
+        .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
+        .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BertTests", dependencies: ["Bert", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TextDatasetsTests", dependencies: ["TextDatasets", "TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
+        .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "TestSupport"]),
+        .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

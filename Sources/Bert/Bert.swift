@@ -1,0 +1,1 @@
+// Bert: see docs/architecture.md

@@ -1,0 +1,1 @@
+// CellLanguage: see docs/architecture.md

@@ -1,0 +1,1 @@
+// KernelServer: see docs/architecture.md

@@ -1,0 +1,1 @@
+// Numerics: see docs/architecture.md

@@ -1,0 +1,1 @@
+// Plotting: see docs/architecture.md

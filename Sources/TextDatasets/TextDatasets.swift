@@ -1,0 +1,1 @@
+// TextDatasets: see docs/architecture.md

@@ -1,0 +1,1 @@
+// WordPiece: see docs/architecture.md

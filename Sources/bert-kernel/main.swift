@@ -1,0 +1,2 @@
+// The bert-kernel command line: kernel, install, run, bench.
+print("bert-kernel")

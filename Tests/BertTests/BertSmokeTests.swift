@@ -1,0 +1,6 @@
+import XCTest
+@testable import Bert
+
+final class BertSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertTrue(true) }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import CellLanguage
+
+final class CellLanguageSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertTrue(true) }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import Numerics
+
+final class NumericsSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertTrue(true) }
+}

@@ -1,0 +1,1 @@
+// TestSupport: closeness asserts, gradient checks, fixture paths.

@@ -1,0 +1,6 @@
+import XCTest
+@testable import TextDatasets
+
+final class TextDatasetsSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertTrue(true) }
+}

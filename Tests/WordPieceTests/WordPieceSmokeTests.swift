@@ -1,0 +1,6 @@
+import XCTest
+@testable import WordPiece
+
+final class WordPieceSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertTrue(true) }
+}
