@@ -34,7 +34,7 @@ let package = Package(
         // BertTokenizer: basic + WordPiece, encodings. No tensors.
         .target(name: "WordPiece", swiftSettings: swiftSettings),
         // Datasets from CSV/TSV/JSONL, label maps, splits, the embedded demo data, metrics.
-        .target(name: "TextDatasets", dependencies: [.product(name: "SwiftCSV", package: "SwiftCSV")],
+        .target(name: "TextDatasets", dependencies: ["Numerics", .product(name: "SwiftCSV", package: "SwiftCSV")],
                 swiftSettings: swiftSettings),
         // Figures rendered to SVG and PNG. No BERT.
         .target(name: "Plotting", swiftSettings: swiftSettings, linkerSettings: [.linkedLibrary("z")]),
