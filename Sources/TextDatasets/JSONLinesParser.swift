@@ -173,12 +173,14 @@ struct JSONReader {
     }
 
     private mutating func readObject() throws -> Value {
+        let openingLine = line
         position += 1   // {
         var members: [(String, Value)] = []
         skipWhitespace()
         if peek() == UInt8(ascii: "}") { position += 1; return .object(members) }
         while true {
             skipWhitespace()
+            if atEnd { throw DatasetError.format("\(source), line \(openingLine): the object is never closed (missing '}')") }
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a quoted key in the object") }
             let key = try readString()
             skipWhitespace()
@@ -191,12 +193,14 @@ struct JSONReader {
             switch peek() {
             case UInt8(ascii: ","): position += 1
             case UInt8(ascii: "}"): position += 1; return .object(members)
+            case nil: throw DatasetError.format("\(source), line \(openingLine): the object is never closed (missing '}')")
             default: throw error("expected ',' or '}' in the object (is a line cut short?)")
             }
         }
     }
 
     private mutating func readArray() throws -> Value {
+        let openingLine = line
         position += 1   // [
         var elements: [Value] = []
         var lines: [Int] = []
@@ -204,12 +208,14 @@ struct JSONReader {
         if peek() == UInt8(ascii: "]") { position += 1; return .array(elements, lines: lines) }
         while true {
             skipWhitespace()
+            if atEnd { throw DatasetError.format("\(source), line \(openingLine): the array is never closed (missing ']')") }
             lines.append(line)
             elements.append(try readValue())
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
             case UInt8(ascii: "]"): position += 1; return .array(elements, lines: lines)
+            case nil: throw DatasetError.format("\(source), line \(openingLine): the array is never closed (missing ']')")
             default: throw error("expected ',' or ']' in the array")
             }
         }

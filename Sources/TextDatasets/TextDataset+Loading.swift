@@ -96,6 +96,7 @@ extension TextDataset {
             }
             return RawTable(header: ["text", "label"], rows: Array(rows), source: "the demo dataset")
         }
+        try TextFileDecoding.checkIsFile(path: nameOrPath)
         let format = try FileFormat(path: nameOrPath)
         let bytes = try TextFileDecoding.readBytes(path: nameOrPath)
         switch format {

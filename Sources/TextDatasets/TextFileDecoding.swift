@@ -3,8 +3,8 @@ import Foundation
 /// Reading a text file's bytes and checking they are UTF-8, shared by the CSV/TSV, JSONL and
 /// corpus readers.
 enum TextFileDecoding {
-    /// The whole file, or a `FileError` naming it.
-    static func readBytes(path: String) throws -> [UInt8] {
+    /// Throws a `FileError` when `path` is missing or a directory.
+    static func checkIsFile(path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DatasetError.file("no such file: \(path) (working directory: \(FileManager.default.currentDirectoryPath))")
@@ -12,6 +12,11 @@ enum TextFileDecoding {
         guard !isDirectory.boolValue else {
             throw DatasetError.file("\(path) is a directory, not a data file")
         }
+    }
+
+    /// The whole file, or a `FileError` naming it.
+    static func readBytes(path: String) throws -> [UInt8] {
+        try checkIsFile(path: path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DatasetError.file("cannot read \(path) (check its permissions)")
         }
