@@ -1,0 +1,73 @@
+import XCTest
+@testable import TextDatasets
+
+final class MetricsTests: XCTestCase {
+    // Hand-computed from the definitions (see each comment), not from the code.
+
+    func testThreeClassMetricsMatchHandComputedValuesWithin1e12() throws {
+        // true [0,0,0,1,1,2], predicted [0,1,0,1,2,2]
+        // confusion rows = true: [2,1,0] [0,1,1] [0,0,1]; accuracy 4/6.
+        // class 0: tp 2, predicted 2, true 3 -> P 1, R 2/3, F1 4/5
+        // class 1: tp 1, predicted 2, true 2 -> P 1/2, R 1/2, F1 1/2
+        // class 2: tp 1, predicted 2, true 1 -> P 1/2, R 1, F1 2/3
+        // macro P 2/3, macro R (2/3 + 1/2 + 1)/3 = 13/18, macro F1 (4/5 + 1/2 + 2/3)/3 = 59/90,
+        // weighted F1 (3 x 4/5 + 2 x 1/2 + 1 x 2/3)/6 = 61/90.
+        let m = try ClassificationMetrics(trueLabels: [0, 0, 0, 1, 1, 2], predictedLabels: [0, 1, 0, 1, 2, 2],
+                                          labelNames: ["a", "b", "c"])
+        XCTAssertEqual(m.confusion, [[2, 1, 0], [0, 1, 1], [0, 0, 1]])
+        XCTAssertEqual(m.support, [3, 2, 1])
+        XCTAssertEqual(m.exampleCount, 6)
+        XCTAssertEqual(m.accuracy, 4.0 / 6.0, accuracy: 1e-12)
+        for (got, want) in zip(m.precision, [1, 0.5, 0.5]) { XCTAssertEqual(got, want, accuracy: 1e-12) }
+        for (got, want) in zip(m.recall, [2.0 / 3.0, 0.5, 1]) { XCTAssertEqual(got, want, accuracy: 1e-12) }
+        for (got, want) in zip(m.f1, [0.8, 0.5, 2.0 / 3.0]) { XCTAssertEqual(got, want, accuracy: 1e-12) }
+        XCTAssertEqual(m.macroPrecision, 2.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual(m.macroRecall, 13.0 / 18.0, accuracy: 1e-12)
+        XCTAssertEqual(m.macroF1, 59.0 / 90.0, accuracy: 1e-12)
+        XCTAssertEqual(m.weightedF1, 61.0 / 90.0, accuracy: 1e-12)
+    }
+
+    func testNeverPredictedAndAbsentClassesGiveZerosNotNaN() throws {
+        // 4 classes, true [0,0,1,1], predicted all 0.
+        // class 0: tp 2, predicted 4, true 2 -> P 1/2, R 1, F1 2/3; class 1: never predicted -> 0, 0, 0;
+        // classes 2, 3 occur nowhere -> zeros, left out of the macro means (2 classes averaged).
+        let m = try ClassificationMetrics(trueLabels: [0, 0, 1, 1], predictedLabels: [0, 0, 0, 0], labelNames: ["a", "b", "c", "d"])
+        XCTAssertEqual(m.accuracy, 0.5, accuracy: 1e-12)
+        XCTAssertEqual(m.precision, [0.5, 0, 0, 0])
+        XCTAssertEqual(m.recall, [1, 0, 0, 0])
+        XCTAssertEqual(m.f1[0], 2.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual(Array(m.f1[1...]), [0, 0, 0])
+        XCTAssertEqual(m.macroPrecision, 0.25, accuracy: 1e-12)
+        XCTAssertEqual(m.macroRecall, 0.5, accuracy: 1e-12)
+        XCTAssertEqual(m.macroF1, 1.0 / 3.0, accuracy: 1e-12)
+        XCTAssertTrue((m.precision + m.recall + m.f1 + [m.macroF1, m.weightedF1]).allSatisfy(\.isFinite))
+        assertDatasetError(.argument, ["no examples"]) { try ClassificationMetrics(trueLabels: [], predictedLabels: [], labelNames: ["a"]) }
+    }
+
+    func testMostConfidentlyWrongAreSortedByConfidenceOfTheWrongClass() {
+        // Example 0: right. 1: wrong at 0.7. 2: wrong at 0.9. 3: wrong at 0.7 (tie -> lower index first).
+        // 4: three classes, argmax 2 at 0.6, true 0 with 0.3.
+        let worst = ConfidentMistakes.select(
+            trueLabels: [1, 0, 1, 1, 0],
+            probabilities: [[0.2, 0.8], [0.3, 0.7], [0.9, 0.1], [0.7, 0.3], [0.3, 0.1, 0.6]], count: 3)
+        XCTAssertEqual(worst.map(\.index), [2, 1, 3])
+        XCTAssertEqual(worst[0], ConfidentMistakes.Mistake(index: 2, trueLabel: 1, predictedLabel: 0, confidence: 0.9, trueLabelProbability: 0.1))
+        let all = ConfidentMistakes.select(trueLabels: [1, 0, 1, 1, 0],
+                                           probabilities: [[0.2, 0.8], [0.3, 0.7], [0.9, 0.1], [0.7, 0.3], [0.3, 0.1, 0.6]], count: 10)
+        XCTAssertEqual(all.map(\.index), [2, 1, 3, 4])
+        XCTAssertEqual(all[3].predictedLabel, 2)
+        XCTAssertEqual(all[3].trueLabelProbability, 0.3)
+        // Ties in probability pick the first class, as torch.argmax does.
+        XCTAssertEqual(ConfidentMistakes.select(trueLabels: [1], probabilities: [[Float(0.5), 0.5]], count: 1).map(\.predictedLabel), [0])
+    }
+
+    func testRegressionMetricsMatchHandComputedValues() throws {
+        // targets [1,2,3], predictions [1,2,4]: errors 0,0,1 -> MSE 1/3, MAE 1/3.
+        // deviations t: -1,0,1; p: -4/3,-1/3,5/3 -> cov 3, var_t 2, var_p 14/3 -> r = 3/sqrt(28/3) = sqrt(27/28).
+        let m = try RegressionMetrics(targets: [1, 2, 3], predictions: [1, 2, 4])
+        XCTAssertEqual(m.meanSquaredError, 1.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual(m.meanAbsoluteError, 1.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual(m.pearson, (27.0 / 28.0).squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(try RegressionMetrics(targets: [1, 1], predictions: [0, 2]).pearson, 0)
+    }
+}
