@@ -117,14 +117,16 @@ struct SafetensorsHeaderParser {
     private mutating func parseObject(depth: Int) throws -> SafetensorsHeaderValue {
         index += 1  // {
         var members: [(key: String, value: SafetensorsHeaderValue)] = []
-        var seen = Set<String>()
+        // Raw UTF-8 bytes, not Strings: Swift's String equality is canonical equivalence, and
+        // "é" and "e\u{301}" are different tensor names to the Rust reader.
+        var seen = Set<[UInt8]>()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key string") }
             let key = try parseString()
-            guard seen.insert(key).inserted else { throw Failure(message: "name appears more than once in the header", duplicateKey: key) }
+            guard seen.insert(Array(key.utf8)).inserted else { throw Failure(message: "name appears more than once in the header", duplicateKey: key) }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after key '\(key)'") }
             index += 1
