@@ -1,1 +1,0 @@
-// WordPiece: see docs/architecture.md

@@ -1,6 +1,0 @@
-import XCTest
-@testable import WordPiece
-
-final class WordPieceSmokeTests: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
