@@ -57,7 +57,7 @@ let package = Package(
 
         // Closeness asserts, gradient checks, fixture paths.
         .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
-        .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BertTests", dependencies: ["Bert", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextDatasetsTests", dependencies: ["TextDatasets", "TestSupport"]),

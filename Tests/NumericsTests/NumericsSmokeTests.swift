@@ -1,6 +1,0 @@
-import XCTest
-@testable import Numerics
-
-final class NumericsSmokeTests: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
