@@ -1,1 +1,0 @@
-// Bert: see docs/architecture.md

@@ -1,0 +1,151 @@
+import Numerics
+
+/// One encoder layer's saved activations (slices of the arena).
+struct BertLayerActivations {
+    let qkv: ArenaSlice               // (B, T, 3C)
+    let probs: ArenaSlice             // (B, H, T, T) softmax, before dropout
+    let probsMask: ArenaSlice?        // (B, H, T, T) dropout mask
+    let context: ArenaSlice           // (B, T, C)
+    let attentionSum: ArenaSlice      // (B, T, C) dropout(dense(context)) + input
+    let attentionMean: ArenaSlice     // (B, T)
+    let attentionRstd: ArenaSlice     // (B, T)
+    let attentionMask: ArenaSlice?    // (B, T, C)
+    let attentionOut: ArenaSlice      // (B, T, C)
+    let intermediatePre: ArenaSlice   // (B, T, I)
+    let intermediate: ArenaSlice      // (B, T, I) GELU output
+    let outSum: ArenaSlice            // (B, T, C)
+    let outMean: ArenaSlice           // (B, T)
+    let outRstd: ArenaSlice           // (B, T)
+    let outMask: ArenaSlice?          // (B, T, C)
+    let out: ArenaSlice               // (B, T, C) the layer's output (hidden state)
+}
+
+/// Gradient buffers the backward pass reuses from layer to layer.
+struct BertBackwardScratch {
+    let dHiddenA: ArenaSlice          // (B, T, C) ping
+    let dHiddenB: ArenaSlice          // (B, T, C) pong
+    let dAttentionOut: ArenaSlice     // (B, T, C)
+    let dIntermediate: ArenaSlice     // (B, T, I)
+    let dContext: ArenaSlice          // (B, T, C)
+    let dQKV: ArenaSlice              // (B, T, 3C)
+    let dSum: ArenaSlice              // (B, T, C)
+    let attention: ArenaSlice         // (workers, 2, T, T)
+    let dPooled: ArenaSlice           // (B, C)
+    let dHeadSmall: ArenaSlice        // (B, C) classifier/NSP dropout scratch
+    let dLogits: ArenaSlice           // (B, L)
+    let dNSPLogits: ArenaSlice        // (B, 2)
+    let dTransform: ArenaSlice        // (B, T, C)  MLM head
+    let dTransformPre: ArenaSlice     // (B, T, C)
+    let dPredictionLogits: ArenaSlice // (B, T, V)
+}
+
+/// Every activation of one forward pass at batch shape (B, T), planned once and carved from one
+/// allocation (llm.c `ActivationTensors`). Made for a (B, T, mode) and reused while the batch
+/// shape stays the same; `training` adds the dropout masks and the backward scratch.
+final class BertActivations {
+    let B: Int
+    let T: Int
+    let training: Bool
+    let dropout: Bool
+    let arena: FloatBuffer
+
+    let ids: UnsafeMutablePointer<Int32>     // (B, T) token ids
+    let types: UnsafeMutablePointer<Int32>   // (B, T) token type ids
+    let keyMask: ArenaSlice           // (B, T)
+    let embeddingSum: ArenaSlice      // (B, T, C)
+    let embeddingMean: ArenaSlice     // (B, T)
+    let embeddingRstd: ArenaSlice     // (B, T)
+    let embeddingNormed: ArenaSlice   // (B, T, C)
+    let embeddingMask: ArenaSlice?    // (B, T, C)
+    let embeddingOut: ArenaSlice      // (B, T, C) (= embeddingNormed without dropout)
+    let layers: [BertLayerActivations]
+    let attentionScratch: ArenaSlice  // (workers, T, T)
+    let poolerPre: ArenaSlice         // (B, C)
+    let pooled: ArenaSlice            // (B, C)
+    let classifierMask: ArenaSlice?   // (B, C)
+    let classifierInput: ArenaSlice   // (B, C) dropout(pooled)
+    let logits: ArenaSlice            // (B, L)
+    let transformPre: ArenaSlice      // (B, T, C) MLM transform dense output
+    let transformGELU: ArenaSlice     // (B, T, C)
+    let transformMean: ArenaSlice     // (B, T)
+    let transformRstd: ArenaSlice     // (B, T)
+    let transformOut: ArenaSlice      // (B, T, C)
+    let predictionLogits: ArenaSlice  // (B, T, V)
+    let nspLogits: ArenaSlice         // (B, 2)
+    let scratch: BertBackwardScratch?
+
+    init(config: BertConfig, heads: BertHeads, B: Int, T: Int, training: Bool, dropout: Bool) {
+        self.B = B
+        self.T = T
+        self.training = training
+        self.dropout = dropout
+        let C = config.hiddenSize, H = config.numAttentionHeads, I = config.intermediateSize
+        let V = config.vocabSize, L = config.numLabels, BT = B * T
+        let masked = training && dropout
+        var plan = ArenaPlan()
+        func maybe(_ condition: Bool, _ count: Int) -> ArenaSlice? { condition ? plan.take(count) : nil }
+        ids = .allocate(capacity: max(BT, 1))
+        types = .allocate(capacity: max(BT, 1))
+        keyMask = plan.take(BT)
+        embeddingSum = plan.take(BT * C)
+        embeddingMean = plan.take(BT)
+        embeddingRstd = plan.take(BT)
+        embeddingNormed = plan.take(BT * C)
+        embeddingMask = maybe(masked && config.hiddenDropoutProb > 0, BT * C)
+        embeddingOut = embeddingMask == nil ? embeddingNormed : plan.take(BT * C)
+        var layers: [BertLayerActivations] = []
+        let hiddenMasks = masked && config.hiddenDropoutProb > 0
+        for _ in 0..<config.numHiddenLayers {
+            layers.append(BertLayerActivations(
+                qkv: plan.take(BT * 3 * C), probs: plan.take(B * H * T * T),
+                probsMask: maybe(masked && config.attentionProbsDropoutProb > 0, B * H * T * T),
+                context: plan.take(BT * C), attentionSum: plan.take(BT * C), attentionMean: plan.take(BT),
+                attentionRstd: plan.take(BT), attentionMask: maybe(hiddenMasks, BT * C),
+                attentionOut: plan.take(BT * C), intermediatePre: plan.take(BT * I), intermediate: plan.take(BT * I),
+                outSum: plan.take(BT * C), outMean: plan.take(BT), outRstd: plan.take(BT),
+                outMask: maybe(hiddenMasks, BT * C), out: plan.take(BT * C)))
+        }
+        self.layers = layers
+        attentionScratch = plan.take(Parallel.workers * T * T)
+        let heads = heads.normalized
+        let pooler = heads.contains(.pooler), mlm = heads.contains(.maskedLM)
+        poolerPre = plan.take(pooler ? B * C : 0)
+        pooled = plan.take(pooler ? B * C : 0)
+        let classifier = heads.contains(.classifier)
+        classifierMask = maybe(classifier && masked && (config.classifierDropout ?? config.hiddenDropoutProb) > 0, B * C)
+        classifierInput = classifierMask == nil ? pooled : plan.take(B * C)
+        logits = plan.take(classifier ? B * L : 0)
+        transformPre = plan.take(mlm ? BT * C : 0)
+        transformGELU = plan.take(mlm ? BT * C : 0)
+        transformMean = plan.take(mlm ? BT : 0)
+        transformRstd = plan.take(mlm ? BT : 0)
+        transformOut = plan.take(mlm ? BT * C : 0)
+        predictionLogits = plan.take(mlm ? BT * V : 0)
+        nspLogits = plan.take(heads.contains(.nextSentence) ? B * 2 : 0)
+        if training {
+            scratch = BertBackwardScratch(
+                dHiddenA: plan.take(BT * C), dHiddenB: plan.take(BT * C), dAttentionOut: plan.take(BT * C),
+                dIntermediate: plan.take(BT * I), dContext: plan.take(BT * C), dQKV: plan.take(BT * 3 * C),
+                dSum: plan.take(BT * C), attention: plan.take(Parallel.workers * 2 * T * T),
+                dPooled: plan.take(pooler ? B * C : 0), dHeadSmall: plan.take(pooler ? B * C : 0),
+                dLogits: plan.take(classifier ? B * L : 0), dNSPLogits: plan.take(B * 2),
+                dTransform: plan.take(mlm ? BT * C : 0), dTransformPre: plan.take(mlm ? BT * C : 0),
+                dPredictionLogits: plan.take(mlm ? BT * V : 0))
+        } else {
+            scratch = nil
+        }
+        arena = FloatBuffer(count: plan.totalCount)
+    }
+
+    deinit {
+        ids.deallocate()
+        types.deallocate()
+    }
+
+    /// The encoder's final hidden state (B, T, C).
+    var lastHidden: ArenaSlice { layers.last?.out ?? embeddingOut }
+}
+
+extension FloatBuffer {
+    func optional(_ slice: ArenaSlice?) -> UnsafeMutablePointer<Float>? { slice.map { self[$0] } }
+}

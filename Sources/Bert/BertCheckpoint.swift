@@ -1,0 +1,169 @@
+import Foundation
+import Numerics
+
+/// Loading and saving Hugging Face BERT checkpoint directories (`config.json` + `model.safetensors`).
+///
+///     let (network, report) = try BertCheckpoint.load(from: url, heads: .sequenceClassification,
+///                                                     labels: ["neg", "pos"])
+///     try BertCheckpoint.save(network, to: URL(fileURLWithPath: "out"))
+public enum BertCheckpoint {
+    /// Loads a checkpoint directory.
+    /// - heads: the heads to build; nil builds those of the config's `architectures`.
+    ///   Heads absent from the file are initialised (normal(0, initializer_range), bias 0,
+    ///   LayerNorm 1 / 0) and reported.
+    /// - labels: label names for the classifier; when their count differs from the config's,
+    ///   a checkpoint classifier is replaced by a new one (and reported).
+    /// - seed: seeds the initialisation of new parameters.
+    public static func load(from directory: URL, heads: BertHeads? = nil, labels: [String]? = nil,
+                            seed: UInt64 = 42) throws -> (network: BertNetwork, report: BertLoadReport) {
+        let configURL = directory.appendingPathComponent("config.json")
+        let weightsURL = directory.appendingPathComponent("model.safetensors")
+        guard FileManager.default.fileExists(atPath: configURL.path) else {
+            throw BertError(.file, "\(directory.path) has no config.json")
+        }
+        guard FileManager.default.fileExists(atPath: weightsURL.path) else {
+            let hasBin = FileManager.default.fileExists(atPath: directory.appendingPathComponent("pytorch_model.bin").path)
+            throw BertError(.file, "\(directory.path) has no model.safetensors"
+                            + (hasBin ? " (pytorch_model.bin is not supported; convert it to safetensors)" : ""))
+        }
+        var config = try BertConfig(contentsOf: configURL)
+        let architecture = config.architectures.first ?? "BertModel"
+        var labelsChanged = false
+        if let labels {
+            guard !labels.isEmpty else { throw BertError(.argument, "a classifier needs at least one label") }
+            labelsChanged = labels.count != config.numLabels
+            config.setLabels(labels)
+        }
+        let file: SafetensorsFile
+        do { file = try SafetensorsFile(contentsOf: weightsURL) } catch {
+            throw BertError(.format, "\(error)")
+        }
+        let network = try BertNetwork(config: config, heads: heads ?? BertHeads(architecture: architecture))
+        var report = BertLoadReport(directory: directory.path, checkpointArchitecture: architecture)
+        try read(file, into: network, report: &report, replaceClassifier: labelsChanged)
+        var generator = SeededGenerator(seed: seed)
+        network.initialize(report.initialized, using: &generator)
+        return (network, report)
+    }
+
+    /// The transformers name of a checkpoint key: `bert.` prefix on encoder keys, `gamma`/`beta`
+    /// of old checkpoints renamed to `weight`/`bias` (transformers `_fix_key`).
+    static func canonicalName(_ key: String) -> String {
+        var name = key
+        if name.hasPrefix("embeddings.") || name.hasPrefix("encoder.") || name.hasPrefix("pooler.") {
+            name = "bert." + name
+        }
+        if name.hasSuffix("LayerNorm.gamma") { name = String(name.dropLast(5)) + "weight" }
+        if name.hasSuffix("LayerNorm.beta") { name = String(name.dropLast(4)) + "bias" }
+        return name
+    }
+
+    /// Keys transformers drops on load: buffers, and the decoder tied to the word embeddings.
+    static let ignoredKeys: Set<String> = [
+        "bert.embeddings.position_ids", "cls.predictions.decoder.weight",
+    ]
+
+    static func read(_ file: SafetensorsFile, into network: BertNetwork, report: inout BertLoadReport,
+                     replaceClassifier: Bool) throws {
+        let path = file.url.path
+        var byName: [String: String] = [:]   // canonical -> key in the file
+        for key in file.tensorInfos.keys.sorted() {
+            let name = canonicalName(key)
+            if name != key { report.renamed += 1 }
+            if let previous = byName[name] {
+                throw BertError(.format, "\(path): tensors \"\(previous)\" and \"\(key)\" are the same parameter \(name)")
+            }
+            byName[name] = key
+        }
+        // Old checkpoints store the MLM bias as the decoder's bias too; either name will do.
+        if byName["cls.predictions.bias"] == nil, let decoderBias = byName["cls.predictions.decoder.bias"] {
+            byName["cls.predictions.bias"] = decoderBias
+        }
+        var used: Set<String> = ["cls.predictions.decoder.bias"]
+        let config = network.config
+        for entry in network.layout.entries {
+            let isHead = !entry.name.hasPrefix("bert.embeddings.") && !entry.name.hasPrefix("bert.encoder.")
+            let isClassifier = entry.name.hasPrefix("classifier.")
+            guard let key = byName[entry.name] else {
+                guard isHead else {
+                    throw BertError(.format, "\(path): missing tensor \"\(entry.name)\" (the config asks for "
+                                    + "\(config.numHiddenLayers) layers of hidden size \(config.hiddenSize))")
+                }
+                report.initialized.append(entry.name)
+                continue
+            }
+            used.insert(entry.name)
+            let info = file.tensorInfos[key]!
+            if info.shape != entry.shape {
+                if isClassifier && replaceClassifier {
+                    report.initialized.append(entry.name)
+                    report.classifierReplaced = true
+                    continue
+                }
+                throw BertError(.format, "\(path): tensor \"\(key)\" has shape \(info.shape) but config.json "
+                                + "implies \(entry.shape) for \(entry.name)")
+            }
+            do {
+                try file.read(key, into: network.parameters.buffer(offset: entry.offset, count: entry.count))
+            } catch {
+                throw BertError(.format, "\(error)")
+            }
+        }
+        report.unexpected = byName.keys.filter { !used.contains($0) && !ignoredKeys.contains($0) }
+            .map { byName[$0]! }.sorted()
+    }
+
+    // MARK: - Saving
+
+    /// Writes `config.json` (with `architectures`, `id2label`, `label2id`) and `model.safetensors`
+    /// as transformers' `save_pretrained` does (the tied decoder weight is not duplicated; a
+    /// headless model is saved with `BertModel`'s unprefixed keys), plus `extraFiles` (e.g. the
+    /// vocabulary). Atomic: everything goes to a temporary sibling directory that then replaces
+    /// `directory`, so a failure never leaves a half-written model where a good one was.
+    public static func save(_ network: BertNetwork, to directory: URL, extraFiles: [String: Data] = [:]) throws {
+        let fm = FileManager.default
+        let parent = directory.deletingLastPathComponent()
+        let name = directory.lastPathComponent
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw BertError(.file, "\(directory.path) exists and is not a directory")
+        }
+        do { try fm.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
+            throw BertError(.file, "cannot create \(parent.path): \(error.localizedDescription)")
+        }
+        let token = UUID().uuidString.prefix(8)
+        let staging = parent.appendingPathComponent(".\(name).saving-\(token)")
+        let retired = parent.appendingPathComponent(".\(name).old-\(token)")
+        defer { try? fm.removeItem(at: staging) }
+        do {
+            try fm.createDirectory(at: staging, withIntermediateDirectories: false)
+            let headless = network.heads.isSubset(of: .pooler)
+            try network.config.jsonData(architecture: network.heads.architecture)
+                .write(to: staging.appendingPathComponent("config.json"))
+            let tensors = network.layout.entries.map { entry in
+                SafetensorsTensor(name: headless ? String(entry.name.dropFirst("bert.".count)) : entry.name,
+                                  shape: entry.shape,
+                                  values: Array(network.parameters.buffer(offset: entry.offset, count: entry.count)))
+            }
+            try SafetensorsWriter.write(tensors, metadata: ["format": "pt"],
+                                        to: staging.appendingPathComponent("model.safetensors"))
+            for (file, data) in extraFiles {
+                try data.write(to: staging.appendingPathComponent(file))
+            }
+            if fm.fileExists(atPath: directory.path) {
+                try fm.moveItem(at: directory, to: retired)
+                do { try fm.moveItem(at: staging, to: directory) } catch {
+                    try? fm.moveItem(at: retired, to: directory)
+                    throw error
+                }
+                try? fm.removeItem(at: retired)
+            } else {
+                try fm.moveItem(at: staging, to: directory)
+            }
+        } catch let error as BertError {
+            throw error
+        } catch {
+            throw BertError(.file, "cannot save to \(directory.path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Numerics
+
+/// The losses of one forward + backward pass.
+public struct BertLossReport: Equatable {
+    /// The loss the gradients are of (before `scale`): the task loss, or MLM + NSP.
+    public let loss: Float
+    public let maskedLMLoss: Float?
+    public let nextSentenceLoss: Float?
+}
+
+extension BertNetwork {
+    /// Forward, loss and backward on one batch. Gradients of `scale · loss` are *added* to
+    /// `gradients` (scale 1 / k for gradient accumulation over k batches, as the transformers
+    /// Trainer divides the loss).
+    /// - dropoutSeed: nil for no dropout (evaluation semantics); else training dropout masks
+    ///   drawn from this seed
+    @discardableResult
+    public func forwardBackward(_ batch: BertBatch, labels: BertLabels, options: LossOptions = LossOptions(),
+                                scale: Float = 1, dropoutSeed: UInt64? = nil) throws -> BertLossReport {
+        try validate(labels, batch: batch, options: options)
+        let a = try forward(batch, need: labels.heads, training: true, dropoutSeed: dropoutSeed)
+        let s = a.scratch!
+        let m = a.arena, w = parameters.pointer, g = gradients.pointer
+        let B = batch.batchSize, T = batch.sequenceLength, C = config.hiddenSize
+        let L = config.numLabels
+
+        // Losses and their gradients with respect to the logits.
+        var loss: Float = 0, mlmLoss: Float?, nspLoss: Float?
+        switch labels {
+        case .classes(let y):
+            loss = y.withUnsafeBufferPointer { yp in
+                optionalPointer(options.classWeights) { weights in
+                    CrossEntropy.compute(dlogits: m[s.dLogits], logits: m[a.logits], labels: yp.baseAddress!,
+                                         rows: B, classes: L, classWeights: weights,
+                                         labelSmoothing: options.labelSmoothing, scale: scale)
+                }
+            }
+        case .multiLabel(let y):
+            loss = BinaryCrossEntropy.compute(dlogits: m[s.dLogits], logits: m[a.logits], targets: y,
+                                              count: B * L, scale: scale)
+        case .regression(let y):
+            loss = MeanSquaredError.compute(dpredictions: m[s.dLogits], predictions: m[a.logits], targets: y,
+                                            count: B, scale: scale)
+        case .maskedLM(let y):
+            mlmLoss = maskedLMLoss(y, a, s, scale: scale)
+            loss = mlmLoss!
+        case .nextSentence(let y):
+            nspLoss = nextSentenceLoss(y, a, s, scale: scale)
+            loss = nspLoss!
+        case .preTraining(let masked, let next):
+            mlmLoss = maskedLMLoss(masked, a, s, scale: scale)
+            nspLoss = nextSentenceLoss(next, a, s, scale: scale)
+            loss = mlmLoss! + nspLoss!
+        }
+        guard loss.isFinite else {
+            throw BertError(.numeric, "the loss is \(loss); no gradient was applied")
+        }
+
+        // Backward: the forward's calls in reverse. Heads first (NSP, MLM, classifier, pooler).
+        let need = labels.heads
+        let dHidden = m[s.dHiddenA]
+        dHidden.update(repeating: 0, count: B * T * C)
+        if heads.contains(.pooler) { m[s.dPooled].update(repeating: 0, count: B * C) }
+        let hidden = UnsafePointer(m[a.lastHidden])
+        if let seqRelationship, need.contains(.nextSentence) {
+            seqRelationship.backward(dpooled: m[s.dPooled], scratch: m[s.dHeadSmall], dlogits: m[s.dNSPLogits],
+                                     input: m[a.pooled], mask: nil, B: B, params: w, grads: g)
+        }
+        if let predictions, need.contains(.maskedLM) {
+            predictions.backward(dhidden: dHidden, dtransformed: m[s.dTransform], dpre: m[s.dTransformPre],
+                                 dlogits: m[s.dPredictionLogits], transformed: m[a.transformOut], pre: m[a.transformPre],
+                                 activated: m[a.transformGELU], mean: m[a.transformMean], rstd: m[a.transformRstd],
+                                 hidden: hidden, rows: B * T, params: w, grads: g)
+        }
+        if let classifier, need.contains(.classifier) {
+            classifier.backward(dpooled: m[s.dPooled], scratch: m[s.dHeadSmall], dlogits: m[s.dLogits],
+                                input: m[a.classifierInput], mask: m.optional(a.classifierMask), B: B, params: w, grads: g)
+        }
+        if let pooler, !need.isDisjoint(with: [.classifier, .nextSentence]) {
+            pooler.backward(dhidden: dHidden, dpooled: m[s.dPooled], pooled: m[a.pooled], hidden: hidden,
+                            B: B, T: T, params: w, grads: g)
+        }
+        var dout = m[s.dHiddenA], dinput = m[s.dHiddenB]
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            let input = l == 0 ? m[a.embeddingOut] : m[a.layers[l - 1].out]
+            layers[l].backward(a.layers[l], s, dinput: dinput, dout: dout, input: input, arena: m,
+                               B: B, T: T, params: w, grads: g)
+            swap(&dout, &dinput)
+        }
+        embeddings.backward(dout: dout, dsum: dinput, sum: m[a.embeddingSum], mean: m[a.embeddingMean],
+                            rstd: m[a.embeddingRstd], ids: a.ids, types: a.types, mask: m.optional(a.embeddingMask),
+                            B: B, T: T, params: w, grads: g)
+        return BertLossReport(loss: loss, maskedLMLoss: mlmLoss, nextSentenceLoss: nspLoss)
+    }
+
+    /// Evaluation-mode loss without gradients.
+    public func loss(_ batch: BertBatch, labels: BertLabels, options: LossOptions = LossOptions()) throws -> Float {
+        try validate(labels, batch: batch, options: options)
+        let a = try forward(batch, need: labels.heads, training: false, dropoutSeed: nil)
+        let m = a.arena, B = batch.batchSize, L = config.numLabels, V = config.vocabSize
+        switch labels {
+        case .classes(let y):
+            return y.withUnsafeBufferPointer { yp in
+                optionalPointer(options.classWeights) { weights in
+                    CrossEntropy.compute(dlogits: nil, logits: m[a.logits], labels: yp.baseAddress!, rows: B, classes: L,
+                                         classWeights: weights, labelSmoothing: options.labelSmoothing)
+                }
+            }
+        case .multiLabel(let y):
+            return BinaryCrossEntropy.compute(dlogits: nil, logits: m[a.logits], targets: y, count: B * L)
+        case .regression(let y):
+            return MeanSquaredError.compute(dpredictions: nil, predictions: m[a.logits], targets: y, count: B)
+        case .maskedLM(let y):
+            return CrossEntropy.compute(dlogits: nil, logits: m[a.predictionLogits], labels: y, rows: y.count, classes: V)
+        case .nextSentence(let y):
+            return CrossEntropy.compute(dlogits: nil, logits: m[a.nspLogits], labels: y, rows: B, classes: 2)
+        case .preTraining(let masked, let next):
+            return CrossEntropy.compute(dlogits: nil, logits: m[a.predictionLogits], labels: masked, rows: masked.count, classes: V)
+                + CrossEntropy.compute(dlogits: nil, logits: m[a.nspLogits], labels: next, rows: B, classes: 2)
+        }
+    }
+
+    private func maskedLMLoss(_ y: [Int32], _ a: BertActivations, _ s: BertBackwardScratch, scale: Float) -> Float {
+        let m = a.arena
+        return y.withUnsafeBufferPointer { yp in
+            CrossEntropy.compute(dlogits: m[s.dPredictionLogits], logits: m[a.predictionLogits], labels: yp.baseAddress!,
+                                 rows: y.count, classes: config.vocabSize, scale: scale)
+        }
+    }
+
+    private func nextSentenceLoss(_ y: [Int32], _ a: BertActivations, _ s: BertBackwardScratch, scale: Float) -> Float {
+        let m = a.arena
+        return y.withUnsafeBufferPointer { yp in
+            CrossEntropy.compute(dlogits: m[s.dNSPLogits], logits: m[a.nspLogits], labels: yp.baseAddress!,
+                                 rows: y.count, classes: 2, scale: scale)
+        }
+    }
+
+    /// Labels must fit the batch and the heads; a user can get every one of these wrong.
+    func validate(_ labels: BertLabels, batch: BertBatch, options: LossOptions) throws {
+        let B = batch.batchSize, T = batch.sequenceLength, L = config.numLabels
+        let missing = labels.heads.subtracting(heads)
+        guard missing.isEmpty else { throw BertError(.argument, "the model has no \(missing) head for these labels") }
+        func classIds(_ y: [Int32], count: Int, classes: Int, what: String) throws {
+            guard y.count == count else { throw BertError(.argument, "\(what): \(y.count) labels for \(count) positions") }
+            if let bad = y.first(where: { $0 != Int32(CrossEntropy.ignoreIndex) && ($0 < 0 || Int($0) >= classes) }) {
+                throw BertError(.argument, "\(what): label \(bad) is outside 0..<\(classes)")
+            }
+        }
+        switch labels {
+        case .classes(let y):
+            try classIds(y, count: B, classes: L, what: "class labels")
+            if let weights = options.classWeights {
+                guard weights.count == L, weights.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+                    throw BertError(.argument, "class weights must be \(L) finite non-negative numbers")
+                }
+            }
+            guard options.labelSmoothing >= 0 && options.labelSmoothing < 1 else {
+                throw BertError(.argument, "label smoothing must be in [0, 1) (got \(options.labelSmoothing))")
+            }
+        case .multiLabel(let y):
+            guard y.count == B * L else { throw BertError(.argument, "multi-label targets: \(y.count) values, expected \(B) x \(L)") }
+        case .regression(let y):
+            guard L == 1 else { throw BertError(.argument, "regression needs a model with one label (it has \(L))") }
+            guard y.count == B else { throw BertError(.argument, "regression targets: \(y.count) values for \(B) sequences") }
+        case .maskedLM(let y):
+            try classIds(y, count: B * T, classes: config.vocabSize, what: "masked-LM labels")
+        case .nextSentence(let y):
+            try classIds(y, count: B, classes: 2, what: "next-sentence labels")
+        case .preTraining(let masked, let next):
+            try classIds(masked, count: B * T, classes: config.vocabSize, what: "masked-LM labels")
+            try classIds(next, count: B, classes: 2, what: "next-sentence labels")
+        }
+    }
+}
+
+/// Calls `body` with a pointer to `array`'s storage, or nil.
+func optionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress) }
+}

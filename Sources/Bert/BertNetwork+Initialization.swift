@@ -1,0 +1,40 @@
+import Foundation
+import Numerics
+
+extension BertNetwork {
+    /// Initialises the named parameters as transformers' `BertPreTrainedModel._init_weights`:
+    /// Linear and embedding weights normal(0, initializer_range) (the padding row of the word
+    /// embeddings zero), biases 0, LayerNorm weight 1 and bias 0.
+    public func initialize<G: RandomNumberGenerator>(_ names: [String], using generator: inout G) {
+        let std = Float(config.initializerRange)
+        for name in names {
+            guard let values = parameter(name) else { continue }
+            if name.hasSuffix("LayerNorm.weight") {
+                values.update(repeating: 1)
+            } else if name.hasSuffix("bias") {
+                values.update(repeating: 0)
+            } else {
+                for i in values.indices { values[i] = std * Float(generator.standardNormal()) }
+                if name == "bert.embeddings.word_embeddings.weight", config.padTokenId >= 0,
+                   config.padTokenId < config.vocabSize {
+                    let C = config.hiddenSize
+                    for i in (config.padTokenId * C)..<((config.padTokenId + 1) * C) { values[i] = 0 }
+                }
+            }
+        }
+    }
+
+    /// Initialises every parameter: a model to pre-train from scratch.
+    public func initializeAll<G: RandomNumberGenerator>(using generator: inout G) {
+        initialize(layout.names, using: &generator)
+    }
+}
+
+extension RandomNumberGenerator {
+    /// A standard normal sample (Box–Muller), for any generator.
+    mutating func standardNormal() -> Double {
+        let u1 = 1 - Double(next() >> 11) * 0x1p-53   // (0, 1], so the log is finite
+        let u2 = Double(next() >> 11) * 0x1p-53
+        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
+    }
+}

@@ -1,0 +1,177 @@
+import Numerics
+
+/// A BERT encoder with its heads: the parameters (one allocation, named by checkpoint key), the
+/// gradients in the same layout, and activation arenas reused per batch shape.
+///
+///     let network = try BertCheckpoint.load(from: directory, heads: .sequenceClassification).network
+///     let out = try network.infer(try BertBatch(inputIds: [[101, 7592, 102]]))
+///     out.logits   // (B, L)
+///
+/// Forward and backward follow llm.c: the forward runs embeddings, layers 0..<N, pooler, heads;
+/// the backward runs exactly the reverse. Not thread-safe: one pass at a time.
+public final class BertNetwork {
+    public private(set) var config: BertConfig
+    public let heads: BertHeads
+    public let layout: ParameterLayout
+    /// All parameters, laid out by `layout`.
+    public let parameters: FloatBuffer
+    /// The gradients in the same layout, allocated at the first backward pass.
+    public private(set) lazy var gradients = FloatBuffer(count: layout.totalCount)
+
+    let embeddings: BertEmbeddings
+    let layers: [BertLayer]
+    let pooler: BertPooler?
+    let classifier: BertClassifier?
+    let predictions: BertLMPredictionHead?
+    let seqRelationship: BertClassifier?
+    private var cachedActivations: [BertActivations] = []
+
+    /// A network with all parameters zero; load or initialise them next.
+    public init(config: BertConfig, heads: BertHeads) throws {
+        try config.validate(source: "config")
+        self.config = config
+        let heads = heads.normalized
+        let layout = BertParameters.layout(config: config, heads: heads)
+        self.heads = heads
+        self.layout = layout
+        parameters = FloatBuffer(count: layout.totalCount)
+        embeddings = BertEmbeddings(layout: layout, config: config)
+        layers = (0..<config.numHiddenLayers).map { BertLayer(layout: layout, index: $0, config: config) }
+        pooler = heads.contains(.pooler) ? BertPooler(layout: layout) : nil
+        classifier = heads.contains(.classifier) ? BertClassifier(layout: layout, prefix: "classifier") : nil
+        predictions = heads.contains(.maskedLM) ? BertLMPredictionHead(layout: layout, config: config) : nil
+        seqRelationship = heads.contains(.nextSentence)
+            ? BertClassifier(layout: layout, prefix: "cls.seq_relationship") : nil
+    }
+
+    /// Label names and problem type may change without touching shapes (e.g. on `save`).
+    public func updateConfig(_ change: (inout BertConfig) -> Void) throws {
+        var updated = config
+        change(&updated)
+        guard updated.numLabels == config.numLabels, updated.hiddenSize == config.hiddenSize,
+              updated.vocabSize == config.vocabSize, updated.numHiddenLayers == config.numHiddenLayers else {
+            throw BertError(.argument, "a config change may not change the parameter shapes")
+        }
+        try updated.validate(source: "config")
+        config = updated
+    }
+
+    /// A parameter's values as a buffer pointer (for loading, saving and tests).
+    public func parameter(_ name: String) -> UnsafeMutableBufferPointer<Float>? {
+        layout[name].map { parameters.buffer(offset: $0.offset, count: $0.count) }
+    }
+
+    /// A parameter's gradient.
+    public func gradient(_ name: String) -> UnsafeMutableBufferPointer<Float>? {
+        layout[name].map { gradients.buffer(offset: $0.offset, count: $0.count) }
+    }
+
+    public func zeroGradients() { gradients.zero() }
+
+    /// The number of parameters (the tied decoder counted once).
+    public var parameterCount: Int { layout.totalCount }
+
+    // MARK: - Forward
+
+    /// An arena for this batch shape and mode, reused while the shape stays the same. Only the
+    /// most recent inference and training arenas are kept.
+    func activations(B: Int, T: Int, training: Bool, dropout: Bool) -> BertActivations {
+        if let hit = cachedActivations.first(where: { $0.B == B && $0.T == T && $0.training == training && $0.dropout == dropout }) {
+            return hit
+        }
+        cachedActivations.removeAll { $0.training == training }
+        let made = BertActivations(config: config, heads: heads, B: B, T: T, training: training, dropout: dropout)
+        cachedActivations.append(made)
+        return made
+    }
+
+    /// Releases the activation arenas (they are rebuilt on demand).
+    public func releaseActivations() { cachedActivations.removeAll() }
+
+    /// Runs the forward pass into an arena and returns it.
+    /// - need: the heads whose outputs are wanted (others are skipped)
+    /// - dropoutSeed: nil for evaluation semantics (no dropout); a seed for training dropout
+    func forward(_ batch: BertBatch, need: BertHeads, training: Bool, dropoutSeed: UInt64?) throws -> BertActivations {
+        try batch.validate(for: config)
+        let missing = need.subtracting(heads)
+        guard missing.isEmpty else {
+            throw BertError(.argument, "the model has no \(missing) head (it has \(heads))")
+        }
+        let B = batch.batchSize, T = batch.sequenceLength
+        let dropout = dropoutSeed != nil
+        let a = activations(B: B, T: T, training: training, dropout: dropout)
+        let m = a.arena, w = parameters.pointer
+        batch.inputIds.withUnsafeBufferPointer { a.ids.update(from: $0.baseAddress!, count: B * T) }
+        batch.tokenTypeIds.withUnsafeBufferPointer { a.types.update(from: $0.baseAddress!, count: B * T) }
+        let keyMask = m[a.keyMask]
+        for i in 0..<(B * T) { keyMask[i] = batch.attentionMask[i] != 0 ? 1 : 0 }
+        if let seed = dropoutSeed { makeDropoutMasks(a, seed: seed) }
+
+        embeddings.forward(out: m[a.embeddingOut], normed: m[a.embeddingNormed], sum: m[a.embeddingSum],
+                           mean: m[a.embeddingMean], rstd: m[a.embeddingRstd], ids: a.ids, types: a.types,
+                           mask: m.optional(a.embeddingMask), B: B, T: T, params: w)
+        var input = UnsafePointer(m[a.embeddingOut])
+        for (layer, acts) in zip(layers, a.layers) {
+            layer.forward(acts, input: input, keyMask: keyMask, arena: m, scratch: m[a.attentionScratch],
+                          B: B, T: T, params: w)
+            input = UnsafePointer(m[acts.out])
+        }
+        let hidden = input
+        if let pooler, !need.isDisjoint(with: [.pooler, .classifier, .nextSentence]) {
+            pooler.forward(pooled: m[a.pooled], preactivation: m[a.poolerPre], hidden: hidden, B: B, T: T, params: w)
+        }
+        if let classifier, need.contains(.classifier) {
+            classifier.forward(logits: m[a.logits], dropped: m[a.classifierInput], pooled: m[a.pooled],
+                               mask: m.optional(a.classifierMask), B: B, params: w)
+        }
+        if let predictions, need.contains(.maskedLM) {
+            predictions.forward(logits: m[a.predictionLogits], transformed: m[a.transformOut], pre: m[a.transformPre],
+                                activated: m[a.transformGELU], mean: m[a.transformMean], rstd: m[a.transformRstd],
+                                hidden: hidden, rows: B * T, params: w)
+        }
+        if let seqRelationship, need.contains(.nextSentence) {
+            seqRelationship.forward(logits: m[a.nspLogits], dropped: m[a.pooled], pooled: m[a.pooled], mask: nil,
+                                    B: B, params: w)
+        }
+        return a
+    }
+
+    /// One seed per mask, derived from the step's seed, so a step is reproducible.
+    private func makeDropoutMasks(_ a: BertActivations, seed: UInt64) {
+        let m = a.arena
+        var slot: UInt64 = 0
+        func fill(_ slice: ArenaSlice?, _ p: Double) {
+            slot += 1
+            guard let slice else { return }
+            Dropout.makeMask(m[slice], count: slice.count, probability: Float(p), seed: seed &+ slot &* 0xD1B5_4A32_D192_ED03)
+        }
+        fill(a.embeddingMask, config.hiddenDropoutProb)
+        for layer in a.layers {
+            fill(layer.probsMask, config.attentionProbsDropoutProb)
+            fill(layer.attentionMask, config.hiddenDropoutProb)
+            fill(layer.outMask, config.hiddenDropoutProb)
+        }
+        fill(a.classifierMask, config.classifierDropout ?? config.hiddenDropoutProb)
+    }
+
+    // MARK: - Inference
+
+    /// Evaluation-mode forward pass (no dropout) returning logits and the requested extras.
+    public func infer(_ batch: BertBatch, request: BertOutputRequest = []) throws -> BertOutput {
+        var need = heads.intersection([.pooler, .classifier])
+        if request.contains(.maskedLM) { need.insert(.maskedLM) }
+        if request.contains(.nextSentence) { need.insert(.nextSentence) }
+        let a = try forward(batch, need: need, training: false, dropoutSeed: nil)
+        let m = a.arena
+        func copy(_ slice: ArenaSlice) -> [Float] { Array(UnsafeBufferPointer(start: m[slice], count: slice.count)) }
+        var out = BertOutput(batchSize: batch.batchSize, sequenceLength: batch.sequenceLength)
+        out.lastHiddenState = copy(a.lastHidden)
+        if heads.contains(.pooler) { out.pooled = copy(a.pooled) }
+        if heads.contains(.classifier) { out.logits = copy(a.logits) }
+        if request.contains(.maskedLM) { out.predictionLogits = copy(a.predictionLogits) }
+        if request.contains(.nextSentence) { out.nextSentenceLogits = copy(a.nspLogits) }
+        if request.contains(.hiddenStates) { out.hiddenStates = [copy(a.embeddingOut)] + a.layers.map { copy($0.out) } }
+        if request.contains(.attentions) { out.attentions = a.layers.map { copy($0.probs) } }
+        return out
+    }
+}

@@ -1,0 +1,40 @@
+import COpenBLAS
+
+/// The only door to OpenBLAS. Row-major single-precision GEMM with transpose flags, so that
+/// no operand is ever copied to change its layout.
+///
+///     // C (M, N) = A (M, K) · B (N, K)^T        (a Linear layer: y = x W^T)
+///     BLAS.gemm(transA: false, transB: true, m: M, n: N, k: K,
+///               a: x, lda: K, b: w, ldb: K, c: y, ldc: N)
+public enum BLAS {
+    /// `C = alpha · op(A) · op(B) + beta · C`, row-major; `op(A)` is (M, K), `op(B)` is (K, N).
+    /// Leading dimensions are row strides in floats, so strided views (one head of a fused QKV
+    /// buffer, the [CLS] row of each sequence) need no copy.
+    @inline(__always)
+    public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        if k == 0 {  // OpenBLAS would leave C untouched; the math says beta·C.
+            for row in 0..<m { for col in 0..<n { c[row * ldc + col] *= beta } }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// OpenBLAS's own thread count. Set to 1 around regions where our threads each call small
+    /// GEMMs (attention heads), so the two pools do not fight over two cores.
+    public static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+
+    /// Runs `body` with OpenBLAS single-threaded, restoring the previous count after.
+    public static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
+        let previous = threads
+        if previous != 1 { threads = 1 }
+        defer { if previous != 1 { threads = previous } }
+        return try body()
+    }
+}

@@ -1,0 +1,49 @@
+/// Inverted dropout (`torch.nn.Dropout` in training mode): keep with probability 1 - p and scale
+/// by 1 / (1 - p). The mask is kept (as the scale per element: 0 or 1 / (1 - p)) so the backward
+/// applies exactly the same one.
+///
+/// Random numbers are counter-based (SplitMix64 of seed and element index), so a mask does not
+/// depend on how the work was split over threads, and a step is reproducible from its seed.
+public enum Dropout {
+    /// - mask: (N), overwritten with 0 or 1 / (1 - p)
+    public static func makeMask(_ mask: UnsafeMutablePointer<Float>, count: Int, probability p: Float,
+                                seed: UInt64) {
+        precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1)")
+        let scale = 1 / (1 - p)
+        // Keep when a uniform 24-bit integer is at least p · 2^24.
+        let threshold = UInt64((Double(p) * 16_777_216).rounded())
+        Parallel.forRanges(count, work: 1) { range in
+            for i in range {
+                let bits = splitMix64(seed &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15) >> 40
+                mask[i] = bits >= threshold ? scale : 0
+            }
+        }
+    }
+
+    /// - out: (N), overwritten; may alias `inp`
+    /// - inp, mask: (N)
+    public static func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+                               mask: UnsafePointer<Float>, count: Int) {
+        Parallel.forRanges(count, work: 1) { range in
+            for i in range { out[i] = inp[i] * mask[i] }
+        }
+    }
+
+    /// - dinp: (N), overwritten; may alias `dout`
+    /// - dout, mask: (N)
+    public static func backward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
+                                mask: UnsafePointer<Float>, count: Int) {
+        Parallel.forRanges(count, work: 1) { range in
+            for i in range { dinp[i] = dout[i] * mask[i] }
+        }
+    }
+
+    /// SplitMix64's output function (Steele, Lea, Flood 2014), a strong 64-bit mixer.
+    @inline(__always)
+    static func splitMix64(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

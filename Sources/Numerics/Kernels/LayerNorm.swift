@@ -1,0 +1,79 @@
+import Foundation
+
+/// LayerNorm over the last dimension, as `torch.nn.LayerNorm` (biased variance; BERT's eps is
+/// 1e-12). Forward keeps each row's mean and reciprocal standard deviation for the backward
+/// (llm.c `layernorm_forward` / `layernorm_backward`).
+public enum LayerNorm {
+    /// - out: (N, C), overwritten
+    /// - mean, rstd: (N), overwritten
+    /// - inp: (N, C)
+    /// - weight, bias: (C)
+    public static func forward(out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
+                               rstd: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+                               weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                               rows: Int, channels C: Int, eps: Float) {
+        Parallel.forRanges(rows, work: 3 * C) { range in
+            for row in range {
+                let x = inp + row * C
+                var sum: Float = 0
+                for i in 0..<C { sum += x[i] }
+                let m = sum / Float(C)
+                var sq: Float = 0
+                for i in 0..<C { let d = x[i] - m; sq += d * d }
+                let s = 1 / (sq / Float(C) + eps).squareRoot()
+                let o = out + row * C
+                for i in 0..<C { o[i] = (x[i] - m) * s * weight[i] + bias[i] }
+                mean[row] = m
+                rstd[row] = s
+            }
+        }
+    }
+
+    /// With n = (x - mean)·rstd and g = dout·weight:
+    /// dinp = rstd · (g - mean(g) - n · mean(g·n)); dweight += Σ dout·n; dbias += Σ dout.
+    /// - dinp: (N, C), overwritten, or accumulated with `accumulate`; may alias `dout` when
+    ///   overwriting
+    /// - dweight, dbias: (C), accumulated
+    /// - dout, inp: (N, C); weight: (C); mean, rstd: (N) from the forward
+    public static func backward(dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>,
+                                dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
+                                inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
+                                rows: Int, channels C: Int, accumulate: Bool = false) {
+        let parts = Parallel.partCount(rows, work: 6 * C)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: parts * 2 * C) { partials in
+            let partial = partials.baseAddress!
+            partial.initialize(repeating: 0, count: parts * 2 * C)
+            Parallel.forParts(rows, parts: parts) { part, range in
+                let dw = partial + part * 2 * C
+                let db = dw + C
+                for row in range {
+                    let x = inp + row * C
+                    let dy = dout + row * C
+                    let m = mean[row], s = rstd[row]
+                    var meanG: Float = 0, meanGN: Float = 0
+                    for i in 0..<C {
+                        let n = (x[i] - m) * s
+                        let g = dy[i] * weight[i]
+                        meanG += g
+                        meanGN += g * n
+                        dw[i] += dy[i] * n
+                        db[i] += dy[i]
+                    }
+                    meanG /= Float(C)
+                    meanGN /= Float(C)
+                    let dx = dinp + row * C
+                    for i in 0..<C {
+                        let n = (x[i] - m) * s
+                        let value = s * (dy[i] * weight[i] - meanG - n * meanGN)
+                        dx[i] = accumulate ? dx[i] + value : value
+                    }
+                }
+            }
+            for part in 0..<parts {
+                let dw = partial + part * 2 * C
+                for i in 0..<C { dweight[i] += dw[i]; dbias[i] += dw[C + i] }
+            }
+        }
+    }
+}

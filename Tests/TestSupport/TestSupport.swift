@@ -1,1 +1,0 @@
-// TestSupport: closeness asserts, gradient checks, fixture paths.
