@@ -1,18 +1,32 @@
 /// Drawing the data: lines, points, bars, histogram bins, heatmap cells.
 extension AxesLayout {
-    func seriesPrimitives(_ r: Resolved) -> [Primitive] {
+    /// Lines, bars and cells are clipped to the plot area; point markers are not (a point
+    /// on the edge of the range would otherwise show only half a dot).
+    /// - returns: (clipped, markers)
+    func seriesPrimitives(_ r: Resolved) -> ([Primitive], [Primitive]) {
         var out: [Primitive] = []
+        var markers: [Primitive] = []
+        let inside = r.plot.inset(left: -0.5, top: -0.5, right: -0.5, bottom: -0.5)
+        func marker(_ p: Point, radius: Double, color: Color) {
+            guard p.x >= inside.minX, p.x <= inside.maxX, p.y >= inside.minY, p.y <= inside.maxY else { return }
+            markers.append(.circle(center: p, radius: radius, fill: color, stroke: Stroke(.white, width: 1)))
+        }
         let barSeriesCount = axes.series.filter { if case .bars = $0 { return true } else { return false } }.count
         var barIndex = 0
         for (series, color) in zip(axes.series, r.colors) {
             switch series {
             case .line(let s):
                 out += line(s, color: color, r)
+                if s.markers {
+                    for (x, y) in zip(s.x, s.y) {
+                        guard let px = r.xScale.map(x), let py = r.yScale.map(y) else { continue }
+                        marker(Point(px, py), radius: s.width + 1.5, color: color.withAlpha(s.opacity))
+                    }
+                }
             case .scatter(let s):
                 for (x, y) in zip(s.x, s.y) {
                     guard let px = r.xScale.map(x), let py = r.yScale.map(y) else { continue }
-                    out.append(.circle(center: Point(px, py), radius: s.radius, fill: color,
-                                       stroke: Stroke(.white, width: 1)))
+                    marker(Point(px, py), radius: s.radius, color: color)
                 }
             case .bars(let s):
                 out += bars(s, color: color, index: barIndex, count: barSeriesCount, r)
@@ -23,7 +37,7 @@ extension AxesLayout {
                 out += cells(m, r)
             }
         }
-        return out
+        return (out, markers)
     }
 
     /// Runs of consecutive placeable points become polylines; a lone point becomes a dot,
@@ -44,11 +58,6 @@ extension AxesLayout {
                 out.append(.circle(center: run[0], radius: max(s.width, 2.5), fill: c, stroke: nil))
             } else {
                 out.append(.polyline(run, stroke: Stroke(c, width: s.width, dash: s.dash)))
-            }
-            if s.markers {
-                for p in run {
-                    out.append(.circle(center: p, radius: s.width + 1.5, fill: c, stroke: Stroke(.white, width: 1)))
-                }
             }
         }
         return out
@@ -143,7 +152,8 @@ extension AxesLayout {
         for (index, s) in barSeries.enumerated() where s.valueLabels {
             for (i, v) in s.values.enumerated() {
                 guard let cx = r.xScale.map(Double(i)), let top = r.yScale.map(v) else { continue }
-                let text = v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : Ticks.format(v, step: abs(v) / 100)
+                let text = s.labels.flatMap { i < $0.count ? $0[i] : nil }
+                    ?? (v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : Ticks.format(v, step: abs(v) / 100))
                 let size = min(10, max(7, width * 0.9 / max(FontMetrics.dejaVuSans.width(text, size: 1), 0.1)))
                 out.append(.text(TextRun(text, at: Point(cx - group / 2 + (Double(index) + 0.5) * width, top - 3),
                                          size: size, anchor: .middle, color: .ink)))

@@ -100,10 +100,12 @@ struct AxesLayout {
 
         var out: [Primitive] = []
         out += gridLines(r)
-        out.append(.clipped(plot, seriesPrimitives(r)))
+        let (data, markers) = seriesPrimitives(r)
+        out.append(.clipped(plot, data))
         out += cellLabels(r)
         out += barValueLabels(r)
         out += axisLines(r)
+        out += markers
         out += tickLabels(r, xAxis: xAxis, yAxis: yAxis)
         out += axisTitles(r, xAxis: xAxis, yAxis: yAxis)
         out += annotationPrimitives(r)

@@ -7,11 +7,15 @@ public struct BarSeries: Sendable {
     public var color: Color?
     /// Print each value above its bar.
     public var valueLabels: Bool
+    /// Text printed instead of the value (e.g. counts above bars that show shares); nil: the value.
+    public var labels: [String]?
 
-    public init(name: String? = nil, values: [Double], color: Color? = nil, valueLabels: Bool = false) {
+    public init(name: String? = nil, values: [Double], color: Color? = nil, valueLabels: Bool = false,
+                labels: [String]? = nil) {
         self.name = name
         self.values = values
         self.color = color
         self.valueLabels = valueLabels
+        self.labels = labels
     }
 }

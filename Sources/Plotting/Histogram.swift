@@ -30,6 +30,9 @@ public struct Histogram: Sendable {
         var width = binWidth.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
             ?? Ticks.niceStep((hi - lo) / 30)
         if integers { width = max(1, width.rounded()) }
+        // A given width too fine for the range would allocate millions of bins.
+        while (hi - lo) / width > 5000 { width *= 10 }
+        guard width.isFinite, width > 0, (hi - lo).isFinite else { return [] }
         // Integers sit in the middle of their bins: [k - 0.5, k + 0.5) for width 1.
         let origin = integers ? -0.5 : 0
         let first = ((lo - origin) / width).rounded(.down)

@@ -49,7 +49,8 @@ enum Rasterizer {
 
     /// Fills the union of `polygons` (device pixels) with `color`, clipped to `clip`.
     static func paint(_ polygons: [[Point]], _ color: Color, clip: Rect, into canvas: inout Canvas) {
-        let clipped = polygons.map { PathGeometry.clip($0, to: clip) }.filter { $0.count >= 3 }
+        let clipped = polygons.filter { $0.allSatisfy { $0.x.isFinite && $0.y.isFinite } }
+            .map { PathGeometry.clip($0, to: clip) }.filter { $0.count >= 3 }
         let all = clipped.joined()
         guard let minX = all.map(\.x).min(), let maxX = all.map(\.x).max(),
               let minY = all.map(\.y).min(), let maxY = all.map(\.y).max() else { return }

@@ -14,7 +14,7 @@ struct Scale {
 
     /// Figure coordinate of `value`, nil if it cannot be placed (NaN, infinite, or <= 0 on a log axis).
     func map(_ value: Double) -> Double? {
-        guard value.isFinite else { return nil }
+        guard value.isFinite, domain.upperBound > domain.lowerBound else { return nil }
         let t: Double
         switch kind {
         case .linear:
@@ -24,6 +24,8 @@ struct Scale {
             let l0 = log10(domain.lowerBound), l1 = log10(domain.upperBound)
             t = (log10(value) - l0) / (l1 - l0)
         }
-        return range.0 + t * (range.1 - range.0)
+        // Far-off points are pulled in to a million pixels: still off the canvas (and clipped),
+        // but finite for the geometry that follows.
+        return min(max(range.0 + t * (range.1 - range.0), -1e6), 1e6)
     }
 }

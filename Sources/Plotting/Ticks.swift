@@ -18,12 +18,14 @@ public struct Ticks: Equatable, Sendable {
         var (lo, hi) = sanitized(lower, upper)
         let step = max(niceStep((hi - lo) / Double(max(target, 1))), minimumStep)
         if widen {
-            lo = (lo / step).rounded(.down) * step
-            hi = (hi / step).rounded(.up) * step
+            // The 1e-9 slack keeps 4.5 / 0.2 = 22.4999... from widening by a whole step.
+            lo = (lo / step + 1e-9).rounded(.down) * step
+            hi = (hi / step - 1e-9).rounded(.up) * step
         }
         var values: [Double] = []
         var k = (lo / step - 1e-9).rounded(.up)
-        while k * step <= hi + step * 1e-9 {
+        // The bound guards against ranges where k * step stops advancing (~1e300 wide).
+        while k * step <= hi + step * 1e-9 && values.count < 1000 {
             // k * step, not repeated addition, so 0.1 * 3 prints as 0.3 and zero is exact.
             let v = k * step
             values.append(abs(v) < step * 1e-9 ? 0 : v)
@@ -42,6 +44,8 @@ public struct Ticks: Equatable, Sendable {
         var d1 = Foundation.log10(hi).rounded(.up)
         if d1 <= d0 { d1 = d0 + 1 }
         let mantissas: [Double] = d1 - d0 < 2 ? [1, 2, 5] : [1]
+        // At most about ten labelled decades.
+        let stride = max(1, ((d1 - d0) / 10).rounded(.up))
         var values: [Double] = []
         var d = d0
         while d <= d1 {
@@ -49,7 +53,7 @@ public struct Ticks: Equatable, Sendable {
                 let v = m * pow(10, d)
                 if v <= pow(10, d1) * (1 + 1e-9) { values.append(v) }
             }
-            d += 1
+            d += stride
         }
         return Ticks(domain: pow(10, d0)...pow(10, d1), values: values,
                      labels: values.map { formatLog($0) })
@@ -65,9 +69,10 @@ public struct Ticks: Equatable, Sendable {
     }
 
     /// Finite, ordered, non-empty range: constants get a margin of 10% (or 1 around 0).
+    /// Bounds are clamped to +-1e300 so that their difference stays finite.
     static func sanitized(_ lower: Double, _ upper: Double) -> (Double, Double) {
-        var lo = lower.isFinite ? lower : 0
-        var hi = upper.isFinite ? upper : lo + 1
+        var lo = lower.isFinite ? min(max(lower, -1e300), 1e300) : 0
+        var hi = upper.isFinite ? min(max(upper, -1e300), 1e300) : lo + 1
         if lo > hi { swap(&lo, &hi) }
         if hi - lo <= max(abs(lo), abs(hi)) * 1e-12 {
             let pad = lo == 0 ? 1 : abs(lo) * 0.1
