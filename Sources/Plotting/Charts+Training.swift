@@ -15,15 +15,19 @@ extension Charts {
         return Figure(title: "training loss", panels: [axes])
     }
 
-    /// Several losses on one chart (pre-training: MLM and NSP), each raw and smoothed.
+    /// Several losses side by side (pre-training: MLM and NSP), one panel each so that each
+    /// keeps its own scale (MLM starts near ln(vocabulary) ~ 10, NSP near ln 2 ~ 0.7).
     public static func losses(steps: [Int], series: [(name: String, values: [Double])],
                               smoothing: Double = 0.9) -> Figure {
-        var axes = Axes(x: Axis(label: "step", integerTicks: true), y: Axis(label: "loss"))
-        for (k, s) in series.enumerated() {
-            axes.series += trainingCurves(name: s.name, steps: steps, values: s.values, smoothing: smoothing,
-                                          color: Palette.category(k))
+        let panels = series.enumerated().map { k, s -> Axes in
+            var axes = Axes(title: s.name, x: Axis(label: "step", integerTicks: true), y: Axis(label: "loss"))
+            axes.series = trainingCurves(name: s.name, steps: steps, values: s.values, smoothing: smoothing,
+                                         color: Palette.category(k))
+            return axes
         }
-        return Figure(title: "pre-training loss", panels: [axes])
+        let columns = max(1, min(series.count, 3))
+        return Figure(width: columns == 1 ? 720 : 440 * Double(columns), height: 400, title: "pre-training loss",
+                      panels: panels, columns: columns)
     }
 
     /// Accuracy per epoch, train and validation, with markers (there are few epochs).

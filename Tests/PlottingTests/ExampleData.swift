@@ -34,6 +34,19 @@ enum ExampleData {
         }
     }
 
+    /// 48 wordpieces, as a longer sentence gives.
+    static let longTokens: [String] = ["[CLS]"] + (1..<47).map { i in
+        ["the", "un", "##believ", "##able", "transformer", "model", ",", "attention", "is", "all"][i % 10]
+    } + ["[SEP]"]
+    static var longAttention: [[Double]] {
+        let n = longTokens.count
+        return (0..<n).map { i in
+            let e = (0..<n).map { j in exp(-Double(abs(i - j)) * 0.8) + (j == 0 ? 2 : 0) }
+            let s = e.reduce(0, +)
+            return e.map { $0 / s }
+        }
+    }
+
     static let lengths: [Int] = noise(500, seed: 11).map { u in Int(12 + 180 * u * u) }
 
     static var figures: [(name: String, figure: Figure)] {
@@ -56,6 +69,10 @@ enum ExampleData {
                                            title: "layer 0, head 1")),
             ("attention-grid", Charts.attentionGrid(tokens: tokens, heads: (0..<6).map(attention(head:)),
                                                     title: "layer 0")),
+            ("attention-long", Charts.attention(tokens: longTokens, weights: longAttention,
+                                                title: "layer 5, head 11 (48 tokens)")),
+            ("confusion-many", Charts.confusion(labels: (0..<9).map { "class-\($0)" },
+                                                counts: (0..<9).map { i in (0..<9).map { j in i == j ? 180 + 7 * i : (i * 31 + j * 17) % 23 } })),
         ]
     }
 }

@@ -32,7 +32,10 @@ final class TicksTests: XCTestCase {
         let t = Ticks.linear(5, 5)
         XCTAssertLessThan(t.domain.lowerBound, 5)
         XCTAssertGreaterThan(t.domain.upperBound, 5)
-        XCTAssertEqual(t.domain, 4.5...5.5)
+        // +-0.5 around 5, widened to whole steps of 0.2: 4.4...5.6, centred on the value.
+        XCTAssertEqual(t.domain.lowerBound, 4.4, accuracy: 1e-12)
+        XCTAssertEqual(t.domain.upperBound, 5.6, accuracy: 1e-12)
+        XCTAssertTrue(t.labels.contains("5.0"))
         XCTAssertEqual(Ticks.linear(0, 0).domain, -1...1)
     }
 
