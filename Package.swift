@@ -26,6 +26,9 @@ let package = Package(
         // C libraries, each imported by exactly one Swift target.
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // zlib (deflate, crc32) and FreeType (glyphs) for Plotting's PNG backend.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
 
         // JSON values, MIME bundles and the output sink a cell writes to. No Jupyter, no BERT.
         .target(name: "Display", swiftSettings: swiftSettings),
@@ -37,7 +40,7 @@ let package = Package(
         .target(name: "TextDatasets", dependencies: ["Numerics", .product(name: "SwiftCSV", package: "SwiftCSV")],
                 swiftSettings: swiftSettings),
         // Figures rendered to SVG and PNG. No BERT.
-        .target(name: "Plotting", swiftSettings: swiftSettings, linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "Plotting", dependencies: ["CZlib", "CFreeType"], swiftSettings: swiftSettings),
         // Config, parameters, layers (forward + backward), heads, checkpoints, optimizer, trainer.
         .target(name: "Bert", dependencies: ["Numerics", "WordPiece", "TextDatasets"], swiftSettings: swiftSettings),
         // The cell language: lexer, parser, command registry, session. No Jupyter.
@@ -61,7 +64,8 @@ let package = Package(
         .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BertTests", dependencies: ["Bert", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextDatasetsTests", dependencies: ["TextDatasets", "TestSupport"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "TestSupport"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "TestSupport"]),
     ],

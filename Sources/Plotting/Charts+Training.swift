@@ -1,0 +1,69 @@
+/// Training curves: loss, pre-training losses, accuracy, learning rate.
+extension Charts {
+    /// Fine-tuning loss per optimiser step: the raw loss as a faint line, its EMA as a bold
+    /// line, validation losses as points.
+    public static func loss(steps: [Int], losses: [Double], smoothing: Double = 0.9,
+                            validation: [(step: Int, loss: Double)] = []) -> Figure {
+        var axes = Axes(x: Axis(label: "step", integerTicks: true), y: Axis(label: "loss"))
+        axes.series += trainingCurves(name: "train", steps: steps, values: losses, smoothing: smoothing,
+                                      color: Palette.category(0))
+        if !validation.isEmpty {
+            axes.series.append(.scatter(ScatterSeries(name: "validation", x: validation.map { Double($0.step) },
+                                                      y: validation.map(\.loss), color: Palette.category(1),
+                                                      radius: 4.5)))
+        }
+        return Figure(title: "training loss", panels: [axes])
+    }
+
+    /// Several losses side by side (pre-training: MLM and NSP), one panel each so that each
+    /// keeps its own scale (MLM starts near ln(vocabulary) ~ 10, NSP near ln 2 ~ 0.7).
+    public static func losses(steps: [Int], series: [(name: String, values: [Double])],
+                              smoothing: Double = 0.9) -> Figure {
+        let panels = series.enumerated().map { k, s -> Axes in
+            var axes = Axes(title: s.name, x: Axis(label: "step", integerTicks: true), y: Axis(label: "loss"))
+            axes.series = trainingCurves(name: s.name, steps: steps, values: s.values, smoothing: smoothing,
+                                         color: Palette.category(k))
+            return axes
+        }
+        let columns = max(1, min(series.count, 3))
+        return Figure(width: columns == 1 ? 720 : 440 * Double(columns), height: 400, title: "pre-training loss",
+                      panels: panels, columns: columns)
+    }
+
+    /// Accuracy per epoch, train and validation, with markers (there are few epochs).
+    public static func accuracy(epochs: [Int], train: [Double], validation: [Double]) -> Figure {
+        let x = epochs.map(Double.init)
+        var axes = Axes(x: Axis(label: "epoch", integerTicks: true), y: Axis(label: "accuracy"))
+        if !train.isEmpty {
+            axes.series.append(.line(LineSeries(name: "train", x: x, y: train, color: Palette.category(0), markers: true)))
+        }
+        if !validation.isEmpty {
+            axes.series.append(.line(LineSeries(name: "validation", x: x, y: validation, color: Palette.category(1),
+                                                markers: true)))
+        }
+        return Figure(title: "accuracy", panels: [axes])
+    }
+
+    /// The learning-rate schedule per step (warm-up and decay).
+    public static func learningRate(steps: [Int], lrs: [Double]) -> Figure {
+        var axes = Axes(x: Axis(label: "step", integerTicks: true), y: Axis(label: "learning rate", includeZero: true))
+        axes.series.append(.line(LineSeries(x: steps.map(Double.init), y: lrs, color: Palette.category(2))))
+        return Figure(title: "learning-rate schedule", panels: [axes])
+    }
+
+    /// Raw values (faint, thin) under their EMA (bold), sharing one colour.
+    static func trainingCurves(name: String, steps: [Int], values: [Double], smoothing: Double,
+                               color: Color) -> [Series] {
+        let x = steps.map(Double.init)
+        let smoothed = exponentialMovingAverage(values, smoothing: smoothing)
+        let w = smoothing.isFinite ? min(max(smoothing, 0), 0.999) : 0
+        if w == 0 {
+            return [.line(LineSeries(name: name, x: x, y: values, color: color, width: 2))]
+        }
+        return [
+            .line(LineSeries(name: "\(name) (raw)", x: x, y: values, color: color, width: 1.2, opacity: 0.3)),
+            .line(LineSeries(name: "\(name) (EMA \(Ticks.format(w, step: 0.01)))", x: x, y: smoothed,
+                             color: color, width: 2.5)),
+        ]
+    }
+}

@@ -1,1 +1,0 @@
-// Plotting: see docs/architecture.md

@@ -1,0 +1,125 @@
+import Foundation
+
+/// Display list -> standalone SVG 1.1 text.
+///
+/// Deterministic: coordinates are printed with at most two decimals and no locale, and
+/// clip-path ids carry a hash of the figure's content, so the same figure gives the same
+/// bytes and two figures inlined in one notebook page never share an id. No external
+/// fonts or resources: text names DejaVu Sans (what the PNG uses) with common fallbacks.
+enum SVGWriter {
+    static func write(_ list: DisplayList) -> String {
+        var body = ""
+        var clipCount = 0
+        for p in list.primitives { emit(p, into: &body, clipCount: &clipCount) }
+        let id = String(fnv1a(body), radix: 16)
+        body = body.replacingOccurrences(of: "@CLIP@", with: "clip\(id)-")
+        let w = number(list.width), h = number(list.height)
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(w)\" height=\"\(h)\" "
+        out += "viewBox=\"0 0 \(w) \(h)\" font-family=\"'DejaVu Sans', Verdana, Arial, sans-serif\">\n"
+        out += "<rect x=\"0\" y=\"0\" width=\"\(w)\" height=\"\(h)\"\(fill(list.background))/>\n"
+        out += body
+        out += "</svg>\n"
+        return out
+    }
+
+    static func emit(_ p: Primitive, into out: inout String, clipCount: inout Int) {
+        switch p {
+        case .rect(let r, let f, let s):
+            out += "<rect x=\"\(number(r.x))\" y=\"\(number(r.y))\" width=\"\(number(r.width))\" "
+            out += "height=\"\(number(r.height))\"\(fill(f))\(stroke(s))/>\n"
+        case .polyline(let points, let s):
+            out += "<polyline points=\"\(pointList(points))\" fill=\"none\"\(stroke(s))/>\n"
+        case .polygon(let points, let f):
+            out += "<polygon points=\"\(pointList(points))\"\(fill(f))/>\n"
+        case .circle(let c, let radius, let f, let s):
+            out += "<circle cx=\"\(number(c.x))\" cy=\"\(number(c.y))\" r=\"\(number(radius))\"\(fill(f))\(stroke(s))/>\n"
+        case .text(let t):
+            out += text(t)
+        case .clipped(let r, let children):
+            let id = "@CLIP@\(clipCount)"
+            clipCount += 1
+            out += "<clipPath id=\"\(id)\"><rect x=\"\(number(r.x))\" y=\"\(number(r.y))\" "
+            out += "width=\"\(number(r.width))\" height=\"\(number(r.height))\"/></clipPath>\n"
+            out += "<g clip-path=\"url(#\(id))\">\n"
+            for child in children { emit(child, into: &out, clipCount: &clipCount) }
+            out += "</g>\n"
+        }
+    }
+
+    static func text(_ t: TextRun) -> String {
+        let x = number(t.position.x), y = number(t.position.y)
+        var s = "<text x=\"\(x)\" y=\"\(y)\" font-size=\"\(number(t.size))\"\(fill(t.color))"
+        if t.weight == .bold { s += " font-weight=\"bold\"" }
+        if t.anchor != .start { s += " text-anchor=\"\(t.anchor.rawValue)\"" }
+        if t.rotation != 0 { s += " transform=\"rotate(\(number(t.rotation)) \(x) \(y))\"" }
+        return s + ">\(escape(t.text))</text>\n"
+    }
+
+    static func fill(_ color: Color?) -> String {
+        guard let color else { return " fill=\"none\"" }
+        var s = " fill=\"\(color.svg)\""
+        if color.alpha < 1 { s += " fill-opacity=\"\(number(color.alpha))\"" }
+        return s
+    }
+
+    /// Solid strokes get round caps and joins, dashed ones butt caps (the rasteriser matches).
+    static func stroke(_ stroke: Stroke?) -> String {
+        guard let stroke else { return "" }
+        var s = " stroke=\"\(stroke.color.svg)\" stroke-width=\"\(number(stroke.width))\""
+        if stroke.color.alpha < 1 { s += " stroke-opacity=\"\(number(stroke.color.alpha))\"" }
+        if stroke.dash.isEmpty {
+            s += " stroke-linecap=\"round\" stroke-linejoin=\"round\""
+        } else {
+            s += " stroke-dasharray=\"\(stroke.dash.map(number).joined(separator: " "))\""
+        }
+        return s
+    }
+
+    static func pointList(_ points: [Point]) -> String {
+        points.map { "\(number($0.x)),\(number($0.y))" }.joined(separator: " ")
+    }
+
+    /// At most two decimals, trailing zeros dropped, never "-0".
+    static func number(_ v: Double) -> String {
+        guard v.isFinite else { return "0" }
+        var s = String(format: "%.2f", v)
+        if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s == "-0" ? "0" : s
+    }
+
+    /// XML character data: markup characters escaped; control characters (invalid in XML 1.0)
+    /// replaced by U+FFFD.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\t", "\n", "\r": out += " "
+            default:
+                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
+    /// 64-bit FNV-1a of the UTF-8 bytes (a stable content id, not a security hash).
+    static func fnv1a(_ s: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in s.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100000001b3
+        }
+        return hash
+    }
+}
