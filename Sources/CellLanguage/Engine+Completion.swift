@@ -17,7 +17,8 @@ struct CallContext {
 extension Engine {
     /// Completions at `cursor` (Unicode scalars): command names, bound names and keywords;
     /// argument labels right after `(` or `,` of a call; inside a string, the argument's
-    /// enumerated values or else file paths. Returns the matches and the replaced range.
+    /// enumerated values, and file paths for parameters declared with `paths: true` and for
+    /// strings outside any known call. Returns the matches and the replaced range.
     public func complete(_ code: String, cursor: Int) -> (matches: [String], start: Int, end: Int) {
         let scalars = Array(code.unicodeScalars)
         let cursor = min(max(0, cursor), scalars.count)
@@ -34,7 +35,8 @@ extension Engine {
             let prefix = String(String.UnicodeScalarView(scalars[contentStart..<cursor]))
             let parameters = callContext(tokens, before: index).map { self.parameters(for: $0) } ?? []
             var matches = parameters.flatMap { $0.allowed + $0.suggestions }.filter { $0.hasPrefix(prefix) }
-            if parameters.contains(where: \.completesPaths) || parameters.allSatisfy({ $0.allowed.isEmpty && $0.suggestions.isEmpty }) {
+            // Paths where the parameter takes them, and in strings outside any known call (`let f = "...`).
+            if parameters.isEmpty || parameters.contains(where: \.completesPaths) {
                 matches += Engine.pathCompletions(prefix)
             }
             return (Engine.unique(matches), contentStart, cursor)
