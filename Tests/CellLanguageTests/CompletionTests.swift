@@ -75,3 +75,18 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(c.start, 13)
     }
 }
+
+final class CompletionEdgeTests: XCTestCase {
+    private let engine = Engine()
+
+    func testNothingInsideComments() {
+        XCTAssertEqual(engine.complete("// pri", cursor: 6).matches, [])
+        XCTAssertEqual(engine.complete("/* pri", cursor: 6).matches, [])
+        XCTAssertEqual(engine.complete("print(1) // x\npri", cursor: 17).matches, ["print"])
+        XCTAssertEqual(engine.complete("/* a */ pri", cursor: 11).matches, ["print"])
+    }
+
+    func testCommandNamesInsideHelpStrings() {
+        XCTAssertEqual(engine.complete("help(\"sl", cursor: 8).matches, ["sleep"])
+    }
+}

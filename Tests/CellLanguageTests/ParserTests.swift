@@ -72,3 +72,22 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(parseError("let nil = 3")?.message, "'nil' is a keyword and cannot be used as a name")
     }
 }
+
+final class ParserLimitTests: XCTestCase {
+    func testDeepNestingIsASyntaxErrorNotACrash() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let outcome = Engine().execute(deep, output: RecordingSink())
+        XCTAssertEqual(outcome.error?.evalue, "arrays and calls are nested more than 100 deep")
+        XCTAssertNil(Engine().execute(String(repeating: "[", count: 50) + String(repeating: "]", count: 50), output: RecordingSink()).error)
+    }
+
+    func testLetValueMayStartOnTheNextLine() throws {
+        let program = try Parser.parse("let x =\n  3")
+        XCTAssertEqual(program.statements.count, 1)
+    }
+
+    func testCRLFInsideMultilineStrings() {
+        let tokens = Lexer.tokenize("\"\"\"\r\n  a\r\n  b\r\n  \"\"\"").tokens
+        XCTAssertEqual(tokens.first?.kind, .string("a\nb", terminated: true))
+    }
+}
