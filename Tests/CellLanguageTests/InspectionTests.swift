@@ -56,3 +56,13 @@ final class IsCompleteTests: XCTestCase {
         }
     }
 }
+
+final class InspectionOfLabelsTests: XCTestCase {
+    func testOnALabelTheParameterLineComesFirst() {
+        let engine = Engine(registry: TestCommands.registry())
+        let onLabel = engine.inspect("train(epochs: 3)", cursor: 8)?.plainText ?? ""
+        XCTAssertTrue(onLabel.hasPrefix("epochs: Int = 3, 1...1000 — passes\n\ntrain(epochs: Int = 3"), onLabel)
+        let onValue = engine.inspect("train(lr: 0.1)", cursor: 11)?.plainText ?? ""
+        XCTAssertTrue(onValue.hasPrefix("lr: Double = 5e-5 — learning rate\n\n"), onValue)
+    }
+}

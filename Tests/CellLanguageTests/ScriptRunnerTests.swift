@@ -86,3 +86,21 @@ final class MarkdownReferenceTests: XCTestCase {
         }
     }
 }
+
+/// docs/cell-language.md is generated from the registry; this keeps it from drifting.
+/// Regenerate with `BERT_KERNEL_WRITE_REFERENCE=1 swift test --filter CellLanguageReferenceFileTests`.
+final class CellLanguageReferenceFileTests: XCTestCase {
+    func testDocsCellLanguageMdMatchesTheRegistry() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = root.appendingPathComponent("docs/cell-language.md")
+        let generated = Engine().markdownReference()
+        if ProcessInfo.processInfo.environment["BERT_KERNEL_WRITE_REFERENCE"] == "1" {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(generated.utf8).write(to: file)
+        }
+        guard let committed = try? String(contentsOf: file, encoding: .utf8) else {
+            throw XCTSkip("docs/cell-language.md is absent; generate it with BERT_KERNEL_WRITE_REFERENCE=1")
+        }
+        XCTAssertEqual(committed, generated, "docs/cell-language.md is stale; regenerate it with BERT_KERNEL_WRITE_REFERENCE=1")
+    }
+}
