@@ -1,1 +1,0 @@
-// CellLanguage: see docs/architecture.md

@@ -1,0 +1,26 @@
+import Display
+
+extension Engine {
+    /// Help for what is at `cursor` (Unicode scalars): the command or bound name under or just
+    /// before the cursor, else the command whose parentheses enclose the cursor (Shift-Tab inside
+    /// a call shows its signature). `text/plain` and `text/markdown`; nil when there is nothing.
+    public func inspect(_ code: String, cursor: Int) -> MimeBundle? {
+        let tokens = Lexer.tokenize(code).tokens
+        let cursor = max(0, cursor)
+        if let index = tokens.firstIndex(where: { $0.range.start.offset <= cursor && cursor <= $0.range.end.offset && Engine.isIdentifier($0) }),
+           case .identifier(let name) = tokens[index].kind {
+            let isLabel = index + 1 < tokens.count && tokens[index + 1].isPunctuation(":")
+            if !isLabel, let bundle = Help.bundle(for: name, registry: registry, session: session) { return bundle }
+        }
+        let index = tokens.firstIndex { $0.range.end.offset > cursor } ?? tokens.count - 1
+        if let context = callContext(tokens, before: index) {
+            return Help.bundle(for: context.callee, registry: registry, session: session)
+        }
+        return nil
+    }
+
+    static func isIdentifier(_ token: Token) -> Bool {
+        if case .identifier = token.kind { return true }
+        return false
+    }
+}

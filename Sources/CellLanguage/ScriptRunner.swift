@@ -1,0 +1,148 @@
+import Display
+import Foundation
+
+/// Runs a `.bert` script or the code cells of an `.ipynb` in one `Engine`, headlessly
+/// (`bert-kernel run FILE`).
+///
+/// A `.bert` file is one cell, or several when separated by lines `// %%` (as in Jupytext's
+/// percent format). Each cell's output goes to `output`; its result's `text/plain` is written
+/// to stdout; the first error writes its traceback to stderr and stops the run.
+public enum ScriptRunner {
+    /// Exit code: 0 when every cell ran, 1 on the first failing cell, 2 when the file cannot
+    /// be read or parsed as a notebook.
+    public static func run(file: String, output: OutputSink) -> Int32 {
+        let cells: [String]
+        do {
+            cells = try self.cells(of: file)
+        } catch {
+            let e = Engine.sessionError(from: error)
+            output.stream(.stderr, "\(e.kind.rawValue): \(e.message)\n")
+            return 2
+        }
+        let engine = Engine()
+        for (number, cell) in cells.enumerated() {
+            switch engine.execute(cell, output: output) {
+            case .success(let value, let pages):
+                for page in pages { output.stream(.stdout, (page.plainText ?? "") + "\n") }
+                if let text = value?.plainText { output.stream(.stdout, text + "\n") }
+            case .failure(let error):
+                let place = cells.count > 1 ? "in cell \(number + 1) of \(file)" : "in \(file)"
+                output.stream(.stderr, "Error \(place):\n" + error.traceback.joined(separator: "\n") + "\n")
+                return 1
+            }
+        }
+        return 0
+    }
+
+    /// The cells of a `.bert` script (split at `// %%` lines) or of an `.ipynb` (code cells only).
+    public static func cells(of file: String) throws -> [String] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw SessionError(.file, "cannot read \(file): \(FileManager.default.fileExists(atPath: file) ? "permission denied or not a file" : "no such file")")
+        }
+        if file.lowercased().hasSuffix(".ipynb") { return try notebookCells(data, file: file) }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SessionError(.format, "\(file) is not UTF-8 text")
+        }
+        return scriptCells(text)
+    }
+
+    static func scriptCells(_ text: String) -> [String] {
+        var cells: [[Substring]] = [[]]
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.trimmingCharacters(in: .whitespaces).hasPrefix("// %%") {
+                cells.append([])
+            } else {
+                cells[cells.count - 1].append(line)
+            }
+        }
+        return cells.map { $0.joined(separator: "\n") }
+            .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+    }
+
+    static func notebookCells(_ data: Data, file: String) throws -> [String] {
+        let notebook: JSON
+        do {
+            notebook = try JSON.parse(data)
+        } catch {
+            throw SessionError(.format, "\(file) is not a notebook: \(error)")
+        }
+        guard let cells = notebook["cells"]?.arrayValue else {
+            throw SessionError(.format, "\(file) is not a notebook: no \"cells\" list")
+        }
+        return try cells.enumerated().compactMap { index, cell in
+            guard cell["cell_type"]?.stringValue == "code" else { return nil }
+            if let text = cell["source"]?.stringValue { return text }
+            if let lines = cell["source"]?.arrayValue {
+                return try lines.map {
+                    guard let s = $0.stringValue else { throw SessionError(.format, "\(file): cell \(index + 1) has a source line that is not a string") }
+                    return s
+                }.joined()
+            }
+            throw SessionError(.format, "\(file): cell \(index + 1) has no source")
+        }
+    }
+}
+
+/// An `OutputSink` for a terminal: streams to stdout/stderr, displays as their `text/plain`.
+/// Progress displays updated in place are redrawn on one line when stdout is a terminal and
+/// otherwise printed once, in their final state, when the next output arrives or at `flush()`.
+public final class TerminalOutputSink: OutputSink {
+    private let isTerminal = isatty(STDOUT_FILENO) == 1
+    private var pending: [(id: String, text: String)] = []
+    private var liveLine: String?
+
+    public init() {}
+
+    deinit { flush() }
+
+    private func write(_ text: String, to handle: FileHandle) {
+        handle.write(Data(text.utf8))
+    }
+
+    /// Prints the final state of updated displays not shown yet.
+    public func flush() {
+        if isTerminal, liveLine != nil {
+            write("\n", to: .standardOutput)
+            liveLine = nil
+        }
+        for item in pending { write(item.text + "\n", to: .standardOutput) }
+        pending = []
+    }
+
+    public func stream(_ name: StreamName, _ text: String) {
+        flush()
+        write(text, to: name == .stdout ? .standardOutput : .standardError)
+    }
+
+    public func display(_ bundle: MimeBundle, displayID: String?) {
+        flush()
+        let text = bundle.plainText ?? ""
+        if let displayID {
+            if isTerminal {
+                write(text, to: .standardOutput)
+                liveLine = displayID
+            } else {
+                pending.append((displayID, text))
+            }
+        } else {
+            write(text + "\n", to: .standardOutput)
+        }
+    }
+
+    public func updateDisplay(_ bundle: MimeBundle, displayID: String) {
+        let text = bundle.plainText ?? ""
+        if isTerminal, liveLine == displayID {
+            write("\r\u{1B}[K" + text, to: .standardOutput)
+        } else if let i = pending.firstIndex(where: { $0.id == displayID }) {
+            pending[i].text = text
+        } else {
+            flush()
+            pending.append((displayID, text))
+        }
+    }
+
+    public func clearOutput(wait: Bool) {}
+}
