@@ -10,6 +10,11 @@ struct KernelCommand: ParsableCommand {
     @Option(name: .customLong("connection-file"), help: "The connection file Jupyter wrote for this kernel.")
     var connectionFile: String
 
+    /// `jupyter run` and `jupyter console` pass their own positional arguments on to the
+    /// kernel command line (`extra_arguments`); they mean nothing to this kernel.
+    @Argument(parsing: .allUnrecognized, help: .hidden)
+    var extraArguments: [String] = []
+
     func run() throws {
         let connection: ConnectionInfo
         let server: KernelServer
@@ -19,6 +24,9 @@ struct KernelCommand: ParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("bert-kernel: \(error)\n".utf8))
             throw ExitCode.failure
+        }
+        if !extraArguments.isEmpty {
+            FileHandle.standardError.write(Data("bert-kernel: ignoring extra arguments \(extraArguments)\n".utf8))
         }
         server.serve()
     }
