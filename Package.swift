@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "TestSupport"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "TestSupport"]),
+        .testTarget(name: "KernelServerTests", dependencies: ["KernelServer", "JupyterKernel"]),
     ],
     swiftLanguageModes: [.v5]
 )
