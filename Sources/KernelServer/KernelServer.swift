@@ -157,8 +157,9 @@ public final class KernelServer: KernelTransport {
     private func serveShell(_ kernel: Kernel) {
         while !isStopping {
             let ready = ZMQSocket.poll([shell, stdin], timeoutMilliseconds: pollMilliseconds)
+            // This language never asks for input, so nothing on stdin is expected.
             if ready[1], let message = receive(on: stdin, name: "stdin") {
-                kernel.handle(message, on: .stdin)
+                log("stdin: ignoring \(message.msgType)")
             }
             guard ready[0] else { continue }
             if let message = receive(on: shell, name: "shell") {

@@ -34,13 +34,19 @@ struct KernelBenchSection: BenchSection {
                              "--rounds", String(environment.rounds)]
         let stdout = Pipe()
         process.standardOutput = stdout
+        // ipykernel warns on stderr on every start; keep it for the failure message only.
+        let stderrPath = NSTemporaryDirectory() + "bert-kernel-bench-\(ProcessInfo.processInfo.processIdentifier).log"
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: stderrPath) }
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
         do { try process.run() } catch {
             throw Problem(description: "cannot start \(environment.python): \(error)")
         }
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Problem(description: "\(script) failed with status \(process.terminationStatus) (needs jupyter_client and ipykernel; pass --python)")
+            let log = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+            throw Problem(description: "\(script) failed with status \(process.terminationStatus) (needs jupyter_client and ipykernel; pass --python):\n\(log.suffix(2000))")
         }
         let result: JSON
         do { result = try JSON.parse(data) } catch {
