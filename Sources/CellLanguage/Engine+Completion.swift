@@ -17,11 +17,14 @@ struct CallContext {
 extension Engine {
     /// Completions at `cursor` (Unicode scalars): command names, bound names and keywords;
     /// argument labels right after `(` or `,` of a call; inside a string, the argument's
-    /// enumerated values or else file paths. Returns the matches and the replaced range.
+    /// enumerated values, and file paths for parameters declared with `paths: true` and for
+    /// strings outside any known call. Returns the matches and the replaced range.
     public func complete(_ code: String, cursor: Int) -> (matches: [String], start: Int, end: Int) {
         let scalars = Array(code.unicodeScalars)
         let cursor = min(max(0, cursor), scalars.count)
         let tokens = Lexer.tokenize(code).tokens
+
+        if Engine.cursorIsInComment(scalars, cursor: cursor) { return ([], cursor, cursor) }
 
         // Inside a string literal: enumerated values or paths.
         if let index = tokens.firstIndex(where: { token in
@@ -33,8 +36,10 @@ extension Engine {
             let contentStart = min(cursor, token.range.start.offset + (isMultiline ? 3 : 1))
             let prefix = String(String.UnicodeScalarView(scalars[contentStart..<cursor]))
             let parameters = callContext(tokens, before: index).map { self.parameters(for: $0) } ?? []
-            var matches = parameters.flatMap { $0.allowed + $0.suggestions }.filter { $0.hasPrefix(prefix) }
-            if parameters.contains(where: \.completesPaths) || parameters.allSatisfy({ $0.allowed.isEmpty && $0.suggestions.isEmpty }) {
+            var matches = parameters.flatMap { $0.allowed + $0.suggestions + ($0.type == .command ? registry.names : []) }
+                .filter { $0.hasPrefix(prefix) }
+            // Paths where the parameter takes them, and in strings outside any known call (`let f = "...`).
+            if parameters.isEmpty || parameters.contains(where: \.completesPaths) {
                 matches += Engine.pathCompletions(prefix)
             }
             return (Engine.unique(matches), contentStart, cursor)
@@ -158,6 +163,16 @@ extension Engine {
                 _ = FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
                 return directoryPart + name + (isDirectory.boolValue ? "/" : "")
             }
+    }
+
+    /// True inside a `//` or an unclosed `/* */` comment.
+    static func cursorIsInComment(_ scalars: [Unicode.Scalar], cursor: Int) -> Bool {
+        let before = String(String.UnicodeScalarView(scalars[..<cursor]))
+        let (tokens, issues) = Lexer.tokenize(before)
+        if issues.contains(where: { $0.kind == .unterminatedAtEnd && $0.message.contains("comment") }) { return true }
+        let lastEnd = tokens.dropLast().last?.range.end.offset ?? 0
+        let tail = String(String.UnicodeScalarView(scalars[lastEnd..<cursor]))
+        return tail.contains("//") && !tail.contains("\n") || tail.split(separator: "\n").last?.contains("//") == true
     }
 
     static func isPunctuationToken(_ token: Token) -> Bool {

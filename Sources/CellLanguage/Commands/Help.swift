@@ -38,13 +38,13 @@ enum Help {
         }.joined(separator: "\n\n")
     }
 
-    /// `Int = 3, 1...1000. passes over the data`
+    /// `Int = 3, 1...1000 — passes over the data`
     static func parameterLine(_ p: Parameter) -> String {
         var facts = [p.typeDescription]
         if let d = p.defaultValue { facts[0] += " = " + d.plainText } else if p.optional { facts[0] += " = nil" } else { facts.append("required") }
         if !p.allowed.isEmpty { facts.append("one of " + p.allowed.map { "\"\($0)\"" }.joined(separator: ", ")) }
-        if let r = p.range { facts.append("\(Value.format(r.lowerBound))...\(Value.format(r.upperBound))") }
-        return facts.joined(separator: ", ") + ". " + p.doc
+        if let r = p.range { facts.append("\(Value.formatNumber(r.lowerBound))...\(Value.formatNumber(r.upperBound))") }
+        return facts.joined(separator: ", ") + " — " + p.doc
     }
 
     static func markdown(_ overloads: [Command], headingLevel: Int) -> String {
@@ -58,7 +58,7 @@ enum Help {
                     let name = p.label.map { "`\($0):`" } ?? "`_ \(p.name)`"
                     var type = "`\(p.typeDescription)`"
                     if !p.allowed.isEmpty { type += " (" + p.allowed.map { "`\"\($0)\"`" }.joined(separator: ", ") + ")" }
-                    if let r = p.range { type += " in `\(Value.format(r.lowerBound))...\(Value.format(r.upperBound))`" }
+                    if let r = p.range { type += " in `\(Value.formatNumber(r.lowerBound))...\(Value.formatNumber(r.upperBound))`" }
                     let def = p.defaultValue.map { "`\($0.plainText)`" } ?? (p.optional ? "`nil`" : "required")
                     out += "| \(name) | \(type) | \(def) | \(p.doc.replacingOccurrences(of: "|", with: "\\|")) |\n"
                 }

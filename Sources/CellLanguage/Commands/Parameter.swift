@@ -117,7 +117,7 @@ public struct Parameter {
             default: numbers = []
             }
             for n in numbers where !(range.contains(n)) {
-                return .rejected("must be between \(Value.format(range.lowerBound)) and \(Value.format(range.upperBound)), got \(Value.format(n))")
+                return .rejected("must be between \(Value.formatNumber(range.lowerBound)) and \(Value.formatNumber(range.upperBound)), got \(Value.formatNumber(n))")
             }
         }
         return .accepted(converted)

@@ -87,6 +87,12 @@ public enum Value: Equatable, CustomStringConvertible {
         return text
     }
 
+    /// Like `format`, but whole numbers without `.0` (range bounds in messages: `0...86400`).
+    public static func formatNumber(_ d: Double) -> String {
+        if d.isFinite, d.rounded() == d, abs(d) < 1e15 { return String(Int(d)) }
+        return format(d)
+    }
+
     /// A string literal that reads back to `s`.
     public static func quoted(_ s: String) -> String {
         var out = "\""

@@ -228,7 +228,7 @@ public struct Lexer {
     /// closing delimiter is not part of the value.
     private mutating func lexMultilineString(from start: SourceLocation) {
         advance(); advance(); advance()
-        while let c = peek(), c == " " || c == "\t" { advance() }
+        while let c = peek(), c == " " || c == "\t" || c == "\r" { advance() }
         guard peek() == "\n" || peek() == nil else {
             issue(.invalid, "a multi-line string starts on the line after its opening \"\"\"", from: start)
             while let c = peek(), c != "\n" { advance() }
@@ -262,7 +262,8 @@ public struct Lexer {
                 tokens.append(Token(.string(String(value), terminated: true), SourceRange(start, location)))
                 return
             }
-            if c == "\n" {
+            if c == "\n" || (c == "\r" && peek(1) == "\n") {
+                if c == "\r" { advance() }  // CRLF files: the line break is one newline
                 advance()
                 lines.append(String.UnicodeScalarView())
                 continue

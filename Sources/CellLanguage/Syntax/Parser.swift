@@ -19,6 +19,10 @@ public struct ParseError: Error, Equatable, Sendable {
 public struct Parser {
     private let tokens: [Token]
     private var position = 0
+    private var depth = 0
+
+    /// Nesting of arrays and calls beyond this is refused rather than overflowing the stack.
+    public static let maximumDepth = 100
 
     /// Lexes and parses `source`; the first lexical issue, if any, is the error.
     public static func parse(_ source: String) throws -> Program {
@@ -88,6 +92,7 @@ public struct Parser {
             }
             let nameToken = advance()
             _ = try expect("=", "'=' after 'let \(name)'")
+            skipNewlines()
             let value = try parseExpression()
             return .binding(name: name, nameRange: nameToken.range, value: value, range: first.range.union(value.range))
         }
@@ -154,8 +159,17 @@ public struct Parser {
         }
     }
 
+    private mutating func enter(_ token: Token) throws {
+        depth += 1
+        if depth > Parser.maximumDepth {
+            throw ParseError(message: "arrays and calls are nested more than \(Parser.maximumDepth) deep", range: token.range, atEnd: false)
+        }
+    }
+
     private mutating func parseArray() throws -> Expression {
         let open = advance()
+        try enter(open)
+        defer { depth -= 1 }
         var elements: [Expression] = []
         skipNewlines()
         while !current.isPunctuation("]") {
@@ -173,7 +187,8 @@ public struct Parser {
     }
 
     private mutating func parseCall(name: String, nameRange: SourceRange) throws -> Call {
-        _ = advance()  // (
+        try enter(advance())  // (
+        defer { depth -= 1 }
         var arguments: [Argument] = []
         skipNewlines()
         while !current.isPunctuation(")") {

@@ -1,0 +1,106 @@
+import Display
+import Foundation
+import XCTest
+@testable import CellLanguage
+
+final class ScriptRunnerTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("cellscript-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try FileManager.default.removeItem(at: directory)
+    }
+
+    private func write(_ name: String, _ text: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    func testBertScriptRunsCellByCellInOneSession() throws {
+        let file = try write("demo.bert", "let x = 1\nprint(\"one\")\n// %%\nprint(x)\nx\n// %% second\n[x, 2]\n")
+        let sink = RecordingSink()
+        XCTAssertEqual(ScriptRunner.run(file: file, output: sink), 0)
+        XCTAssertEqual(sink.stdout, "one\n1\n1\n[1, 2]\n")
+    }
+
+    func testBertScriptStopsAtTheFirstErrorWithItsTraceback() throws {
+        let file = try write("bad.bert", "print(\"a\")\n// %%\nprint(b)\n// %%\nprint(\"never\")\n")
+        let sink = RecordingSink()
+        XCTAssertEqual(ScriptRunner.run(file: file, output: sink), 1)
+        XCTAssertEqual(sink.stdout, "a\n")
+        XCTAssertEqual(sink.stderr, """
+            Error in cell 2 of \(file):
+            line 1, column 7:
+                print(b)
+                      ^
+            NameError: unknown name 'b'
+
+            """)
+    }
+
+    func testNotebookCodeCellsRunAndMarkdownCellsAreSkipped() throws {
+        let notebook: JSON = [
+            "nbformat": 4, "nbformat_minor": 5, "metadata": [:],
+            "cells": [
+                ["cell_type": "markdown", "source": "# title", "metadata": [:]],
+                ["cell_type": "code", "source": ["let greeting = \"hello\"\n", "print(greeting)"], "metadata": [:], "outputs": []],
+                ["cell_type": "code", "source": "greeting", "metadata": [:], "outputs": []],
+            ],
+        ]
+        let file = try write("nb.ipynb", notebook.serialized())
+        let sink = RecordingSink()
+        XCTAssertEqual(ScriptRunner.run(file: file, output: sink), 0)
+        XCTAssertEqual(sink.stdout, "hello\n\"hello\"\n")
+    }
+
+    func testMissingAndMalformedFilesAreReported() throws {
+        let sink = RecordingSink()
+        XCTAssertEqual(ScriptRunner.run(file: directory.appendingPathComponent("none.bert").path, output: sink), 2)
+        XCTAssertTrue(sink.stderr.hasPrefix("FileError: cannot read"), sink.stderr)
+        let broken = try write("broken.ipynb", "{\"cells\": 3}")
+        XCTAssertEqual(ScriptRunner.run(file: broken, output: sink), 2)
+        XCTAssertTrue(sink.stderr.contains("FormatError: \(broken) is not a notebook: no \"cells\" list"), sink.stderr)
+    }
+}
+
+final class MarkdownReferenceTests: XCTestCase {
+    func testReferenceDocumentsEveryCommandFromTheRegistry() {
+        let engine = Engine()
+        let reference = engine.markdownReference()
+        for command in engine.registry.commands {
+            XCTAssertTrue(reference.contains("### `\(command.selector)`"), command.selector)
+            XCTAssertTrue(reference.contains("```swift\n\(command.signature)\n```"), command.signature)
+            XCTAssertTrue(reference.contains("```swift\n\(command.example)\n```"), command.example)
+        }
+        XCTAssertTrue(reference.contains("| `seconds:` | `Double` in `0...86400` | required | how long to wait |"), reference)
+    }
+
+    func testEveryCommandsExampleParses() throws {
+        for command in TestCommands.registry().commands {
+            XCTAssertNoThrow(try Parser.parse(command.example), command.example)
+        }
+    }
+}
+
+/// docs/cell-language.md is generated from the registry; this keeps it from drifting.
+/// Regenerate with `BERT_KERNEL_WRITE_REFERENCE=1 swift test --filter CellLanguageReferenceFileTests`.
+final class CellLanguageReferenceFileTests: XCTestCase {
+    func testDocsCellLanguageMdMatchesTheRegistry() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = root.appendingPathComponent("docs/cell-language.md")
+        let generated = Engine().markdownReference()
+        if ProcessInfo.processInfo.environment["BERT_KERNEL_WRITE_REFERENCE"] == "1" {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(generated.utf8).write(to: file)
+        }
+        guard let committed = try? String(contentsOf: file, encoding: .utf8) else {
+            throw XCTSkip("docs/cell-language.md is absent; generate it with BERT_KERNEL_WRITE_REFERENCE=1")
+        }
+        XCTAssertEqual(committed, generated, "docs/cell-language.md is stale; regenerate it with BERT_KERNEL_WRITE_REFERENCE=1")
+    }
+}
