@@ -68,6 +68,7 @@ let package = Package(
                     exclude: ["Snapshots"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "TestSupport"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "TestSupport"]),
+        .testTarget(name: "KernelServerTests", dependencies: ["KernelServer", "JupyterKernel"]),
     ],
     swiftLanguageModes: [.v5]
 )

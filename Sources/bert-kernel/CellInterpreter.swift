@@ -1,0 +1,62 @@
+import Display
+import JupyterKernel
+import CellLanguage
+
+/// The kernel's `Interpreter` over the cell language's `Engine`: translates outcomes into
+/// protocol terms (pages become `page` payloads, `CellError` becomes the `error` triple).
+final class CellInterpreter: Interpreter {
+    private let engine = Engine()
+
+    static let version = "0.1.0"
+
+    var languageInfo: JSON {
+        [
+            "name": "bert",
+            "version": .string(CellInterpreter.version),
+            "mimetype": "text/x-bert",
+            "file_extension": ".bert",
+            // The syntax is Swift-flavoured; Swift highlighting reads well in every front end.
+            "codemirror_mode": "swift",
+            "pygments_lexer": "swift",
+        ]
+    }
+
+    var banner: String {
+        "BERT (Swift) \(CellInterpreter.version): fine-tune and explore BERT models. Type help() for the commands."
+    }
+
+    var helpLinks: [(text: String, url: String)] {
+        [("Cell language", "https://github.com/bert-kernel/bert-kernel/blob/main/docs/cell-language.md")]
+    }
+
+    func execute(code: String, silent: Bool, output: OutputSink) -> ExecutionOutcome {
+        switch engine.execute(code, output: output) {
+        case .success(let value, let pages):
+            let payloads: [JSON] = pages.map { ["source": "page", "data": .object($0.data), "start": 0] }
+            return .ok(result: value, payloads: payloads)
+        case .failure(let error):
+            return .error(name: error.ename, value: error.evalue, traceback: error.traceback)
+        }
+    }
+
+    func complete(code: String, cursor: Int) -> Completion {
+        let result = engine.complete(code, cursor: cursor)
+        return Completion(matches: result.matches, cursorStart: result.start, cursorEnd: result.end)
+    }
+
+    func inspect(code: String, cursor: Int, detailLevel: Int) -> MimeBundle? {
+        engine.inspect(code, cursor: cursor)
+    }
+
+    func isComplete(code: String) -> Completeness {
+        switch engine.isComplete(code) {
+        case .complete: return .complete
+        case .incomplete(let indent): return .incomplete(indent: indent)
+        case .invalid: return .invalid
+        }
+    }
+
+    func interrupt() { engine.interrupt() }
+
+    func restart() { engine.reset() }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Display
+
+/// Kernel startup to the first `kernel_info_reply`, and the median execute round-trip of
+/// `print("x")`, for this kernel and for ipykernel in the same run, measured by
+/// `scripts/bench/kernel_roundtrip.py` with jupyter_client (the client every front end uses).
+struct KernelBenchSection: BenchSection {
+    let name = "kernel"
+
+    struct Problem: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The helper script: found beside the working directory or the package the binary was
+    /// built in (`.build/<config>/bert-kernel` -> package root).
+    static func scriptPath(executable: String) -> String? {
+        let relative = "scripts/bench/kernel_roundtrip.py"
+        var candidates = [FileManager.default.currentDirectoryPath + "/" + relative]
+        var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(url.path + "/" + relative)
+            url = url.deletingLastPathComponent()
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    func run(_ environment: BenchEnvironment) throws -> [BenchMeasurement] {
+        guard let script = KernelBenchSection.scriptPath(executable: environment.executable) else {
+            throw Problem(description: "cannot find scripts/bench/kernel_roundtrip.py; run from the package root")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [environment.python, script, "--bert-binary", environment.executable,
+                             "--rounds", String(environment.rounds)]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        // ipykernel warns on stderr on every start; keep it for the failure message only.
+        let stderrPath = NSTemporaryDirectory() + "bert-kernel-bench-\(ProcessInfo.processInfo.processIdentifier).log"
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: stderrPath) }
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        do { try process.run() } catch {
+            throw Problem(description: "cannot start \(environment.python): \(error)")
+        }
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let log = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+            throw Problem(description: "\(script) failed with status \(process.terminationStatus) (needs jupyter_client and ipykernel; pass --python):\n\(log.suffix(2000))")
+        }
+        let result: JSON
+        do { result = try JSON.parse(data) } catch {
+            throw Problem(description: "\(script) printed no JSON: \(error)")
+        }
+        func value(_ kernel: String, _ key: String) throws -> Double {
+            guard let v = result[kernel]?[key]?.doubleValue else {
+                throw Problem(description: "\(script) output lacks \(kernel).\(key)")
+            }
+            return v
+        }
+        return [
+            BenchMeasurement(name: "startup to kernel_info_reply", unit: "ms", value: try value("bert", "startup_ms"),
+                             reference: ("ipykernel", try value("ipykernel", "startup_ms")), target: "< 150"),
+            BenchMeasurement(name: "execute round-trip (median)", unit: "ms", value: try value("bert", "roundtrip_ms"),
+                             reference: ("ipykernel", try value("ipykernel", "roundtrip_ms")), target: "< 1"),
+            BenchMeasurement(name: "execute to reply (median)", unit: "ms", value: try value("bert", "reply_ms"),
+                             reference: ("ipykernel", try value("ipykernel", "reply_ms")), target: nil),
+        ]
+    }
+}

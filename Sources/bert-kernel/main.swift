@@ -1,2 +1,0 @@
-// The bert-kernel command line: kernel, install, run, bench.
-print("bert-kernel")

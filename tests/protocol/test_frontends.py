@@ -1,0 +1,131 @@
+"""Real front ends against the installed kernelspec: jupyter console, jupyter run, nbclient;
+and the bert-kernel command line (install, run)."""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from nbclient import NotebookClient
+
+from conftest import KERNEL_NAME, require_kernelspec
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = pathlib.Path(sys.prefix) / "bin"
+
+
+def bert_kernel_binary():
+    require_kernelspec()
+    return KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv[0]
+
+
+def test_jupyter_console_runs_cells():
+    cells = 'print("hello from console")\nlet y = 6\ny\nundefined_name\nprint("still alive")\n'
+    result = subprocess.run([str(BIN / "jupyter"), "console", "--kernel", KERNEL_NAME, "--simple-prompt"],
+                            input=cells, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout + result.stderr  # console prints tracebacks on stderr
+    assert "BERT (Swift)" in out  # the banner from kernel_info
+    assert "hello from console" in out
+    assert "Out[3]: 6" in out
+    assert "NameError" in out
+    assert "still alive" in out
+
+
+def test_jupyter_run_executes_a_file(tmp_path):
+    script = tmp_path / "hello.bert"
+    script.write_text('print("hello via jupyter run")\n')
+    result = subprocess.run([str(BIN / "jupyter"), "run", "--kernel", KERNEL_NAME, str(script)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "hello via jupyter run" in result.stdout
+
+
+def test_nbclient_executes_a_notebook():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("A small notebook for the bert kernel."),
+        nbformat.v4.new_code_cell('print("hello, notebook")'),
+        nbformat.v4.new_code_cell("let n = 41\n[n, 1]"),
+        nbformat.v4.new_code_cell('display("shown")'),
+        nbformat.v4.new_code_cell('warn("careful")'),
+    ]
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "BERT (Swift)", "language": "bert"}
+    NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=60).execute()
+    outputs = [cell.get("outputs", []) for cell in nb.cells[1:]]
+    assert outputs[0][0]["output_type"] == "stream" and outputs[0][0]["text"] == "hello, notebook\n"
+    assert outputs[1][0]["output_type"] == "execute_result"
+    assert outputs[1][0]["data"]["text/plain"] == "[41, 1]"
+    assert nb.cells[2]["execution_count"] == 2
+    assert outputs[2][0]["output_type"] == "display_data"
+    assert outputs[3][0]["name"] == "stderr"
+    assert nb.metadata["language_info"]["name"] == "bert"
+
+
+def test_nbclient_stops_at_a_failing_cell():
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("undefined_name"), nbformat.v4.new_code_cell('print("never")')]
+    with pytest.raises(CellExecutionError, match="NameError"):
+        NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=60).execute()
+
+
+def test_installed_kernel_json_matches_the_template():
+    require_kernelspec()
+    spec_dir = pathlib.Path(KernelSpecManager().get_kernel_spec(KERNEL_NAME).resource_dir)
+    installed = json.loads((spec_dir / "kernel.json").read_text())
+    template = json.loads((ROOT / "kernelspec" / "kernel.json").read_text())
+    assert os.path.isabs(installed["argv"][0]) and os.access(installed["argv"][0], os.X_OK)
+    installed["argv"][0] = template["argv"][0]
+    assert installed == template
+    for size in (32, 64):
+        assert (spec_dir / f"logo-{size}x{size}.png").read_bytes() == (ROOT / "kernelspec" / f"logo-{size}x{size}.png").read_bytes()
+
+
+def test_install_locations_and_name(tmp_path):
+    binary = bert_kernel_binary()
+    result = subprocess.run([binary, "install", "--prefix", str(tmp_path / "p"), "--name", "bert-test"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "p/share/jupyter/kernels/bert-test/kernel.json").exists()
+    env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "user"))
+    assert subprocess.run([binary, "install", "--user"], env=env, capture_output=True).returncode == 0
+    assert (tmp_path / "user/kernels/bert/kernel.json").exists()
+    env = dict(os.environ, VIRTUAL_ENV=str(tmp_path / "venv"))
+    assert subprocess.run([binary, "install", "--sys-prefix"], env=env, capture_output=True).returncode == 0
+    assert (tmp_path / "venv/share/jupyter/kernels/bert/logo-64x64.png").exists()
+    bad = subprocess.run([binary, "install", "--prefix", str(tmp_path), "--name", "no spaces"],
+                         capture_output=True, text=True)
+    assert bad.returncode != 0 and "invalid kernel name" in bad.stderr
+    both = subprocess.run([binary, "install", "--user", "--prefix", str(tmp_path)], capture_output=True, text=True)
+    assert both.returncode != 0
+
+
+def test_run_executes_a_script_and_fails_on_the_first_error(tmp_path):
+    binary = bert_kernel_binary()
+    good = tmp_path / "good.bert"
+    good.write_text('print("one")\nlet x = 2\nx\n')
+    result = subprocess.run([binary, "run", str(good)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "one\n2\n"
+    bad = tmp_path / "bad.bert"
+    bad.write_text('print("before")\nundefined_name\n')
+    result = subprocess.run([binary, "run", str(bad)], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "before" in result.stdout and "NameError" in result.stderr
+
+
+def test_kernel_with_a_bad_connection_file_exits_with_a_message(tmp_path):
+    binary = bert_kernel_binary()
+    broken = tmp_path / "connection.json"
+    broken.write_text('{"shell_port": "x"}')
+    for path in (broken, tmp_path / "missing.json"):
+        result = subprocess.run([binary, "kernel", "--connection-file", str(path)], capture_output=True, text=True,
+                                timeout=30)
+        assert result.returncode != 0
+        assert str(path) in result.stderr or "connection file" in result.stderr

@@ -1,0 +1,137 @@
+"""What the kernel does with traffic jupyter_client would never send, and with the situations
+users of other kernels report most: heartbeat during long work, forged or broken messages,
+queued cells after an error, restart."""
+import json
+import time
+
+import zmq
+
+from conftest import receive
+
+
+def test_heartbeat_echoes_while_a_cell_runs(kernel):
+    msg_id = kernel.kc.execute("sleep(seconds: 3)")
+    kernel.wait_for_iopub(msg_id, "execute_input")
+    hb = kernel.raw_socket("hb", zmq.REQ)
+    for i in range(3):
+        payload = f"ping-{i}".encode()
+        hb.send(payload)
+        assert hb.poll(1000), "no heartbeat echo within 1 s while a cell runs"
+        assert hb.recv() == payload
+    assert kernel.kc.hb_channel.is_beating()
+    kernel.km.interrupt_kernel()
+    assert kernel.reply_to(msg_id, timeout=5)["content"]["ename"] == "KeyboardInterrupt"
+
+
+def test_wrong_signature_gets_no_reply_and_runs_nothing(kernel):
+    shell = kernel.raw_socket("shell")
+    msg_id, _, parts = kernel.frames("execute_request", {"code": "let forged = 1", "silent": False})
+    wrong = kernel.sign(parts, key=b"not-the-key")
+    shell.send_multipart([b"<IDS|MSG>", wrong] + parts)
+    assert receive(shell, 1.0) == [], "a message with a wrong signature was answered"
+    reply, outputs = kernel.execute("forged")
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "NameError", "the forged cell ran"
+    assert "signature does not match" in kernel.stderr
+
+
+def test_malformed_messages_are_dropped_logged_and_serving_continues(kernel):
+    shell = kernel.raw_socket("shell")
+    _, signature, parts = kernel.frames("kernel_info_request", {})
+    bad_json = [parts[0], b"{}", b"{}", b"{not json"]
+    not_object = [parts[0], b"[]", b"{}", b"{}"]
+    no_msg_type = [json.dumps({"msg_id": "x"}).encode(), b"{}", b"{}", b"{}"]
+    cases = {
+        "no <IDS|MSG> delimiter": [signature] + parts,
+        "frames after the delimiter": [b"<IDS|MSG>", signature, parts[0]],
+        "not valid JSON": [b"<IDS|MSG>", kernel.sign(bad_json)] + bad_json,
+        "not a JSON object": [b"<IDS|MSG>", kernel.sign(not_object)] + not_object,
+        "header has no string 'msg_type'": [b"<IDS|MSG>", kernel.sign(no_msg_type)] + no_msg_type,
+        "signature does not match": [b"<IDS|MSG>", b"", *parts],
+        "binary garbage": [b"\xff\xfe\x00", b"<IDS|MSG>", b"zz"],
+    }
+    for frames in cases.values():
+        shell.send_multipart(frames)
+    assert receive(shell, 1.0) == []
+    for expected in cases:
+        if expected != "binary garbage":
+            assert expected in kernel.stderr, f"no log line for {expected}"
+    # Control gets the same treatment.
+    control = kernel.raw_socket("control")
+    control.send_multipart([b"<IDS|MSG>", b"deadbeef", *parts])
+    assert receive(control, 0.5) == []
+    reply, outputs = kernel.execute('print("alive")')
+    assert reply["content"]["status"] == "ok"
+    assert kernel.km.is_alive()
+
+
+def test_replayed_message_is_dropped(kernel):
+    shell = kernel.raw_socket("shell")
+    _, signature, parts = kernel.frames("execute_request", {"code": 'print("once")', "silent": False,
+                                                            "store_history": True})
+    shell.send_multipart([b"<IDS|MSG>", signature] + parts)
+    first = receive(shell, 2.0)
+    assert len(first) == 1
+    shell.send_multipart([b"<IDS|MSG>", signature] + parts)
+    assert receive(shell, 1.0) == []
+    assert "seen before" in kernel.stderr
+
+
+def test_queued_cells_after_a_failing_cell_are_aborted(kernel):
+    kernel.flush_iopub()
+    failing = kernel.kc.execute("sleep(seconds: 0.5); undefined_name")
+    queued = [kernel.kc.execute("let ran = 1"), kernel.kc.execute('print("nor me")')]
+    first = kernel.reply_to(failing)
+    assert first["content"]["status"] == "error"
+    assert first["content"]["ename"] == "NameError"
+    for msg_id in queued:
+        reply = kernel.reply_to(msg_id)
+        assert reply["content"]["status"] == "error"
+        assert [m["msg_type"] for m in kernel.outputs_of(msg_id)] == [], "an aborted cell produced output"
+    # The queue drained: the next cell runs, and the aborted binding never happened.
+    reply, outputs = kernel.execute("ran")
+    assert reply["content"]["ename"] == "NameError"
+
+
+def test_stop_on_error_false_keeps_the_queue(kernel):
+    failing = kernel.kc.execute("sleep(seconds: 0.3); undefined_name", stop_on_error=False)
+    queued = kernel.kc.execute("let ran = 1; ran")
+    assert kernel.reply_to(failing)["content"]["status"] == "error"
+    assert kernel.reply_to(queued)["content"]["status"] == "ok"
+
+
+def test_restart_empties_the_session_and_renews_the_session_id(kernel):
+    kernel.execute("let before = 1")
+    kernel.kc.kernel_info()
+    old_session = kernel.kc.get_shell_msg(timeout=5)["header"]["session"]
+    kernel.km.restart_kernel(now=False)
+    kernel.kc.wait_for_ready(timeout=30)
+    kernel.kc.kernel_info()
+    new_session = kernel.kc.get_shell_msg(timeout=5)["header"]["session"]
+    assert new_session != old_session
+    reply, _ = kernel.execute("before")
+    assert reply["content"]["ename"] == "NameError"
+    assert reply["content"]["execution_count"] == 1
+    ok, _ = kernel.execute('print("fresh")')
+    assert ok["content"]["status"] == "ok"
+
+
+def test_shutdown_request_ends_the_process_promptly(kernel):
+    process = kernel.km.provisioner.process
+    kernel.kc.shutdown()
+    reply = kernel.kc.get_control_msg(timeout=5) if hasattr(kernel.kc, "get_control_msg") else None
+    assert reply is None or reply["msg_type"] == "shutdown_reply"
+    started = time.monotonic()
+    assert process.wait(timeout=5) == 0
+    assert time.monotonic() - started < 3
+
+
+def test_output_flood_arrives_whole(kernel):
+    """Thousands of prints in one cell: batched on IOPub, so nothing is dropped at the PUB
+    high-water mark and the text arrives complete and in order."""
+    code = "\n".join(f'print("line {i}")' for i in range(3000))
+    reply, outputs = kernel.execute(code, timeout=60)
+    assert reply["content"]["status"] == "ok"
+    text = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
+    assert text == "".join(f"line {i}\n" for i in range(3000))
+    assert len(outputs) < 3000
