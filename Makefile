@@ -7,7 +7,7 @@ VENV      := .venv
 PY        := $(VENV)/bin/python
 PIP       := $(VENV)/bin/pip
 BIN       := .build/release/bert-kernel
-APT_PKGS  := libzmq3-dev libopenblas-dev pkg-config zlib1g-dev
+APT_PKGS  := libzmq3-dev libopenblas-dev pkg-config zlib1g-dev libfreetype-dev fonts-dejavu-core
 # The reference venv (torch + transformers) is only for regenerating fixtures and for the
 # PyTorch side of `bert-kernel bench`; `make test` never needs it.
 REF_VENV  := .venv-ref
