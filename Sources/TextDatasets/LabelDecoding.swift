@@ -15,7 +15,7 @@ struct LabelDecoding {
     /// Labels of the training file; decides the task and the map.
     init(trainingValues: [RawTable.Cell]) {
         let isMultiLabel = trainingValues.contains { if case .list = $0 { true } else { false } }
-        let scalars = trainingValues.flatMap(Self.texts)
+        let scalars = trainingValues.flatMap(Self.texts).filter { !$0.isEmpty }   // missing: reported later
         if isMultiLabel {
             let numeric = !scalars.isEmpty && scalars.allSatisfy { Int($0) != nil }
             task = .multiLabel
