@@ -20,7 +20,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // C libraries, each imported by exactly one Swift target.
@@ -37,8 +36,9 @@ let package = Package(
         // BertTokenizer: basic + WordPiece, encodings. No tensors.
         .target(name: "WordPiece", swiftSettings: swiftSettings),
         // Datasets from CSV/TSV/JSONL, label maps, splits, the embedded demo data, metrics.
-        .target(name: "TextDatasets", dependencies: ["Numerics", .product(name: "SwiftCSV", package: "SwiftCSV")],
-                swiftSettings: swiftSettings),
+        // Its own RFC 4180 parser: SwiftCSV 0.10.0 cannot report ragged rows or line numbers and
+        // rejects the raw quotes of GLUE TSVs (see DelimitedTextParser.swift).
+        .target(name: "TextDatasets", dependencies: ["Numerics"], swiftSettings: swiftSettings),
         // Figures rendered to SVG and PNG. No BERT.
         .target(name: "Plotting", dependencies: ["CZlib", "CFreeType"], swiftSettings: swiftSettings),
         // Config, parameters, layers (forward + backward), heads, checkpoints, optimizer, trainer.

@@ -4,12 +4,12 @@
 ///                                               dialect: .csv, source: "reviews.csv")
 ///     // table.header == ["text", "label"], table.rows[0].fields == ["a, b", "pos"]
 ///
-/// Why our own parser and not SwiftCSV 0.10.0 (in Package.swift) or yaslab/CSV.swift 2.5.2:
-/// SwiftCSV's state machine (`ParsingState.swift`) drops the leading whitespace of every
-/// unquoted field, throws on a quote inside an unquoted field (so it cannot read GLUE TSVs,
-/// whose text holds raw `"`), accepts an unterminated quoted field at the end of input,
-/// pads short rows with "" in its dictionary view instead of rejecting them, and its errors
-/// carry no line number. CSV.swift is RFC-correct but reports neither line numbers nor ragged
+/// Why our own parser and not SwiftCSV 0.10.0 or yaslab/CSV.swift 2.5.2: SwiftCSV's state
+/// machine (`ParsingState.swift`; each point checked by running it) drops the leading spaces
+/// of unquoted fields (`"  padded"` -> `"padded"`), throws on a quote inside an unquoted field
+/// (so it cannot read GLUE TSVs, whose text holds raw `"`), accepts an unterminated quoted
+/// field as data, pads short rows with "" instead of rejecting them, and its errors carry no
+/// line number. CSV.swift is RFC-correct but reports neither line numbers nor ragged
 /// rows, and counting physical lines around it would mean re-scanning every quoted field.
 /// The grammar is small; this parser walks UTF-8 bytes once, keeps the physical line of each
 /// record for error messages, and is fast enough for SST-2 (3.4 MB) in a few tens of ms.

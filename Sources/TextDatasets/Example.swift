@@ -33,8 +33,9 @@ public struct Example: Hashable, Sendable {
     /// The second segment of a pair task (NLI, paraphrase), nil for single texts.
     public var pair: String?
     public var label: Label
-    /// The 1-based line of the source file where the example starts (0 for embedded data),
-    /// so that a listing of mistakes can point back into the file.
+    /// The 1-based line of the source file where the example starts (for the embedded demo
+    /// data, its line in the same table written as CSV with a header), so that a listing of
+    /// mistakes can point back into the file. 0 when unknown.
     public var line: Int
 
     public init(text: String, pair: String? = nil, label: Label, line: Int = 0) {

@@ -15,7 +15,7 @@ struct LabelDecoding {
     /// Labels of the training file; decides the task and the map.
     init(trainingValues: [RawTable.Cell]) {
         let isMultiLabel = trainingValues.contains { if case .list = $0 { true } else { false } }
-        let scalars = trainingValues.flatMap(Self.texts)
+        let scalars = trainingValues.flatMap(Self.texts).filter { !$0.isEmpty }   // missing: reported later
         if isMultiLabel {
             let numeric = !scalars.isEmpty && scalars.allSatisfy { Int($0) != nil }
             task = .multiLabel
@@ -46,6 +46,12 @@ struct LabelDecoding {
     }
 
     static func trim(_ text: String) -> String {
+        // Fast path: the first and last bytes are visible ASCII (Unicode property lookups
+        // dominated loading SST-2's 60k labels).
+        let utf8 = text.utf8
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return text
+        }
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }

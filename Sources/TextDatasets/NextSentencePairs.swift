@@ -132,6 +132,23 @@ public struct NextSentencePairs: Sendable {
         return examples
     }
 
+    /// Throws when a sentence alone has more tokens than a pair can hold (`maxLength - 3`),
+    /// naming its line: such sentences would only ever be seen cut. (The recipe itself
+    /// truncates, as BERT does; call this first to refuse them with a message instead.)
+    /// - documents: token ids per sentence per document, as for `examples`.
+    /// - corpus: the corpus the documents were tokenised from (for its name and line numbers).
+    public func checkSentenceLengths(documents: [[[Int]]], corpus: PretrainingCorpus) throws {
+        let limit = maxLength - 3
+        for (d, document) in documents.enumerated() {
+            for (s, sentence) in document.enumerated() where sentence.count > limit {
+                let line = corpus.lineNumbers.indices.contains(d) && corpus.lineNumbers[d].indices.contains(s)
+                    ? "line \(corpus.lineNumbers[d][s])" : "document \(d + 1), sentence \(s + 1)"
+                throw DatasetError.argument(
+                    "\(corpus.name), \(line): the sentence has \(sentence.count) tokens, but with maxLength \(maxLength) a sentence pair holds at most \(limit); raise maxLength or split the sentence")
+            }
+        }
+    }
+
     /// `truncate_seq_pair`: while too long, drop a token from the longer side (B on ties), from
     /// the front or the back with equal chance.
     private func truncatePair(_ a: inout [Int], _ b: inout [Int], maxTokens: Int, using rng: inout SeededGenerator) {

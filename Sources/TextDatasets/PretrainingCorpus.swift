@@ -16,24 +16,35 @@ public struct PretrainingCorpus: Sendable, Equatable {
     public let name: String
     /// The sentences of each document, in file order; no document is empty.
     public let documents: [[String]]
+    /// The 1-based line of each sentence in the file: same shape as `documents`.
+    public let lineNumbers: [[Int]]
 
     /// The total number of sentences.
     public var sentenceCount: Int { documents.reduce(0) { $0 + $1.count } }
 
     /// Splits `text` into documents. Throws when it has no sentence or only one document.
     public init(text: String, name: String) throws {
-        var documents: [[String]] = []
-        var current: [String] = []
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+        var documents: [[String]] = [], lineNumbers: [[Int]] = []
+        var current: [String] = [], currentLines: [Int] = []
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        for (index, line) in lines.enumerated() {
             let sentence = LabelDecoding.trim(String(line))
             if sentence.isEmpty {
-                if !current.isEmpty { documents.append(current) }
+                if !current.isEmpty {
+                    documents.append(current)
+                    lineNumbers.append(currentLines)
+                }
                 current = []
+                currentLines = []
             } else {
                 current.append(sentence)
+                currentLines.append(index + 1)
             }
         }
-        if !current.isEmpty { documents.append(current) }
+        if !current.isEmpty {
+            documents.append(current)
+            lineNumbers.append(currentLines)
+        }
         guard !documents.isEmpty else {
             throw DatasetError.format("the corpus \(name) has no sentences: write one sentence per line, with a blank line between documents")
         }
@@ -43,6 +54,7 @@ public struct PretrainingCorpus: Sendable, Equatable {
         }
         self.name = name
         self.documents = documents
+        self.lineNumbers = lineNumbers
     }
 
     /// The embedded demo corpus (`"demo"`) or a text file.

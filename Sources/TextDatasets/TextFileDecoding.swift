@@ -30,13 +30,13 @@ enum TextFileDecoding {
             throw DatasetError.format("\(source) is UTF-16 encoded; save it as UTF-8")
         }
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        if String(validating: bytes[start...], as: UTF8.self) == nil {
+        if !isValidUTF8(bytes[start...]) {
             // Find the line: validate line by line (only on the failure path).
             var lineStart = start
             var line = 1
             for index in start...bytes.count {
                 if index == bytes.count || bytes[index] == UInt8(ascii: "\n") {
-                    if String(validating: bytes[lineStart..<index], as: UTF8.self) == nil {
+                    if !isValidUTF8(bytes[lineStart..<index]) {
                         throw DatasetError.format("\(source), line \(line): not valid UTF-8; save the file as UTF-8")
                     }
                     lineStart = index + 1
@@ -46,5 +46,21 @@ enum TextFileDecoding {
             throw DatasetError.format("\(source): not valid UTF-8; save the file as UTF-8")
         }
         return start
+    }
+
+    /// Strict UTF-8 validation (overlongs, surrogates and truncated sequences are errors).
+    static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
+        if #available(macOS 15.0, *) {
+            return String(validating: bytes, as: UTF8.self) != nil
+        }
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
     }
 }

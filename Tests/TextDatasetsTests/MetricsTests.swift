@@ -71,3 +71,24 @@ final class MetricsTests: XCTestCase {
         XCTAssertEqual(try RegressionMetrics(targets: [1, 1], predictions: [0, 2]).pearson, 0)
     }
 }
+
+final class MultiLabelMetricsTests: XCTestCase {
+    func testMultiLabelMetricsMatchHandComputedValues() throws {
+        // e1 true {0,1} pred {0}; e2 true {2} pred {1,2}; e3 true {} pred {}; e4 true {0} pred {0,2}.
+        // class 0: tp 2 fp 0 fn 0 -> 1, 1, 1; class 1: tp 0 fp 1 fn 1 -> 0, 0, 0;
+        // class 2: tp 1 fp 1 fn 0 -> 1/2, 1, 2/3. Pooled tp 3 fp 2 fn 1: micro P 3/5, R 3/4,
+        // F1 6/9. Macro F1 (1 + 0 + 2/3)/3 = 5/9. Exact matches: e3 only -> 1/4.
+        let m = try MultiLabelMetrics(trueLabels: [[0, 1], [2], [], [0]], predictedLabels: [[0], [1, 2], [], [0, 2]],
+                                      labelNames: ["a", "b", "c"])
+        XCTAssertEqual(m.subsetAccuracy, 0.25, accuracy: 1e-12)
+        XCTAssertEqual(m.precision, [1, 0, 0.5])
+        XCTAssertEqual(m.recall, [1, 0, 1])
+        XCTAssertEqual(m.f1[2], 2.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual(m.support, [2, 1, 1])
+        XCTAssertEqual(m.microPrecision, 0.6, accuracy: 1e-12)
+        XCTAssertEqual(m.microRecall, 0.75, accuracy: 1e-12)
+        XCTAssertEqual(m.microF1, 2.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual(m.macroF1, 5.0 / 9.0, accuracy: 1e-12)
+        XCTAssertEqual(MultiLabelMetrics.predictions(probabilities: [[0.9, 0.2, 0.5], [0.1, 0.4, 0.49]]), [[0, 2], []])
+    }
+}

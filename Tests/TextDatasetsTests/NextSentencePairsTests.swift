@@ -96,6 +96,15 @@ final class NextSentencePairsTests: XCTestCase {
         }
     }
 
+    func testSentenceLongerThanAPairCanHoldIsReportedWithItsLine() throws {
+        let corpus = try PretrainingCorpus(text: "A.\nB.\n\nC.\nD.\n", name: "c.txt")
+        let builder = try NextSentencePairs(maxLength: 8, clsTokenID: cls, sepTokenID: sep)
+        XCTAssertNoThrow(try builder.checkSentenceLengths(documents: [[[1], [2, 3, 4, 5, 6]], [[7], [8]]], corpus: corpus))
+        assertDatasetError(.argument, ["c.txt, line 5", "6 tokens", "at most 5", "raise maxLength"]) {
+            try builder.checkSentenceLengths(documents: [[[1], [2]], [[3], [4, 5, 6, 7, 8, 9]]], corpus: corpus)
+        }
+    }
+
     func testSameSeedSameExamples() throws {
         let docs = documents(30, seed: 7)
         let builder = try NextSentencePairs(maxLength: 48, clsTokenID: cls, sepTokenID: sep)

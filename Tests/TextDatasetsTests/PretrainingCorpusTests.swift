@@ -6,6 +6,7 @@ final class PretrainingCorpusTests: XCTestCase {
         let corpus = try PretrainingCorpus(text: "\n  First one.  \nFirst two.\r\n\r\n \t \nSecond one.\n\n\n", name: "c.txt")
         XCTAssertEqual(corpus.documents, [["First one.", "First two."], ["Second one."]])
         XCTAssertEqual(corpus.sentenceCount, 3)
+        XCTAssertEqual(corpus.lineNumbers, [[2, 3], [6]])
     }
 
     func testEmptyAndSingleDocumentCorporaAreClearErrors() {

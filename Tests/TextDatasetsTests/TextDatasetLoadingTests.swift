@@ -158,3 +158,18 @@ final class TextDatasetLoadingTests: XCTestCase {
         XCTAssertTrue(summary.contains("negative      135          15        0"), summary)
     }
 }
+
+final class LabelInferenceTests: XCTestCase {
+    func testAMissingLabelDoesNotTurnIntegerLabelsIntoStrings() throws {
+        // The missing value is reported, and the task is still decided from the rest.
+        let decoding = LabelDecoding(trainingValues: [.text("1"), .text(" "), .missing, .text("0")])
+        XCTAssertEqual(decoding.task, .singleLabel)
+        XCTAssertEqual(decoding.labelMap.names, ["0", "1"])
+    }
+
+    func testIntegerLiteralsWithFloatsAreRegressionAndWordsAreClasses() {
+        XCTAssertEqual(LabelDecoding(trainingValues: [.text("1"), .text("2.5")]).task, .regression)
+        XCTAssertEqual(LabelDecoding(trainingValues: [.text("1"), .text("nan")]).task, .singleLabel)
+        XCTAssertEqual(LabelDecoding(trainingValues: [.text("1"), .text("two")]).labelMap.names, ["1", "two"])
+    }
+}
