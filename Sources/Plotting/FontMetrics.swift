@@ -38,8 +38,3 @@ public struct FontMetrics: Sendable {
         weight == .bold ? .dejaVuSansBold : .dejaVuSans
     }
 }
-
-public enum FontWeight: Sendable {
-    case regular
-    case bold
-}

@@ -41,6 +41,14 @@ enum Rasterizer {
             }
         case .text(let run):
             try glyphs.draw(run, scale: s, into: &canvas)
+        case .cells(let grid):
+            for i in 0..<grid.rows {
+                for j in 0..<grid.columns {
+                    guard let color = grid.colors[i * grid.columns + j] else { continue }
+                    try draw(.rect(grid.cellRect(row: i, column: j), fill: color, stroke: nil), scale: s, clip: clip,
+                             glyphs: glyphs, into: &canvas)
+                }
+            }
         case .clipped(let r, let children):
             let inner = clip.intersection(Rect(x: r.x * s, y: r.y * s, width: r.width * s, height: r.height * s))
             for child in children { try draw(child, scale: s, clip: inner, glyphs: glyphs, into: &canvas) }
