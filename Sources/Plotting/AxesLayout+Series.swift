@@ -57,7 +57,8 @@ extension AxesLayout {
             if run.count == 1 {
                 out.append(.circle(center: run[0], radius: max(s.width, 2.5), fill: c, stroke: nil))
             } else {
-                out.append(.polyline(run, stroke: Stroke(c, width: s.width, dash: s.dash)))
+                let thinned = run.count > Int(r.plot.width) * 2 ? LineDecimation.decimate(run) : run
+                out.append(.polyline(thinned, stroke: Stroke(c, width: s.width, dash: s.dash)))
             }
         }
         return out

@@ -4,4 +4,6 @@ public struct DisplayList: Equatable, Sendable {
     public var height: Double
     public var background: Color
     public var primitives: [Primitive]
+    /// Accessible description (SVG `<title>`).
+    public var altText: String? = nil
 }

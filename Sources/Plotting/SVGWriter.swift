@@ -17,6 +17,7 @@ enum SVGWriter {
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
         out += "version=\"1.1\" width=\"\(w)\" height=\"\(h)\" "
         out += "viewBox=\"0 0 \(w) \(h)\" font-family=\"'DejaVu Sans', Verdana, Arial, sans-serif\">\n"
+        if let alt = list.altText { out += "<title>\(escape(alt))</title>\n" }
         out += "<rect x=\"0\" y=\"0\" width=\"\(w)\" height=\"\(h)\"\(fill(list.background))/>\n"
         out += body
         out += "</svg>\n"
