@@ -55,7 +55,7 @@ extension AxesLayout {
         var out: [Primitive] = []
         for run in runs where !run.isEmpty {
             if run.count == 1 {
-                out.append(.circle(center: run[0], radius: max(s.width, 2.5), fill: c, stroke: nil))
+                out.append(.circle(center: run[0], radius: max(s.width * 1.5, 3.5), fill: c, stroke: nil))
             } else {
                 let thinned = run.count > Int(r.plot.width) * 2 ? LineDecimation.decimate(run) : run
                 out.append(.polyline(thinned, stroke: Stroke(c, width: s.width, dash: s.dash)))
