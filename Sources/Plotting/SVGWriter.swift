@@ -56,7 +56,7 @@ enum SVGWriter {
     static func cells(_ grid: CellGrid) -> String {
         if grid.rows * grid.columns > maxRectCells, let image = cellImage(grid) {
             let f = grid.frame
-            // Each cell is 4x4 image pixels so that viewers that smooth instead of honouring
+            // Each cell is several image pixels so that viewers that smooth instead of honouring
             // `pixelated` still show crisp cells.
             return "<image x=\"\(number(f.x))\" y=\"\(number(f.y))\" width=\"\(number(f.width))\" "
                 + "height=\"\(number(f.height))\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" "
@@ -74,9 +74,10 @@ enum SVGWriter {
         return out
     }
 
-    /// The grid as a PNG, 4x4 pixels per cell; missing cells white.
+    /// The grid as a PNG, 4x4 pixels per cell (fewer beyond 256 rows or columns, to stay
+    /// within about 1024 pixels a side); missing cells white.
     static func cellImage(_ grid: CellGrid) -> Data? {
-        let k = 4
+        let k = max(1, min(4, 1024 / max(grid.rows, grid.columns, 1)))
         var canvas = Canvas(width: grid.columns * k, height: grid.rows * k, background: .white)
         for i in 0..<grid.rows {
             for j in 0..<grid.columns {
