@@ -55,9 +55,10 @@ extension AxesLayout {
         var out: [Primitive] = []
         for run in runs where !run.isEmpty {
             if run.count == 1 {
-                out.append(.circle(center: run[0], radius: max(s.width, 2.5), fill: c, stroke: nil))
+                out.append(.circle(center: run[0], radius: max(s.width * 1.5, 3.5), fill: c, stroke: nil))
             } else {
-                out.append(.polyline(run, stroke: Stroke(c, width: s.width, dash: s.dash)))
+                let thinned = run.count > Int(r.plot.width) * 2 ? LineDecimation.decimate(run) : run
+                out.append(.polyline(thinned, stroke: Stroke(c, width: s.width, dash: s.dash)))
             }
         }
         return out
@@ -94,23 +95,19 @@ extension AxesLayout {
         return out
     }
 
-    /// Cells overlap their right and bottom neighbours by half a pixel so that anti-aliased
-    /// edges leave no seams of background between them; the next cell covers the overlap.
+    /// Heatmap cells; non-finite values are grey.
     func cells(_ m: Heatmap, _ r: Resolved) -> [Primitive] {
         let rows = max(m.rows, 1), columns = max(m.columns, 1)
-        let w = r.plot.width / Double(columns), h = r.plot.height / Double(rows)
         let domain = m.resolvedDomain
-        var out: [Primitive] = []
+        var colors = [Color?](repeating: nil, count: rows * columns)
         for (i, row) in m.values.enumerated() {
             for (j, v) in row.enumerated() {
-                let fill = v.isFinite
+                colors[i * columns + j] = v.isFinite
                     ? m.ramp.color((v - domain.lowerBound) / (domain.upperBound - domain.lowerBound))
                     : Color(hex: 0xBBBBBB)
-                out.append(.rect(Rect(x: r.plot.minX + Double(j) * w, y: r.plot.minY + Double(i) * h,
-                                      width: w + 0.5, height: h + 0.5), fill: fill, stroke: nil))
             }
         }
-        return out
+        return [.cells(CellGrid(frame: r.plot, rows: rows, columns: columns, colors: colors))]
     }
 
     /// Text in heatmap cells, black or white for contrast, sized to fit; omitted when

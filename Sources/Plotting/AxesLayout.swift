@@ -35,7 +35,8 @@ struct AxesLayout {
         let xPlan = AxisPlan.resolve(xAxis, extent: extent.x)
         let yPlan = AxisPlan.resolve(yAxis, extent: extent.y)
         let colors = seriesColors()
-        let entries = legendEntries(colors: colors)
+        // A legend for an empty chart would promise lines that are not there.
+        let entries = extent.hasData ? legendEntries(colors: colors) : []
 
         // Vertical budget above the plot: title, legend rows.
         var top = 6.0
@@ -101,7 +102,10 @@ struct AxesLayout {
         var out: [Primitive] = []
         out += gridLines(r)
         let (data, markers) = seriesPrimitives(r)
-        out.append(.clipped(plot, data))
+        // Lines at the very top or bottom of the range keep their full stroke width; values
+        // beyond explicit limits are still cut off. Heatmap cells are clipped exactly.
+        let slack = heatmap == nil ? 3.0 : 0
+        out.append(.clipped(plot.inset(left: -slack, top: -slack, right: -slack, bottom: -slack), data))
         out += cellLabels(r)
         out += barValueLabels(r)
         out += axisLines(r)

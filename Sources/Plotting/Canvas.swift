@@ -24,6 +24,15 @@ public struct Canvas: Sendable {
         return (pixels[i], pixels[i + 1], pixels[i + 2])
     }
 
+    /// Blends `color` over every pixel of [x0, x1) x [y0, y1) (clamped to the canvas).
+    mutating func fill(x0: Int, y0: Int, x1: Int, y1: Int, color: (r: Double, g: Double, b: Double, a: Double)) {
+        let xa = max(x0, 0), xb = min(x1, width), ya = max(y0, 0), yb = min(y1, height)
+        guard xa < xb, ya < yb else { return }
+        for y in ya..<yb {
+            for x in xa..<xb { blend(x: x, y: y, color: color, coverage: 1) }
+        }
+    }
+
     /// Source-over compositing of `color` at `coverage` (0...1) onto an opaque pixel:
     /// dst = src * a + dst * (1 - a), with a = coverage * alpha.
     mutating func blend(x: Int, y: Int, color: (r: Double, g: Double, b: Double, a: Double), coverage: Double) {

@@ -11,7 +11,9 @@ extension Charts {
                                                 colorBarLabel: "attention weight")))
         }
         let side = side(forCategories: tokens.count, base: 460, perItem: 18, maximum: 1000)
-        return Figure(width: side + 110, height: side + 20, title: title, panels: [axes])
+        var figure = Figure(width: side + 110, height: side + 20, title: title, panels: [axes])
+        figure.altText = "\(title): token-by-token attention over \(tokens.count) tokens"
+        return figure
     }
 
     /// Every head of one layer as small multiples sharing one colour scale.
@@ -31,9 +33,11 @@ extension Charts {
             panels.append(axes)
         }
         let domain = attentionDomain(heads.flatMap { $0 })
-        return Figure(width: Double(columns) * panelSide + 110, height: Double(rows) * panelSide + 40, title: title,
-                      panels: panels, columns: columns,
-                      colorBar: heads.isEmpty ? nil : ColorBar(domain: domain, label: "attention weight"))
+        var figure = Figure(width: Double(columns) * panelSide + 110, height: Double(rows) * panelSide + 40, title: title,
+                            panels: panels, columns: columns,
+                            colorBar: heads.isEmpty ? nil : ColorBar(domain: domain, label: "attention weight"))
+        figure.altText = "\(title): attention of \(heads.count) heads over \(tokens.count) tokens"
+        return figure
     }
 
     /// 0...1 for probabilities; the data's range if something lies outside (not softmaxed).

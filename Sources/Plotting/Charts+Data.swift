@@ -12,7 +12,12 @@ extension Charts {
         let share = lengths.isEmpty ? 0 : Double(truncated) / Double(lengths.count)
         let label = "maxLength \(maxLength): \(percent(share)) truncated (\(truncated) of \(lengths.count))"
         axes.annotations.append(.verticalLine(x: Double(maxLength) + 0.5, label: label, color: Palette.category(5)))
-        return Figure(title: "token lengths", panels: [axes])
+        var figure = Figure(title: "token lengths", panels: [axes])
+        let sorted = lengths.sorted()
+        figure.altText = "token lengths of \(lengths.count) texts"
+            + (sorted.isEmpty ? "" : ": median \(sorted[sorted.count / 2]), longest \(sorted[sorted.count - 1])")
+            + "; maxLength \(maxLength) truncates \(truncated) (\(percent(share)))"
+        return figure
     }
 
     /// Class balance: for each split, the share of each label (bars grouped by label),
@@ -33,7 +38,11 @@ extension Charts {
                                                labels: counts.map(String.init))))
         }
         if names.isEmpty { axes.x.categories = nil }
-        return Figure(title: "label balance", panels: [axes])
+        var figure = Figure(title: "label balance", panels: [axes])
+        figure.altText = "label balance of \(names.count) labels: " + splits.map { split in
+            "\(split.name) " + names.map { "\($0) \(split.counts[$0] ?? 0)" }.joined(separator: ", ")
+        }.joined(separator: "; ")
+        return figure
     }
 
     /// Confusion matrix: rows are true labels, columns predictions; cells are shaded by the
@@ -57,6 +66,9 @@ extension Charts {
         let title = total > 0 ? "confusion matrix (accuracy \(percent(Double(correct) / Double(total))))"
             : "confusion matrix"
         let side = side(forCategories: n, base: 420, perItem: 60, maximum: 900)
-        return Figure(width: side + 120, height: side, title: title, panels: [axes])
+        var figure = Figure(width: side + 120, height: side, title: title, panels: [axes])
+        figure.altText = "confusion matrix of \(n) labels over \(total) examples"
+            + (total > 0 ? ", accuracy \(percent(Double(correct) / Double(total)))" : "")
+        return figure
     }
 }

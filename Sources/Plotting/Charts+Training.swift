@@ -12,7 +12,19 @@ extension Charts {
                                                       y: validation.map(\.loss), color: Palette.category(1),
                                                       radius: 4.5)))
         }
-        return Figure(title: "training loss", panels: [axes])
+        var figure = Figure(title: "training loss", panels: [axes])
+        var alt = "training loss over \(steps.count) steps"
+        if let last = lastFinite(losses) {
+            alt += ": last \(number(last))"
+            if let smooth = lastFinite(exponentialMovingAverage(losses, smoothing: smoothing)), smoothing > 0 {
+                alt += ", smoothed \(number(smooth))"
+            }
+        }
+        if let v = validation.last(where: { $0.loss.isFinite }) {
+            alt += "; validation \(number(v.loss)) at step \(v.step)"
+        }
+        figure.altText = alt
+        return figure
     }
 
     /// Several losses side by side (pre-training: MLM and NSP), one panel each so that each
@@ -26,8 +38,11 @@ extension Charts {
             return axes
         }
         let columns = max(1, min(series.count, 3))
-        return Figure(width: columns == 1 ? 720 : 440 * Double(columns), height: 400, title: "pre-training loss",
-                      panels: panels, columns: columns)
+        var figure = Figure(width: columns == 1 ? 720 : 440 * Double(columns), height: 400, title: "pre-training loss",
+                            panels: panels, columns: columns)
+        let lasts = series.map { s in "\(s.name) \(lastFinite(s.values).map(number) ?? "none")" }
+        figure.altText = "pre-training loss over \(steps.count) steps" + (lasts.isEmpty ? "" : ": last " + lasts.joined(separator: ", "))
+        return figure
     }
 
     /// Accuracy per epoch, train and validation, with markers (there are few epochs).
@@ -41,14 +56,22 @@ extension Charts {
             axes.series.append(.line(LineSeries(name: "validation", x: x, y: validation, color: Palette.category(1),
                                                 markers: true)))
         }
-        return Figure(title: "accuracy", panels: [axes])
+        var figure = Figure(title: "accuracy", panels: [axes])
+        var parts: [String] = []
+        if let t = lastFinite(train) { parts.append("train \(number(t))") }
+        if let v = lastFinite(validation) { parts.append("validation \(number(v))") }
+        figure.altText = "accuracy over \(epochs.count) epochs" + (parts.isEmpty ? "" : ": last " + parts.joined(separator: ", "))
+        return figure
     }
 
     /// The learning-rate schedule per step (warm-up and decay).
     public static func learningRate(steps: [Int], lrs: [Double]) -> Figure {
         var axes = Axes(x: Axis(label: "step", integerTicks: true), y: Axis(label: "learning rate", includeZero: true))
         axes.series.append(.line(LineSeries(x: steps.map(Double.init), y: lrs, color: Palette.category(2))))
-        return Figure(title: "learning-rate schedule", panels: [axes])
+        var figure = Figure(title: "learning-rate schedule", panels: [axes])
+        let peak = lrs.filter { $0.isFinite }.max()
+        figure.altText = "learning rate over \(steps.count) steps" + (peak.map { ", peak \(number($0))" } ?? "")
+        return figure
     }
 
     /// Raw values (faint, thin) under their EMA (bold), sharing one colour.

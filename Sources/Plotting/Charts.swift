@@ -31,6 +31,16 @@ public enum Charts {
         return out
     }
 
+    /// Four significant digits, for descriptions.
+    static func number(_ v: Double) -> String {
+        String(format: "%.4g", v)
+    }
+
+    /// The last finite value, if any.
+    static func lastFinite(_ values: [Double]) -> Double? {
+        values.last { $0.isFinite }
+    }
+
     /// "12.3%" with one decimal.
     static func percent(_ share: Double) -> String {
         String(format: "%.1f%%", share * 100)

@@ -15,6 +15,9 @@ public struct Figure: Sendable {
     public var columns: Int
     public var colorBar: ColorBar?
     public var background: Color
+    /// What the figure shows, in one sentence with its key numbers: the SVG's `<title>`
+    /// (read by screen readers) and the `text/plain` fallback via `summary`.
+    public var altText: String?
 
     public init(width: Double = 720, height: Double = 432, title: String? = nil, panels: [Axes],
                 columns: Int = 1, colorBar: ColorBar? = nil, background: Color = .white) {
@@ -44,8 +47,9 @@ public struct Figure: Sendable {
         return try PNGEncoder.encode(canvas)
     }
 
-    /// A one-line description for `text/plain` outputs.
+    /// A one-line description for `text/plain` outputs: `altText`, else the title and size.
     public var summary: String {
+        if let altText { return altText }
         let name = title ?? panels.first?.title ?? "figure"
         return "<figure: \(name), \(Int(width))x\(Int(height)), \(panels.count) panel\(panels.count == 1 ? "" : "s")>"
     }

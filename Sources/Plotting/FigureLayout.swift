@@ -35,6 +35,7 @@ struct FigureLayout {
                             width: cellWidth, height: cellHeight)
             out += AxesLayout(axes: panel, frame: cell).primitives()
         }
-        return DisplayList(width: figure.width, height: figure.height, background: figure.background, primitives: out)
+        return DisplayList(width: figure.width, height: figure.height, background: figure.background, primitives: out,
+                           altText: figure.altText)
     }
 }

@@ -3,8 +3,8 @@
 /// The layout measures text from these tables rather than from a font file, so the SVG
 /// output is deterministic and needs no font on the machine; the PNG backend draws the
 /// same face (DejaVu Sans) with FreeType and positions glyphs with these advances, so
-/// both backends place text identically. Characters outside printable ASCII are measured
-/// as the width of "n" (a fair average for Latin text).
+/// both backends place text identically. Characters outside the table (CJK, emoji: not in
+/// DejaVu Sans) are measured as the width of "n".
 public struct FontMetrics: Sendable {
     let unitsPerEm: Int
     /// Above the baseline, font units (positive).
@@ -13,6 +13,8 @@ public struct FontMetrics: Sendable {
     let descent: Int
     /// Advances of U+0020...U+007E, font units.
     let asciiAdvances: [Int]
+    /// Advances of other characters the face has (Latin-1, Latin Extended-A, dashes, quotes, ellipsis).
+    let otherAdvances: [UInt32: Int]
 
     /// Advance of one character at `size` pixels per em.
     func advance(_ scalar: Unicode.Scalar, size: Double) -> Double {
@@ -20,6 +22,8 @@ public struct FontMetrics: Sendable {
         let units: Int
         if v >= 0x20 && v <= 0x7E {
             units = asciiAdvances[Int(v - 0x20)]
+        } else if let other = otherAdvances[v] {
+            units = other
         } else {
             units = asciiAdvances[Int(("n" as Unicode.Scalar).value - 0x20)]
         }
@@ -37,9 +41,4 @@ public struct FontMetrics: Sendable {
     static func forWeight(_ weight: FontWeight) -> FontMetrics {
         weight == .bold ? .dejaVuSansBold : .dejaVuSans
     }
-}
-
-public enum FontWeight: Sendable {
-    case regular
-    case bold
 }

@@ -56,6 +56,18 @@ final class GlyphRenderer {
     /// (vertical-only) hinting keeps small text crisp without distorting advances.
     private static let loadFlags: Int32 = (1 << 2) | (1 << 16)
 
+    /// The face's own advance of `scalar` in font units (FT_LOAD_NO_SCALE), nil if the face
+    /// lacks the glyph; used to check the layout table against the font actually drawn.
+    func advanceInFontUnits(_ scalar: Unicode.Scalar, weight: FontWeight) -> Int? {
+        guard let face = weight == .bold ? bold : regular else { return nil }
+        FT_Set_Transform(face, nil, nil)
+        let index = FT_Get_Char_Index(face, FT_ULong(scalar.value))
+        guard index != 0, FT_Load_Glyph(face, index, 1 /* FT_LOAD_NO_SCALE */) == 0, let slot = face.pointee.glyph else {
+            return nil
+        }
+        return Int(slot.pointee.advance.x)
+    }
+
     /// Draws `run` (figure coordinates) onto `canvas` at `scale` device pixels per CSS pixel.
     func draw(_ run: TextRun, scale: Double, into canvas: inout Canvas) throws {
         guard let face = run.weight == .bold ? (bold ?? regular) : regular else { return }

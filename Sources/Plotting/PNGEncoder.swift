@@ -24,9 +24,8 @@ public enum PNGEncoder {
         var typed = Data(type.utf8)
         typed += body
         png += typed
-        let crc = typed.withUnsafeBytes { raw in
-            crc32(0, raw.bindMemory(to: Bytef.self).baseAddress, uInt(raw.count))
-        }
+        let bytes = [UInt8](typed)
+        let crc = crc32(0, bytes, uInt(bytes.count))
         png.appendBigEndian(UInt32(crc))
     }
 

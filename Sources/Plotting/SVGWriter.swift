@@ -14,8 +14,10 @@ enum SVGWriter {
         let id = String(fnv1a(body), radix: 16)
         body = body.replacingOccurrences(of: "@CLIP@", with: "clip\(id)-")
         let w = number(list.width), h = number(list.height)
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(w)\" height=\"\(h)\" "
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+        out += "version=\"1.1\" width=\"\(w)\" height=\"\(h)\" "
         out += "viewBox=\"0 0 \(w) \(h)\" font-family=\"'DejaVu Sans', Verdana, Arial, sans-serif\">\n"
+        if let alt = list.altText { out += "<title>\(escape(alt))</title>\n" }
         out += "<rect x=\"0\" y=\"0\" width=\"\(w)\" height=\"\(h)\"\(fill(list.background))/>\n"
         out += body
         out += "</svg>\n"
@@ -35,6 +37,8 @@ enum SVGWriter {
             out += "<circle cx=\"\(number(c.x))\" cy=\"\(number(c.y))\" r=\"\(number(radius))\"\(fill(f))\(stroke(s))/>\n"
         case .text(let t):
             out += text(t)
+        case .cells(let grid):
+            out += cells(grid)
         case .clipped(let r, let children):
             let id = "@CLIP@\(clipCount)"
             clipCount += 1
@@ -44,6 +48,48 @@ enum SVGWriter {
             for child in children { emit(child, into: &out, clipCount: &clipCount) }
             out += "</g>\n"
         }
+    }
+
+    /// Grids above this many cells are embedded as one PNG instead of one rect per cell.
+    static let maxRectCells = 1024
+
+    static func cells(_ grid: CellGrid) -> String {
+        if grid.rows * grid.columns > maxRectCells, let image = cellImage(grid) {
+            let f = grid.frame
+            // Each cell is several image pixels so that viewers that smooth instead of honouring
+            // `pixelated` still show crisp cells.
+            return "<image x=\"\(number(f.x))\" y=\"\(number(f.y))\" width=\"\(number(f.width))\" "
+                + "height=\"\(number(f.height))\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" "
+                + "xlink:href=\"data:image/png;base64,\(image.base64EncodedString())\"/>\n"
+        }
+        var out = ""
+        for i in 0..<grid.rows {
+            for j in 0..<grid.columns {
+                guard let color = grid.colors[i * grid.columns + j] else { continue }
+                let r = grid.cellRect(row: i, column: j)
+                out += "<rect x=\"\(number(r.x))\" y=\"\(number(r.y))\" width=\"\(number(r.width))\" "
+                out += "height=\"\(number(r.height))\"\(fill(color))/>\n"
+            }
+        }
+        return out
+    }
+
+    /// The grid as a PNG, 4x4 pixels per cell (fewer beyond 256 rows or columns, to stay
+    /// within about 1024 pixels a side); missing cells white.
+    static func cellImage(_ grid: CellGrid) -> Data? {
+        let k = max(1, min(4, 1024 / max(grid.rows, grid.columns, 1)))
+        var canvas = Canvas(width: grid.columns * k, height: grid.rows * k, background: .white)
+        for i in 0..<grid.rows {
+            for j in 0..<grid.columns {
+                guard let c = grid.colors[i * grid.columns + j] else { continue }
+                for y in (i * k)..<((i + 1) * k) {
+                    for x in (j * k)..<((j + 1) * k) {
+                        canvas.blend(x: x, y: y, color: (c.red, c.green, c.blue, 1), coverage: 1)
+                    }
+                }
+            }
+        }
+        return try? PNGEncoder.encode(canvas)
     }
 
     static func text(_ t: TextRun) -> String {

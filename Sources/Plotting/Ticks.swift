@@ -63,7 +63,8 @@ public struct Ticks: Equatable, Sendable {
     static func niceStep(_ raw: Double) -> Double {
         guard raw.isFinite, raw > 0 else { return 1 }
         let magnitude = pow(10, Foundation.log10(raw).rounded(.down))
-        let normalized = raw / magnitude
+        // The slack absorbs rounding: 0.02 / 0.01 is 2.0000000000000004, which is still "2".
+        let normalized = raw / magnitude * (1 - 1e-9)
         let nice: Double = normalized <= 1 ? 1 : normalized <= 2 ? 2 : normalized <= 5 ? 5 : 10
         return nice * magnitude
     }

@@ -50,4 +50,13 @@ final class ChartsTests: XCTestCase {
         XCTAssertTrue(svg.contains("accuracy 85.0%"))
         for count in ["8", "2", "1", "9"] { XCTAssertTrue(svg.contains(">\(count)</text>"), count) }
     }
+
+    func testAltTextNamesTheKeyNumbers() {
+        let figure = Charts.loss(steps: [1, 2], losses: [0.5, 0.25], smoothing: 0, validation: [(step: 2, loss: 0.3)])
+        XCTAssertEqual(figure.altText, "training loss over 2 steps: last 0.25; validation 0.3 at step 2")
+        XCTAssertEqual(figure.summary, figure.altText)
+        XCTAssertTrue(figure.svg().contains("<title>training loss over 2 steps: last 0.25; validation 0.3 at step 2</title>"))
+        XCTAssertEqual(Charts.lengths(lengths: [3, 1, 2, 9], maxLength: 4).altText,
+                       "token lengths of 4 texts: median 3, longest 9; maxLength 4 truncates 1 (25.0%)")
+    }
 }

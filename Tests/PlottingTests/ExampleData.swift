@@ -49,6 +49,17 @@ enum ExampleData {
 
     static let lengths: [Int] = noise(500, seed: 11).map { u in Int(12 + 180 * u * u) }
 
+    /// Bad inputs that must still draw: nothing, one point, a constant, NaN gaps, no heads.
+    static var degenerate: [(name: String, figure: Figure)] {
+        [
+            ("empty-loss", Charts.loss(steps: [], losses: [])),
+            ("single-point", Charts.loss(steps: [7], losses: [0.69], smoothing: 0)),
+            ("constant", Charts.accuracy(epochs: [1, 2, 3], train: [0.5, 0.5, 0.5], validation: [])),
+            ("nan-gap", Charts.loss(steps: Array(1...40), losses: (1...40).map { $0 % 10 == 0 ? .nan : 1 / Double($0) })),
+            ("empty-grid", Charts.attentionGrid(tokens: [], heads: [])),
+        ]
+    }
+
     static var figures: [(name: String, figure: Figure)] {
         let lrSteps = Array(0..<200)
         let lrs = lrSteps.map { s in s < 20 ? 5e-5 * Double(s) / 20 : 5e-5 * Double(200 - s) / 180 }

@@ -10,7 +10,7 @@ final class ExampleRenderTests: XCTestCase {
             throw XCTSkip("set PLOTTING_EXAMPLES_DIR to write example PNGs and SVGs")
         }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        for (name, figure) in ExampleData.figures {
+        for (name, figure) in ExampleData.figures + ExampleData.degenerate {
             try figure.png(scale: 2).write(to: URL(fileURLWithPath: "\(dir)/\(name).png"))
             try figure.svg().write(toFile: "\(dir)/\(name).svg", atomically: true, encoding: .utf8)
         }

@@ -69,3 +69,25 @@ final class RasterizerTests: XCTestCase {
         XCTAssertEqual(runs[1].last, Point(15, 0))
     }
 }
+
+final class LineDecimationTests: XCTestCase {
+    /// 100,000 points over 500 columns: at most 4 per column survive, and the extreme
+    /// spike (and the first and last points) are kept.
+    func testLongLinesKeepTheirEnvelope() {
+        var points = (0..<100_000).map { i in Point(Double(i) / 200, 100 + Double(i % 7)) }
+        points[54_321].y = -500
+        let thinned = LineDecimation.decimate(points)
+        XCTAssertLessThanOrEqual(thinned.count, 4 * 500)
+        XCTAssertTrue(thinned.contains(Point(points[54_321].x, -500)))
+        XCTAssertEqual(thinned.first, points.first)
+        XCTAssertEqual(thinned.last, points.last)
+        XCTAssertEqual(thinned.map(\.y).max(), 106)
+    }
+
+    func testLongLossRunsStaySmallInSVG() {
+        let steps = Array(0..<50_000)
+        let losses = steps.map { 1 / (1 + Double($0) / 1000) + Double($0 % 13) * 0.01 }
+        let svg = Charts.loss(steps: steps, losses: losses).svg()
+        XCTAssertLessThan(svg.utf8.count, 200_000)
+    }
+}

@@ -13,7 +13,7 @@ final class SVGSnapshotTests: XCTestCase {
 
     func testEveryChartMatchesItsSnapshot() throws {
         let record = ProcessInfo.processInfo.environment["PLOTTING_RECORD_SNAPSHOTS"] == "1"
-        for (name, figure) in ExampleData.figures {
+        for (name, figure) in ExampleData.figures + ExampleData.degenerate {
             let svg = figure.svg()
             let url = Self.directory.appendingPathComponent("\(name).svg")
             if record {

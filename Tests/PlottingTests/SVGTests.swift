@@ -28,7 +28,8 @@ final class SVGTests: XCTestCase {
             XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""), name)
             XCTAssertTrue(svg.contains("viewBox=\"0 0 \(SVGWriter.number(figure.width)) \(SVGWriter.number(figure.height))\""), name)
             XCTAssertEqual(elements(svg).first, "svg", name)
-            XCTAssertFalse(svg.contains("@import") || svg.contains("href"), "\(name) must not load external resources")
+            XCTAssertFalse(svg.contains("@import") || svg.contains("href=\"http") || svg.contains("url(http"),
+                           "\(name) must not load external resources")
         }
     }
 
@@ -55,6 +56,25 @@ final class SVGTests: XCTestCase {
         let b = Charts.learningRate(steps: [0, 1, 2], lrs: [0, 2e-5, 1e-5]).svg()
         XCTAssertFalse(ids(a).isEmpty)
         XCTAssertTrue(ids(a).isDisjoint(with: ids(b)))
+    }
+
+    /// 40 x 40 cells (over the 1024-cell limit) become one embedded PNG of 4x4 pixels per
+    /// cell whose pixels carry the cell colours; small grids stay rectangles.
+    func testLargeHeatmapsAreEmbeddedAsOnePNG() throws {
+        let n = 40
+        let weights = (0..<n).map { i in (0..<n).map { j in i == j ? 1.0 : 0.0 } }
+        let svg = Charts.attention(tokens: (0..<n).map { "t\($0)" }, weights: weights).svg()
+        let prefix = "xlink:href=\"data:image/png;base64,"
+        guard let start = svg.range(of: prefix) else { return XCTFail("no embedded image") }
+        let encoded = svg[start.upperBound...].prefix { $0 != "\"" }
+        let image = try PNGDecoder.decode(try XCTUnwrap(Data(base64Encoded: String(encoded))))
+        XCTAssertEqual(image.width, 4 * n)
+        XCTAssertEqual(image.height, 4 * n)
+        let yellow = Palette.viridis(1).bytes, purple = Palette.viridis(0).bytes
+        XCTAssertTrue(image.pixel(4 * 7 + 2, 4 * 7 + 1) == (yellow.r, yellow.g, yellow.b))
+        XCTAssertTrue(image.pixel(4 * 7 + 2, 4 * 8 + 1) == (purple.r, purple.g, purple.b))
+        XCTAssertLessThan(svg.utf8.count, 60_000)
+        XCTAssertFalse(Charts.attention(tokens: ["a", "b"], weights: [[1, 0], [0, 1]]).svg().contains("<image"))
     }
 
     func testNumbersHaveAtMostTwoDecimalsAndNoNegativeZero() {

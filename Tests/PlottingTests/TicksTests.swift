@@ -7,6 +7,7 @@ final class TicksTests: XCTestCase {
         XCTAssertEqual(Ticks.niceStep(3), 5)
         XCTAssertEqual(Ticks.niceStep(6), 10)
         XCTAssertEqual(Ticks.niceStep(1), 1)
+        XCTAssertEqual(Ticks.niceStep(0.1 / 5), 0.02, accuracy: 1e-15)
         XCTAssertEqual(Ticks.niceStep(1.2e-5), 2e-5, accuracy: 1e-18)
     }
 

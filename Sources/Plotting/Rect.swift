@@ -1,13 +1,3 @@
-/// A point in figure coordinates: CSS pixels, origin top-left, y down (as in SVG).
-public struct Point: Equatable, Sendable {
-    public var x: Double
-    public var y: Double
-    public init(_ x: Double, _ y: Double) {
-        self.x = x
-        self.y = y
-    }
-}
-
 /// An axis-aligned rectangle in figure coordinates.
 public struct Rect: Equatable, Sendable {
     public var x: Double
