@@ -131,6 +131,7 @@ public final class BertTokenizer: @unchecked Sendable {
         var normalized: [UInt32] = []
         var origins: [Int] = []
         var pieces: [WordPieceModel.Piece] = []
+        var scratch = WordPieceModel.Scratch()
         for segment in rawMatcher.split(scalars, 0..<scalars.count) {
             switch segment {
             case .token(let token, let range):
@@ -151,7 +152,7 @@ public final class BertTokenizer: @unchecked Sendable {
                     case .text(let range):
                         BertPreTokenizer.forEachWord(normalized, range) { word in
                             pieces.removeAll(keepingCapacity: true)
-                            model.tokenize(normalized[word], into: &pieces)
+                            model.tokenize(normalized[word], into: &pieces, scratch: &scratch)
                             for piece in pieces {
                                 let first = word.lowerBound + piece.range.lowerBound
                                 let last = word.lowerBound + piece.range.upperBound - 1
