@@ -167,39 +167,3 @@ public final class BertTokenizer: @unchecked Sendable {
         }
     }
 }
-
-/// `tokenizers`' `BertPreTokenizer`: split on whitespace (removed) and isolate every
-/// punctuation scalar as its own word.
-enum BertPreTokenizer {
-    static func forEachWord(_ text: [UInt32], _ range: Range<Int>, _ body: (Range<Int>) -> Void) {
-        var start = range.lowerBound
-        for index in range {
-            let value = text[index]
-            if BertCharacterClasses.isSplitWhitespace(value) {
-                if start < index { body(start..<index) }
-                start = index + 1
-            } else if BertCharacterClasses.isPunctuation(value) {
-                if start < index { body(start..<index) }
-                body(index..<index + 1)
-                start = index + 1
-            }
-        }
-        if start < range.upperBound { body(start..<range.upperBound) }
-    }
-}
-
-/// A token compared by its exact scalars. Swift's `String` equality and hashing follow
-/// canonical equivalence ("한" == its jamo, "é" == "e" U+0301), but the Rust vocabulary is a
-/// plain byte-keyed map, so lookups must not merge forms.
-struct ExactToken: Hashable {
-    let text: String
-
-    init(_ text: String) { self.text = text }
-
-    static func == (lhs: ExactToken, rhs: ExactToken) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
-
-    func hash(into hasher: inout Hasher) {
-        var copy = text
-        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
-}
