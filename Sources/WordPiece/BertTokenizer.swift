@@ -85,6 +85,11 @@ public final class BertTokenizer: @unchecked Sendable {
             }
             idToToken[id] = token.text
         }
+        // tokenizers keeps a normalized added token under its normalised form ("NewWord" is
+        // id_to_token "newword"), which is what encodings show and decode writes.
+        for token in added where token.normalized {
+            idToToken[token.id] = normalizer.normalize(token.content)
+        }
         // Ids no token claims (a repeated line in vocab.txt) decode as the unknown token.
         self.idToToken = idToToken.map { $0 ?? unknownToken }
         self.tokenToId = tokenToId
@@ -145,7 +150,7 @@ public final class BertTokenizer: @unchecked Sendable {
                 for inner in normalizedMatcher.split(normalized, 0..<normalized.count) {
                     switch inner {
                     case .token(let token, let range):
-                        encoding.append(id: token.id, token: token.content, typeId: typeId, special: false,
+                        encoding.append(id: token.id, token: idToToken[token.id], typeId: typeId, special: false,
                                         offset: origins[range.lowerBound]..<(origins[range.upperBound - 1] + 1),
                                         wordId: wordIndex, sequenceId: sequenceId)
                         wordIndex += 1
