@@ -34,7 +34,11 @@ public final class BertTokenizer: @unchecked Sendable {
     private let normalizedMatcher: AddedTokenMatcher
     private let specialIds: Set<Int>
 
+    /// Number of ids, added tokens included.
     public var vocabularySize: Int { idToToken.count }
+    /// Number of ids of the WordPiece vocabulary proper (max vocabulary id + 1); added tokens
+    /// that are not in it come after.
+    public let baseVocabularySize: Int
 
     /// - vocabulary: token -> id; ids need not be contiguous but must be unique.
     /// - addedTokens: extra tokens matched before normalisation. The five special tokens are
@@ -102,6 +106,7 @@ public final class BertTokenizer: @unchecked Sendable {
         self.maskToken = maskToken
         self.modelMaxLength = modelMaxLength
         self.unknownTokenId = unknownId
+        self.baseVocabularySize = (vocabulary.values.max() ?? -1) + 1
         self.classifierTokenId = tokenToId[ExactToken(classifierToken)]!
         self.separatorTokenId = tokenToId[ExactToken(separatorToken)]!
         self.paddingTokenId = tokenToId[ExactToken(paddingToken)]!
