@@ -70,6 +70,19 @@ final class ModelLocatorTests: XCTestCase {
         XCTAssertEqual(found.deletingLastPathComponent().lastPathComponent, "snapshots")
     }
 
+    func testHubCacheSnapshotFilesMaySymlinkToBlobs() throws {
+        // huggingface_hub stores files in blobs/ and links them from snapshots/<commit>/.
+        let folder = root.appendingPathComponent("hub/models--acme--linked")
+        let blob = folder.appendingPathComponent("blobs/0123abcd")
+        try FileManager.default.createDirectory(at: blob.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: blob)
+        let snapshot = folder.appendingPathComponent("snapshots/c0ffee")
+        try FileManager.default.createDirectory(at: snapshot, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: snapshot.appendingPathComponent("config.json").path,
+                                                   withDestinationPath: "../../blobs/0123abcd")
+        XCTAssertEqual(try locator(["HF_HUB_CACHE": root.appendingPathComponent("hub").path]).locate("acme/linked").lastPathComponent, "c0ffee")
+    }
+
     func testHubCacheWithoutRefsTakesASnapshotWithConfig() throws {
         let cache = root.appendingPathComponent("hub")
         let folder = try makeHubRepository(cache, "acme/model", snapshots: ["only"], main: "missing-commit")
