@@ -79,11 +79,11 @@ def random_strings(count, seed):
 
 def encode(tok, text, pair=None, **kwargs):
     try:
-        e = tok(text, pair, return_offsets_mapping=True, **kwargs)
+        e = tok(text, pair, return_offsets_mapping=True, return_special_tokens_mask=True, **kwargs)
     except Exception as error:  # the Rust truncation errors
         return {"error": str(error)}
     return {
-        "ids": e["input_ids"], "type_ids": e["token_type_ids"], "attention": e["attention_mask"],
+        "ids": e["input_ids"], "type_ids": e["token_type_ids"], "attention": e["attention_mask"], "special": e["special_tokens_mask"],
         "offsets": [list(o) for o in e["offset_mapping"]], "word_ids": e.word_ids(), "sequence_ids": e.sequence_ids(),
     }
 
