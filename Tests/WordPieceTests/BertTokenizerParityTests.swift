@@ -21,6 +21,15 @@ final class BertTokenizerParityTests: XCTestCase {
         TokenizerFixture.check(try smallTokenizer("small-vocab"), singles: fixture.singles, pairs: fixture.pairs)
     }
 
+    func testAddedNormalizedAndWhitespaceStrippingTokensMatchTransformers() throws {
+        // "NewWord" and "héllo" are matched after normalisation (so "xnewwordy" and "HÉLLO" hit
+        // them); "[X]" is special with lstrip/rstrip and swallows the spaces around it.
+        let fixture = try TokenizerFixture.load("small-added.json")
+        let tokenizer = try smallTokenizer("small-added")
+        XCTAssertEqual(tokenizer.vocabularySize, 326)
+        XCTAssertGreaterThan(TokenizerFixture.check(tokenizer, singles: fixture.singles, pairs: []), 50)
+    }
+
     func testTransformers5SavesOnlyTokenizerJSONAndConfig() throws {
         let fixture = try TokenizerFixture.load("small.json")
         XCTAssertEqual(fixture.saved_files, ["tokenizer.json", "tokenizer_config.json"])

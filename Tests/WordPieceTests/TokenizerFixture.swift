@@ -13,6 +13,7 @@ struct TokenizerFixture: Decodable {
         var ids: [Int]?
         var type_ids: [Int]?
         var attention: [Int]?
+        var special: [Int]?
         var offsets: [[Int]]?
         var word_ids: [Int?]?
         var sequence_ids: [Int?]?
@@ -75,6 +76,9 @@ struct TokenizerFixture: Decodable {
                 }
                 if let attention = record.attention, attention != encoding.attentionMask {
                     problems.append("attention \(encoding.attentionMask) != \(attention)")
+                }
+                if let special = record.special, special != encoding.specialTokensMask {
+                    problems.append("special tokens mask \(encoding.specialTokensMask) != \(special)")
                 }
                 if let offsets = record.offsets?.map({ $0[0]..<$0[1] }), offsets != encoding.offsets {
                     problems.append("offsets \(encoding.offsets) != \(offsets) for \(encoding.tokens)")

@@ -79,11 +79,11 @@ def random_strings(count, seed):
 
 def encode(tok, text, pair=None, **kwargs):
     try:
-        e = tok(text, pair, return_offsets_mapping=True, **kwargs)
+        e = tok(text, pair, return_offsets_mapping=True, return_special_tokens_mask=True, **kwargs)
     except Exception as error:  # the Rust truncation errors
         return {"error": str(error)}
     return {
-        "ids": e["input_ids"], "type_ids": e["token_type_ids"], "attention": e["attention_mask"],
+        "ids": e["input_ids"], "type_ids": e["token_type_ids"], "attention": e["attention_mask"], "special": e["special_tokens_mask"],
         "offsets": [list(o) for o in e["offset_mapping"]], "word_ids": e.word_ids(), "sequence_ids": e.sequence_ids(),
     }
 
@@ -193,6 +193,23 @@ small_out["batch"] = {"texts": batch, "longest": small_from_json(batch, padding=
                       "longest_attention": small_from_json(batch, padding=True)["attention_mask"],
                       "max_length_10": small_from_json(batch, padding="max_length", max_length=10, truncation=True)["input_ids"]}
 (OUT / "small.json").write_text(json.dumps(small_out, ensure_ascii=False, separators=(",", ":")) + "\n")
-for name in ("minilm.json", "small.json"):
+# Added tokens as a fine-tuned checkpoint may carry them: normalized (matched after lowercasing
+# and accent stripping, even inside words) and a special token that swallows whitespace
+# (lstrip/rstrip). Saved with save_pretrained and reloaded, as the Swift side loads it.
+from tokenizers import AddedToken
+
+extended = BertTokenizer.from_pretrained(str(OUT / "small-json"))
+extended.add_tokens(["NewWord", "héllo"])
+extended.add_tokens([AddedToken("[X]", lstrip=True, rstrip=True, special=True, normalized=False)], special_tokens=True)
+added_dir = OUT / "small-added"
+shutil.rmtree(added_dir, ignore_errors=True)
+extended.save_pretrained(str(added_dir))
+extended = BertTokenizer.from_pretrained(str(added_dir))
+added_texts = ["a NewWord b", "newword", "xnewwordy", "NEWWORD!", "HÉLLO hello héllo", "a [X] b", "a   [X]   b", "a[X]b", "[X]",
+               "[X][X] [MASK][X]", "new word NewWords", "\tNewWord\n[X]\t"] + texts[:40]
+(OUT / "small-added.json").write_text(json.dumps({"transformers": transformers.__version__, "saved_files": sorted(os.listdir(added_dir)),
+                                                  **outputs(extended, added_texts, [])}, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+for name in ("minilm.json", "small.json", "small-added.json"):
     print(name, (OUT / name).stat().st_size, "bytes")
 print("small vocabulary:", len(small_vocab), "tokens")
