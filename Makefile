@@ -67,7 +67,9 @@ $(REF_VENV)/.installed: scripts/reference/requirements.txt
 
 ## fixtures: regenerate the reference fixtures with transformers/PyTorch
 fixtures: ref-venv venv
+	$(REF_VENV)/bin/python scripts/reference/bert_unicode_tables.py
 	$(REF_VENV)/bin/python scripts/reference/tokenizer_fixtures.py
+	$(REF_VENV)/bin/python scripts/reference/safetensors_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/model_fixtures.py
 
 bench: setup
