@@ -135,3 +135,15 @@ def test_output_flood_arrives_whole(kernel):
     text = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
     assert text == "".join(f"line {i}\n" for i in range(3000))
     assert len(outputs) < 3000
+
+
+def test_shutdown_while_a_cell_runs_interrupts_it_and_exits(kernel):
+    """A restart or shutdown during long work must not wait for the work (nor be killed after
+    jupyter_client's 5 s grace period)."""
+    process = kernel.km.provisioner.process
+    msg_id = kernel.kc.execute("sleep(seconds: 30)")
+    kernel.wait_for_iopub(msg_id, "execute_input")
+    started = time.monotonic()
+    kernel.kc.shutdown()
+    assert process.wait(timeout=10) == 0
+    assert time.monotonic() - started < 4
