@@ -167,12 +167,20 @@ extension Engine {
 
     /// True inside a `//` or an unclosed `/* */` comment.
     static func cursorIsInComment(_ scalars: [Unicode.Scalar], cursor: Int) -> Bool {
-        let before = String(String.UnicodeScalarView(scalars[..<cursor]))
-        let (tokens, issues) = Lexer.tokenize(before)
+        let (tokens, issues) = Lexer.tokenize(String(String.UnicodeScalarView(scalars[..<cursor])))
         if issues.contains(where: { $0.kind == .unterminatedAtEnd && $0.message.contains("comment") }) { return true }
-        let lastEnd = tokens.dropLast().last?.range.end.offset ?? 0
-        let tail = String(String.UnicodeScalarView(scalars[lastEnd..<cursor]))
-        return tail.contains("//") && !tail.contains("\n") || tail.split(separator: "\n").last?.contains("//") == true
+        // Between the last token and the cursor there are only spaces and closed comments (a
+        // newline would be a token), so a `//` outside a block comment starts a line comment.
+        var i = tokens.dropLast().last?.range.end.offset ?? 0
+        var depth = 0
+        while i + 1 < cursor {
+            let pair = (scalars[i], scalars[i + 1])
+            if pair == ("/", "*") { depth += 1; i += 2; continue }
+            if pair == ("*", "/"), depth > 0 { depth -= 1; i += 2; continue }
+            if pair == ("/", "/"), depth == 0 { return true }
+            i += 1
+        }
+        return false
     }
 
     static func isPunctuationToken(_ token: Token) -> Bool {

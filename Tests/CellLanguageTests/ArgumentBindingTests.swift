@@ -15,7 +15,7 @@ final class ArgumentBindingTests: XCTestCase {
     }
 
     func testDoublesAreNotAcceptedAsInts() {
-        XCTAssertEqual(error("train(epochs: 2.5)")?.evalue, "train(...) epochs: expects Int, got Double 2.5")
+        XCTAssertEqual(error("train(epochs: 2.5)")?.evalue, "train(...) argument 'epochs:' expects Int, got Double 2.5")
     }
 
     func testOverloadIsChosenByItsLabels() {
@@ -26,26 +26,26 @@ final class ArgumentBindingTests: XCTestCase {
     }
 
     func testErrorComesFromTheOverloadThatKnowsTheLabels() {
-        XCTAssertEqual(error("load(dataset: 3)")?.evalue, "load(...) dataset: expects String, got Int 3")
+        XCTAssertEqual(error("load(dataset: 3)")?.evalue, "load(...) argument 'dataset:' expects String, got Int 3")
         XCTAssertEqual(error("plot(attention: \"x\", layr: 1)")?.evalue, "plot(...) has no argument 'layr:'; did you mean 'layer'?")
     }
 
     func testEnumeratedValuesAreCheckedWithASuggestion() {
         let e = error("plot(\"los\")")
         XCTAssertEqual(e?.ename, "ArgumentError")
-        XCTAssertEqual(e?.evalue, "plot(...) the argument got \"los\", expected one of \"loss\", \"accuracy\", \"lr\", \"confusion\"; did you mean 'loss'?")
+        XCTAssertEqual(e?.evalue, "plot(...) argument 'kind' must be one of \"loss\", \"accuracy\", \"lr\", \"confusion\", got \"los\"; did you mean 'loss'?")
         XCTAssertEqual(error("evaluate(split: \"dev\")")?.ename, "ArgumentError")
     }
 
     func testOneOfTypesAndArraysOfStrings() {
         XCTAssertEqual(result("predict(\"a\")"), "[\"a\"]")
         XCTAssertEqual(result("predict([\"a\", \"b\"])"), "[\"a\", \"b\"]")
-        XCTAssertEqual(error("predict([\"a\", 1])")?.evalue, "predict(...) the argument expects String | [String], got Array [\"a\", 1]")
+        XCTAssertEqual(error("predict([\"a\", 1])")?.evalue, "predict(...) argument 'texts' expects String | [String], got Array [\"a\", 1]")
     }
 
     func testNilOnlyForOptionalParameters() {
         XCTAssertNil(error("plot(attention: \"x\", head: nil)"))
-        XCTAssertEqual(error("train(epochs: nil)")?.evalue, "train(...) epochs: expects Int, got nil")
+        XCTAssertEqual(error("train(epochs: nil)")?.evalue, "train(...) argument 'epochs:' expects Int, got nil")
     }
 
     func testGivenTwiceIsAnError() {

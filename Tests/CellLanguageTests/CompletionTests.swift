@@ -90,3 +90,12 @@ final class CompletionEdgeTests: XCTestCase {
         XCTAssertEqual(engine.complete("help(\"sl", cursor: 8).matches, ["sleep"])
     }
 }
+
+final class CompletionAfterCommentsTests: XCTestCase {
+    func testAClosedBlockCommentHoldingSlashesIsNotALineComment() {
+        let engine = Engine()
+        XCTAssertEqual(engine.complete("/* see // */ ", cursor: 13).matches.contains("print"), true)
+        XCTAssertEqual(engine.complete("print(1) // x\n", cursor: 14).matches.contains("print"), true)
+        XCTAssertEqual(engine.complete("print(1) // x ", cursor: 14).matches, [])
+    }
+}

@@ -115,3 +115,34 @@ final class EngineTests: XCTestCase {
         ])
     }
 }
+
+final class SessionComponentTests: XCTestCase {
+    private struct Model: SessionComponent, Equatable {
+        var layers: Int
+        var info: InfoSection { InfoSection(title: "Model", rows: [("layers", String(layers))], json: ["layers": .int(layers)]) }
+    }
+
+    private struct Data: SessionComponent {
+        var info: InfoSection { InfoSection(title: "Dataset", rows: [], json: [:]) }
+    }
+
+    func testRequireThrowsAStateErrorWithTheGivenMessage() throws {
+        let session = Session()
+        XCTAssertThrowsError(try session.require(Model.self, "no model is loaded; run load(model: ...) first")) {
+            XCTAssertEqual($0 as? SessionError, SessionError(.state, "no model is loaded; run load(model: ...) first"))
+        }
+        session.setComponent(Model(layers: 6))
+        XCTAssertEqual(try session.require(Model.self, "unused"), Model(layers: 6))
+    }
+
+    func testComponentsKeepTheirFirstOrderAndCanBeRemoved() {
+        let session = Session()
+        session.setComponent(Model(layers: 2))
+        session.setComponent(Data())
+        session.setComponent(Model(layers: 4))
+        XCTAssertEqual(session.info().map(\.title), ["Bindings", "Model", "Dataset"])
+        XCTAssertEqual(session.component(Model.self)?.layers, 4)
+        session.setComponent(nil, as: Model.self)
+        XCTAssertEqual(session.info().map(\.title), ["Bindings", "Dataset"])
+    }
+}

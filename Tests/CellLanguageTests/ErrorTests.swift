@@ -43,7 +43,7 @@ final class ErrorTests: XCTestCase {
     func testWrongTypeNamesTheExpectedAndTheGivenType() {
         let e = error("sleep(seconds: \"two\")")
         XCTAssertEqual(e?.ename, "ArgumentError")
-        XCTAssertEqual(e?.evalue, "sleep(...) seconds: expects Double, got String \"two\"")
+        XCTAssertEqual(e?.evalue, "sleep(...) argument 'seconds:' expects Double, got String \"two\"")
         XCTAssertEqual(e?.traceback[2], "                   ^^^^^")
     }
 
@@ -58,7 +58,7 @@ final class ErrorTests: XCTestCase {
     }
 
     func testOutOfRangeNumber() {
-        XCTAssertEqual(error("sleep(seconds: -1)")?.evalue, "sleep(...) seconds: must be between 0 and 86400, got -1")
+        XCTAssertEqual(error("sleep(seconds: -1)")?.evalue, "sleep(...) argument 'seconds:' must be between 0 and 86400, got -1")
     }
 
     func testCallingAValueIsANameError() {

@@ -141,8 +141,8 @@ extension CommandRegistry {
                 values[parameter.name] = accepted
                 ranges[parameter.name] = argument.labelRange.map { $0.union(argument.valueRange) } ?? argument.valueRange
             case .rejected(let reason):
-                let name = parameter.label.map { "\($0):" } ?? "the argument"
-                return .failure(LocatedError(.argument, "\(command.name)(...) \(name) \(reason)", at: argument.valueRange))
+                let name = parameter.label.map { "'\($0):'" } ?? "'\(parameter.name)'"
+                return .failure(LocatedError(.argument, "\(command.name)(...) argument \(name) \(reason)", at: argument.valueRange))
             }
         }
         for parameter in command.parameters where values[parameter.name] == nil {

@@ -107,7 +107,7 @@ public struct Parameter {
         }
         if !allowed.isEmpty, case .string(let s) = converted, !allowed.contains(s) {
             let options = allowed.map { "\"\($0)\"" }.joined(separator: ", ")
-            return .rejected("got \"\(s)\", expected one of \(options)" + Suggestions.didYouMean(s, in: allowed))
+            return .rejected("must be one of \(options), got \"\(s)\"" + Suggestions.didYouMean(s, in: allowed))
         }
         if let range {
             let numbers: [Double]

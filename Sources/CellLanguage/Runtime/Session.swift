@@ -47,6 +47,14 @@ public final class Session {
         components[ObjectIdentifier(type)] as? C
     }
 
+    /// The component of type `C`, or a `StateError` with `message` when there is none:
+    ///
+    ///     let model = try session.require(LoadedModel.self, "no model is loaded; run load(model: ...) first")
+    public func require<C: SessionComponent>(_ type: C.Type, _ message: @autoclosure () -> String) throws -> C {
+        guard let component = component(type) else { throw SessionError(.state, message()) }
+        return component
+    }
+
     /// Stores (or with nil removes) the component of type `C`, in one step.
     public func setComponent<C: SessionComponent>(_ component: C?, as type: C.Type = C.self) {
         let key = ObjectIdentifier(type)
