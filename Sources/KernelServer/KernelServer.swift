@@ -100,6 +100,7 @@ public final class KernelServer: KernelTransport {
         let publisher = self.publisher
         _ = startThread(name: "iopub") { publisher.run() }
         installInterruptHandler(kernel)
+        watchParentProcess()
         kernel.start()
 
         stopRequested.wait()
@@ -141,6 +142,24 @@ public final class KernelServer: KernelTransport {
         }
         source.resume()
         signalSource = source
+    }
+
+    /// Ends the kernel when the process that started it is gone, as ipykernel's
+    /// `ParentPollerUnix` does: jupyter_client puts its pid in `JPY_PARENT_PID`, and a kernel
+    /// orphaned by a crashed notebook server would otherwise hold its ports forever.
+    private func watchParentProcess() {
+        guard let value = ProcessInfo.processInfo.environment["JPY_PARENT_PID"], let parent = Int32(value),
+              parent > 1, getppid() == parent else { return }
+        _ = startThread(name: "parent-watch") { [weak self] in
+            while let self, !self.isStopping {
+                if getppid() != parent {
+                    self.log("parent process \(parent) is gone; shutting down")
+                    self.shutdown(restart: false)
+                    return
+                }
+                usleep(500_000)
+            }
+        }
     }
 
     private func receive(on socket: ZMQSocket, name: String) -> Message? {

@@ -18,6 +18,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Execute round-trips to time per kernel.")
     var rounds = 200
 
+    @Option(help: "Kernel starts to time per kernel (the median is reported).")
+    var starts = 3
+
     @Option(help: "Which sections to run (comma-separated): \(BenchCommand.sections.map(\.name).joined(separator: ", ")).")
     var only: String?
 
@@ -26,7 +29,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let environment = BenchEnvironment(
             python: python ?? (FileManager.default.isExecutableFile(atPath: ".venv/bin/python") ? ".venv/bin/python" : "python3"),
-            executable: InstallCommand.executablePath(), rounds: rounds)
+            executable: InstallCommand.executablePath(), rounds: rounds, starts: starts)
         let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }
         var report: [String: JSON] = [:]
         var failed = false
@@ -49,6 +52,7 @@ struct BenchEnvironment {
     var python: String
     var executable: String
     var rounds: Int
+    var starts: Int
 }
 
 /// One area of the benchmark.

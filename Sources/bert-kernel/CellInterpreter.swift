@@ -26,7 +26,9 @@ final class CellInterpreter: Interpreter {
     }
 
     var helpLinks: [(text: String, url: String)] {
-        [("Cell language", "https://github.com/bert-kernel/bert-kernel/blob/main/docs/cell-language.md")]
+        [("BERT (Devlin et al., 2019)", "https://arxiv.org/abs/1810.04805"),
+         ("BERT in transformers", "https://huggingface.co/docs/transformers/model_doc/bert"),
+         ("Jupyter messaging", "https://jupyter-client.readthedocs.io/en/stable/messaging.html")]
     }
 
     func execute(code: String, silent: Bool, output: OutputSink) -> ExecutionOutcome {

@@ -27,6 +27,8 @@ final class FakeInterpreter: Interpreter {
     var executed: [String] = []
     var interrupts = 0
     var restarts = 0
+    /// The sink of a cell that kept it (a stray worker thread writing after the cell ended).
+    var leakedSink: OutputSink?
 
     var languageInfo: JSON { ["name": "fake", "version": "1.0", "mimetype": "text/x-fake", "file_extension": ".fake"] }
     var banner: String { "Fake language" }
@@ -48,6 +50,7 @@ final class FakeInterpreter: Interpreter {
             output.updateDisplay(MimeBundle(plain: "progress 1"), displayID: "p1")
             return .ok(result: nil, payloads: [])
         case "clear": output.clearOutput(wait: false); return .ok(result: nil, payloads: [])
+        case "leak": leakedSink = output; return .ok(result: nil, payloads: [])
         default:
             return .error(name: "NameError", value: "'\(code)' is not defined", traceback: ["NameError: '\(code)'"])
         }

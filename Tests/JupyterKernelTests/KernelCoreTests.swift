@@ -103,6 +103,14 @@ final class KernelCoreTests: XCTestCase {
         XCTAssertEqual(cleared[2].content, ["wait": false])
     }
 
+    func testOutputWrittenAfterTheCellEndedIsDroppedNotSentToTheNextCell() {
+        send(Requests.execute("leak"))
+        transport.clear()
+        interpreter.leakedSink?.stream(.stdout, "late\n")
+        interpreter.leakedSink?.display(MimeBundle(plain: "late"), displayID: nil)
+        XCTAssertTrue(transport.sent.isEmpty)
+    }
+
     func testPagerPayloadIsReturnedInTheReply() {
         let (_, replies) = send(Requests.execute("page"))
         XCTAssertEqual(replies[0].content["payload"], [["source": "page", "data": ["text/plain": "help text"], "start": 0]])

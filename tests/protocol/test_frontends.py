@@ -129,3 +129,16 @@ def test_kernel_with_a_bad_connection_file_exits_with_a_message(tmp_path):
                                 timeout=30)
         assert result.returncode != 0
         assert str(path) in result.stderr or "connection file" in result.stderr
+
+
+def test_bench_reports_kernel_section_as_json():
+    """The benchmark runs end to end and reports both kernels (numbers are not judged here)."""
+    binary = bert_kernel_binary()
+    result = subprocess.run([binary, "bench", "--json", "--rounds", "5", "--starts", "1", "--python", sys.executable],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    names = [m["name"] for m in report["kernel"]]
+    assert names == ["startup to kernel_info_reply", "execute round-trip (median)", "execute to reply (median)"]
+    for measurement in report["kernel"]:
+        assert measurement["value"] > 0 and measurement["reference"]["name"] == "ipykernel"

@@ -135,3 +135,57 @@ def test_output_flood_arrives_whole(kernel):
     text = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
     assert text == "".join(f"line {i}\n" for i in range(3000))
     assert len(outputs) < 3000
+
+
+def test_shutdown_while_a_cell_runs_interrupts_it_and_exits(kernel):
+    """A restart or shutdown during long work must not wait for the work (nor be killed after
+    jupyter_client's 5 s grace period)."""
+    process = kernel.km.provisioner.process
+    msg_id = kernel.kc.execute("sleep(seconds: 30)")
+    kernel.wait_for_iopub(msg_id, "execute_input")
+    started = time.monotonic()
+    kernel.kc.shutdown()
+    assert process.wait(timeout=10) == 0
+    assert time.monotonic() - started < 4
+
+
+def test_kernel_exits_when_its_parent_process_dies(tmp_path):
+    """An orphaned kernel (its notebook server killed) must not hold its ports forever:
+    like ipykernel it watches JPY_PARENT_PID."""
+    import os
+    import signal as signals
+    import subprocess
+    import sys
+
+    from jupyter_client.connect import write_connection_file
+    from conftest import KERNEL_NAME
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    binary = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv[0]
+    connection_file, _ = write_connection_file(str(tmp_path / "connection.json"))
+    pid_file = tmp_path / "kernel.pid"
+    launcher = (
+        "import os, subprocess, sys, time\n"
+        f"p = subprocess.Popen([{binary!r}, 'kernel', '--connection-file', {connection_file!r}],"
+        " env=dict(os.environ, JPY_PARENT_PID=str(os.getpid())))\n"
+        f"open({str(pid_file)!r}, 'w').write(str(p.pid))\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", launcher])
+    deadline = time.monotonic() + 10
+    while not (pid_file.exists() and pid_file.read_text()):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    kernel_pid = int(pid_file.read_text())
+    time.sleep(0.5)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(kernel_pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(kernel_pid, signals.SIGKILL)
+    raise AssertionError("the kernel outlived its parent by 5 s")
