@@ -13,7 +13,7 @@ APT_PKGS  := libzmq3-dev libopenblas-dev pkg-config zlib1g-dev libfreetype-dev f
 REF_VENV  := .venv-ref
 
 .PHONY: demo test setup apt venv build kernelspec swift-test protocol-test notebook-test \
-        fixtures ref-venv bench clean
+        docs-check docs fixtures ref-venv bench clean
 
 ## demo: set up, then run notebooks/01-quickstart.ipynb headlessly into build/
 demo: setup
@@ -21,7 +21,7 @@ demo: setup
 	$(PY) tests/run_notebook.py notebooks/01-quickstart.ipynb --out build/01-quickstart.ipynb --html build/01-quickstart.html
 
 ## test: set up, then every test: swift test, the protocol suite, every notebook
-test: setup swift-test protocol-test notebook-test
+test: setup docs-check swift-test protocol-test notebook-test
 
 setup: apt venv build kernelspec
 
@@ -48,6 +48,13 @@ build:
 
 kernelspec: build venv
 	$(BIN) install --prefix $(abspath $(VENV))
+
+## docs: regenerate docs/cell-language.md from the command registry
+docs: build
+	$(BIN) reference --output docs/cell-language.md
+
+docs-check: build
+	$(BIN) reference --check docs/cell-language.md
 
 swift-test:
 	swift test -c release

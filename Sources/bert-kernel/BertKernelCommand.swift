@@ -7,6 +7,7 @@ struct BertKernelCommand: ParsableCommand {
         commandName: "bert-kernel",
         abstract: "A Jupyter kernel for fine-tuning and teaching BERT, in Swift.",
         version: CellInterpreter.version,
-        subcommands: [KernelCommand.self, InstallCommand.self, RunCommand.self, BenchCommand.self]
+        subcommands: [KernelCommand.self, InstallCommand.self, RunCommand.self, BenchCommand.self,
+                      ReferenceCommand.self]
     )
 }
