@@ -22,16 +22,10 @@ public enum AttentionSoftmax {
             }
             var maximum = -Float.infinity
             for t in 0..<T where keyMask[t] != 0 { maximum = max(maximum, s[t]) }
+            // Branch-free and without a reduction, so the loop vectorises: masked keys get 0.
+            for t in 0..<T { s[t] = FastMath.exp(s[t] - maximum) * keyMask[t] }
             var sum: Float = 0
-            for t in 0..<T {
-                if keyMask[t] != 0 {
-                    let e = expf(s[t] - maximum)
-                    s[t] = e
-                    sum += e
-                } else {
-                    s[t] = 0
-                }
-            }
+            for t in 0..<T { sum += s[t] }
             let inv = 1 / sum
             for t in 0..<T { s[t] *= inv }
         }
