@@ -2,13 +2,13 @@
 /// `erff` are opaque calls, one element at a time). PyTorch's CPU kernels use vectorised
 /// approximations too (Sleef, ~1 ulp).
 public enum FastMath {
-    /// e^x with ~1 ulp error on [-87, 88] (Cephes `expf`: range reduction by ln 2 in two parts,
+    /// e^x with ~1 ulp error on [-87, 88.3] (Cephes `expf`: range reduction by ln 2 in two parts,
     /// degree-5 minimax polynomial, exponent built in the bits). Inputs below -87.3 return
     /// ~2^-126 instead of a subnormal; callers that need exact zeros (masked keys) skip them.
     @inline(__always)
     public static func exp(_ value: Float) -> Float {
         var x = value < -87.3 ? -87.3 : value
-        x = x > 88.7 ? 88.7 : x
+        x = x > 88.3 ? 88.3 : x   // keeps 2^n finite (n <= 127)
         // Round x / ln 2 to nearest with the 1.5 · 2^23 trick (no call to rint).
         let n = (x * 1.44269504088896341 + 12_582_912) - 12_582_912
         let r = x - n * 0.693359375 + n * 2.12194440e-4
