@@ -9,8 +9,11 @@ public enum FastMath {
     public static func exp(_ value: Float) -> Float {
         var x = value < -87.3 ? -87.3 : value
         x = x > 88.3 ? 88.3 : x   // keeps 2^n finite (n <= 127)
-        // Round x / ln 2 to nearest with the 1.5 · 2^23 trick (no call to rint).
-        let n = (x * 1.44269504088896341 + 12_582_912) - 12_582_912
+        // Round x / ln 2 to nearest with the 1.5 · 2^23 trick: after the addition the integer n
+        // sits in the low mantissa bits, read out with wrapping integer ops (a checked
+        // Float -> Int32 conversion would stop the loop from vectorising).
+        let shifted = x * 1.44269504088896341 + 12_582_912
+        let n = shifted - 12_582_912
         let r = x - n * 0.693359375 + n * 2.12194440e-4
         let r2 = r * r
         var p: Float = 1.9875691500e-4
@@ -20,7 +23,8 @@ public enum FastMath {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         let y = p * r2 + r + 1
-        return y * Float(bitPattern: UInt32(bitPattern: Int32(n) + 127) << 23)
+        let exponent = (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23
+        return y * Float(bitPattern: exponent)
     }
 
     /// erf(x) within 4.2e-7 absolute (Eigen's `generic_fast_erf_float`: a rational minimax fit
