@@ -21,11 +21,19 @@ public enum BertBenchmark {
         public var trainingSamplesPerSecond: Double { Double(batchSize) / trainingSeconds }
         /// Forward FLOPs per batch counted from the GEMMs (2·M·N·K each); training ≈ 3x.
         public let forwardFLOPs: Double
+        /// Share of one training step's time: dense layers (GEMMs with their fused epilogues),
+        /// the attention core (scores, softmax, context, per head), the optimizer (clipping
+        /// excluded), and the rest (embeddings, LayerNorm backward, losses, dropout masks).
+        public let trainingSplit: [String: Double]
 
         public var description: String {
-            String(format: "B=%d T=%d  inference %.1f samples/s (%.1f GFLOP/s)  training %.1f samples/s (%.1f GFLOP/s)",
-                   batchSize, sequenceLength, inferenceSamplesPerSecond, forwardFLOPs / inferenceSeconds / 1e9,
-                   trainingSamplesPerSecond, 3 * forwardFLOPs / trainingSeconds / 1e9)
+            let split = ["dense", "attention", "optimizer", "other"].compactMap { key in
+                trainingSplit[key].map { "\(key) \(Int((100 * $0).rounded()))%" }
+            }.joined(separator: ", ")
+            return String(format: "B=%d T=%d  inference %.1f samples/s (%.1f GFLOP/s)  training %.1f samples/s (%.1f GFLOP/s)",
+                          batchSize, sequenceLength, inferenceSamplesPerSecond, forwardFLOPs / inferenceSeconds / 1e9,
+                          trainingSamplesPerSecond, 3 * forwardFLOPs / trainingSeconds / 1e9)
+                + (split.isEmpty ? "" : "  [training: \(split)]")
         }
     }
 
@@ -45,6 +53,7 @@ public enum BertBenchmark {
             let inference = try median(warmup: warmup, iterations: iterations) { _ = try network.infer(batch) }
             progress?(String(format: "T=%d inference %.3f s/batch", T, inference))
             var trainingTime = Double.nan
+            var split: [String: Double] = [:]
             if training {
                 // A copy of the weights is restored afterwards: benchmarking must not train the model.
                 let saved = FloatBuffer(count: network.parameters.count)
@@ -52,11 +61,23 @@ public enum BertBenchmark {
                 defer { network.parameters.copy(from: saved) }
                 let step = try TrainingStep(network: network, options: .init(learningRate: 1e-5, totalSteps: 1000))
                 trainingTime = try median(warmup: warmup, iterations: iterations) { _ = try step.run([(batch, labels)]) }
+                // One more step, timed by phase.
+                PhaseClock.reset()
+                PhaseClock.enabled = true
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = try step.run([(batch, labels)])
+                let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                PhaseClock.enabled = false
+                split["dense"] = PhaseClock.seconds(.dense) / total
+                split["attention"] = PhaseClock.seconds(.attention) / total
+                split["optimizer"] = PhaseClock.seconds(.optimizer) / total
+                split["other"] = max(0, 1 - split.values.reduce(0, +))
                 network.zeroGradients()
                 progress?(String(format: "T=%d training %.3f s/batch", T, trainingTime))
             }
             results.append(Result(batchSize: batchSize, sequenceLength: T, inferenceSeconds: inference,
-                                  trainingSeconds: trainingTime, forwardFLOPs: forwardFLOPs(config, B: batchSize, T: T)))
+                                  trainingSeconds: trainingTime, forwardFLOPs: forwardFLOPs(config, B: batchSize, T: T),
+                                  trainingSplit: split))
         }
         network.releaseActivations()
         return results

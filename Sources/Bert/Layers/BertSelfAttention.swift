@@ -35,7 +35,7 @@ struct BertSelfAttention {
         let alpha = 1 / Float(hs).squareRoot()
         Linear.forward(out: qkvOut, inp: input, weight: w + qkv.weight, bias: w + qkv.bias,
                        rows: B * T, inFeatures: C, outFeatures: C3)
-        do {
+        PhaseClock.measure(.attention) {
             Parallel.forParts(B * H, parts: Parallel.partCount(B * H, work: T * T * hs)) { part, range in
                 let dropped = scratch + part * T * T
                 for bh in range {
@@ -68,7 +68,7 @@ struct BertSelfAttention {
                   B: Int, T: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>) {
         let C = channels, H = heads, hs = C / H, C3 = 3 * C
         let alpha = 1 / Float(hs).squareRoot()
-        do {
+        PhaseClock.measure(.attention) {
             Parallel.forParts(B * H, parts: Parallel.partCount(B * H, work: T * T * hs)) { part, range in
                 let dropped = scratch + part * 2 * T * T
                 let dp = dropped + T * T

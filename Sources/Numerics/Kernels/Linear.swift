@@ -17,6 +17,7 @@ public enum Linear {
                                epilogue: ((Range<Int>) -> Void)? = nil) {
         BLAS.useCallerThreads()
         let stride = inputStride ?? inFeatures
+        PhaseClock.measure(.dense) {
         Parallel.forRanges(rows, work: inFeatures * outFeatures / 8) { range in
             let o = out + range.lowerBound * outFeatures
             BLAS.gemm(transA: false, transB: true, m: range.count, n: outFeatures, k: inFeatures,
@@ -29,6 +30,7 @@ public enum Linear {
                 }
             }
             epilogue?(range)
+        }
         }
     }
 
@@ -48,6 +50,7 @@ public enum Linear {
                                 inputEpilogue: ((Range<Int>) -> Void)? = nil) {
         BLAS.useCallerThreads()
         let stride = inputStride ?? inFeatures
+        PhaseClock.measure(.dense) {
         // dW (O, I) += dout^T (O, N) · inp (N, I), split over output features (rows of dW).
         Parallel.forRanges(outFeatures, work: rows * inFeatures / 8) { range in
             BLAS.gemm(transA: true, transB: false, m: range.count, n: inFeatures, k: rows,
@@ -63,6 +66,7 @@ public enum Linear {
                           beta: accumulateInput ? 1 : 0, c: dinp + range.lowerBound * stride, ldc: stride)
                 inputEpilogue?(range)
             }
+        }
         }
     }
 }
