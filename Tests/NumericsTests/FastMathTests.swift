@@ -18,13 +18,13 @@ final class FastMathTests: XCTestCase {
         XCTAssertEqual(FastMath.exp(0), 1)
     }
 
-    func testErfIsWithin5e7OfDoubleErf() {
+    func testErfIsWithin2e7OfDoubleErf() {
         var worst: Double = 0
         var x: Float = -7
         while x < 7 {
             worst = max(worst, abs(Double(FastMath.erf(x)) - Foundation.erf(Double(x))))
             x += 0.000731
         }
-        XCTAssertLessThan(worst, 5e-7)
+        XCTAssertLessThan(worst, 2e-7)
     }
 }

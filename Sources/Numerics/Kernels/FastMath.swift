@@ -27,25 +27,43 @@ public enum FastMath {
         return y * Float(bitPattern: exponent)
     }
 
-    /// erf(x) within 4.2e-7 absolute (Eigen's `generic_fast_erf_float`: a rational minimax fit
-    /// x · P(x²) / Q(x²) on [-4, 4], where erf is ±1 to float precision beyond).
+    /// erf(x) within 1.5e-7 absolute (about 2 ulp near 1), branch-free so loops vectorise.
+    /// Two least-squares fits made for this project (degree 7 in x² for |x| < 1, degree 12 for
+    /// erfc(x)·e^(x²) on [1, 4], where erf is ±1 to float precision beyond 4):
+    ///     |x| < 1:  erf(x) = x · A(x²)
+    ///     |x| >= 1: erf(x) = 1 - e^(-x²) · B(|x| - 2.5)
+    /// Both branches are computed and one is selected. (Eigen's rational fit, 4.2e-7, moved
+    /// MiniLM's hidden states by 2e-5 against PyTorch; this one stays at the libm figure.)
     @inline(__always)
     public static func erf(_ value: Float) -> Float {
-        var x = value < -4 ? -4 : value
-        x = x > 4 ? 4 : x
-        let x2 = x * x
-        var p: Float = -2.72614225801306e-10
-        p = p * x2 + 2.77068142495902e-08
-        p = p * x2 - 2.10102402082508e-06
-        p = p * x2 - 5.69250639462346e-05
-        p = p * x2 - 7.34990630326855e-04
-        p = p * x2 - 2.95459980854025e-03
-        p = p * x2 - 1.60960333262415e-02
-        var q: Float = -1.45660718464996e-05
-        q = q * x2 - 2.13374055278905e-04
-        q = q * x2 - 1.68282697438203e-03
-        q = q * x2 - 7.37332916720468e-03
-        q = q * x2 - 1.42647390514189e-02
-        return x * p / q
+        var ax = value < 0 ? -value : value
+        ax = ax > 4 ? 4 : ax
+        let x2 = ax * ax
+        var a: Float = -9.809352630240135e-06
+        a = a * x2 + 0.00011313144337818916
+        a = a * x2 - 0.0008490198883972217
+        a = a * x2 + 0.005221423122912315
+        a = a * x2 - 0.026865558386175034
+        a = a * x2 + 0.11283784463212868
+        a = a * x2 - 0.3761263858072808
+        a = a * x2 + 1.128379167071956
+        let small = ax * a
+        let t = ax - 2.5
+        var b: Float = 1.0468526575990635e-07
+        b = b * t - 4.1927859217304815e-07
+        b = b * t + 9.643751320480088e-07
+        b = b * t - 3.7884239510259113e-06
+        b = b * t + 1.6146422747790913e-05
+        b = b * t - 5.943838315221391e-05
+        b = b * t + 0.00021087801677068338
+        b = b * t - 0.0007332284629790569
+        b = b * t + 0.002467088017103337
+        b = b * t - 0.008001666864365894
+        b = b * t + 0.024937990230628027
+        b = b * t - 0.07434733939479378
+        b = b * t + 0.2108063642093556
+        let large = 1 - exp(-x2) * b
+        let magnitude = ax < 1 ? small : large
+        return value < 0 ? -magnitude : magnitude
     }
 }

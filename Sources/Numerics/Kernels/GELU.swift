@@ -1,7 +1,7 @@
 import Foundation
 
 /// GELU, the exact erf form BERT uses (`hidden_act: "gelu"`, transformers `GELUActivation`):
-/// gelu(x) = x · Φ(x) = 0.5 · x · (1 + erf(x / √2)), with `FastMath.erf` (error < 4.2e-7).
+/// gelu(x) = x · Φ(x) = 0.5 · x · (1 + erf(x / √2)), with `FastMath.erf` (error < 1.5e-7).
 public enum GELU {
     static let invSqrt2: Float = 0.70710678118654752440
     static let invSqrt2Pi: Float = 0.39894228040143267794
