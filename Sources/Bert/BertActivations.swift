@@ -41,12 +41,15 @@ struct BertBackwardScratch {
 
 /// Every activation of one forward pass at batch shape (B, T), planned once and carved from one
 /// allocation (llm.c `ActivationTensors`). Made for a (B, T, mode) and reused while the batch
-/// shape stays the same; `training` adds the dropout masks and the backward scratch.
+/// shape stays the same; `training` keeps every layer's activations and adds the dropout masks and
+/// the backward scratch, inference shares one layer's buffers between all layers.
 final class BertActivations {
     let B: Int
     let T: Int
     let training: Bool
     let dropout: Bool
+    /// Whether every layer's attention probabilities survive the pass (always when training).
+    let keepAttentions: Bool
     let arena: FloatBuffer
 
     let ids: UnsafeMutablePointer<Int32>     // (B, T) token ids
@@ -74,11 +77,12 @@ final class BertActivations {
     let nspLogits: ArenaSlice         // (B, 2)
     let scratch: BertBackwardScratch?
 
-    init(config: BertConfig, heads: BertHeads, B: Int, T: Int, training: Bool, dropout: Bool) {
+    init(config: BertConfig, heads: BertHeads, B: Int, T: Int, training: Bool, dropout: Bool, keepAttentions: Bool) {
         self.B = B
         self.T = T
         self.training = training
         self.dropout = dropout
+        self.keepAttentions = training || keepAttentions
         let C = config.hiddenSize, H = config.numAttentionHeads, I = config.intermediateSize
         let V = config.vocabSize, L = config.numLabels, BT = B * T
         let masked = training && dropout
@@ -95,15 +99,34 @@ final class BertActivations {
         embeddingOut = embeddingMask == nil ? embeddingNormed : plan.take(BT * C)
         var layers: [BertLayerActivations] = []
         let hiddenMasks = masked && config.hiddenDropoutProb > 0
-        for _ in 0..<config.numHiddenLayers {
-            layers.append(BertLayerActivations(
+        func layerActivations() -> BertLayerActivations {
+            let intermediatePre = plan.take(BT * I)
+            return BertLayerActivations(
                 qkv: plan.take(BT * 3 * C), probs: plan.take(B * H * T * T),
                 probsMask: maybe(masked && config.attentionProbsDropoutProb > 0, B * H * T * T),
                 context: plan.take(BT * C), attentionSum: plan.take(BT * C), attentionMean: plan.take(BT),
                 attentionRstd: plan.take(BT), attentionMask: maybe(hiddenMasks, BT * C),
-                attentionOut: plan.take(BT * C), intermediatePre: plan.take(BT * I), intermediate: plan.take(BT * I),
+                attentionOut: plan.take(BT * C), intermediatePre: intermediatePre,
+                // Inference needs no pre-activation afterwards: GELU runs in place.
+                intermediate: training ? plan.take(BT * I) : intermediatePre,
                 outSum: plan.take(BT * C), outMean: plan.take(BT), outRstd: plan.take(BT),
-                outMask: maybe(hiddenMasks, BT * C), out: plan.take(BT * C)))
+                outMask: maybe(hiddenMasks, BT * C), out: plan.take(BT * C))
+        }
+        if training {
+            // The backward reads every layer's activations.
+            for _ in 0..<config.numHiddenLayers { layers.append(layerActivations()) }
+        } else {
+            // Inference keeps only each layer's output (the next layer's input and a hidden
+            // state) and, if asked, its attention probabilities; the rest is shared by all layers.
+            let shared = layerActivations()
+            for _ in 0..<config.numHiddenLayers {
+                layers.append(BertLayerActivations(
+                    qkv: shared.qkv, probs: keepAttentions ? plan.take(B * H * T * T) : shared.probs, probsMask: nil,
+                    context: shared.context, attentionSum: shared.attentionSum, attentionMean: shared.attentionMean,
+                    attentionRstd: shared.attentionRstd, attentionMask: nil, attentionOut: shared.attentionOut,
+                    intermediatePre: shared.intermediatePre, intermediate: shared.intermediate, outSum: shared.outSum,
+                    outMean: shared.outMean, outRstd: shared.outRstd, outMask: nil, out: plan.take(BT * C)))
+            }
         }
         self.layers = layers
         attentionScratch = plan.take(Parallel.workers * T * T)

@@ -80,3 +80,18 @@ public struct BertConfig: Equatable {
         }
     }
 }
+
+/// The three tasks of `BertForSequenceClassification` (transformers `problem_type`).
+public enum BertProblemType: String, Equatable {
+    case singleLabel = "single_label_classification"
+    case multiLabel = "multi_label_classification"
+    case regression = "regression"
+}
+
+extension BertConfig {
+    /// `problem_type` when set; else as transformers decides for integer class labels:
+    /// regression for one label, single-label classification otherwise.
+    public var resolvedProblemType: BertProblemType {
+        problemType.flatMap(BertProblemType.init(rawValue:)) ?? (numLabels == 1 ? .regression : .singleLabel)
+    }
+}

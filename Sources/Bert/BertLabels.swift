@@ -37,8 +37,8 @@ public struct LossOptions: Equatable {
     }
 
     /// Balanced class weights as scikit-learn's `compute_class_weight("balanced")`:
-    /// n_samples / (n_classes · count(class)); classes without samples get weight 0... of 1 here,
-    /// since they contribute no term to the loss anyway.
+    /// n_samples / (n_classes · count(class)). A class without samples gets 1 (scikit-learn
+    /// refuses it); it adds no term to the loss anyway.
     public static func balancedWeights(labels: [Int], classes: Int) -> [Float] {
         var counts = [Int](repeating: 0, count: classes)
         for y in labels where y >= 0 && y < classes { counts[y] += 1 }

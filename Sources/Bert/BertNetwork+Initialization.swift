@@ -38,3 +38,20 @@ extension RandomNumberGenerator {
         return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
     }
 }
+
+extension BertNetwork {
+    /// A copy of all parameters, e.g. the best weights for early stopping.
+    public func snapshotParameters() -> FloatBuffer {
+        let copy = FloatBuffer(count: parameters.count)
+        copy.copy(from: parameters)
+        return copy
+    }
+
+    /// Restores parameters from `snapshotParameters()` of this network.
+    public func restoreParameters(from snapshot: FloatBuffer) throws {
+        guard snapshot.count == parameters.count else {
+            throw BertError(.argument, "the snapshot holds \(snapshot.count) values, the model \(parameters.count)")
+        }
+        parameters.copy(from: snapshot)
+    }
+}

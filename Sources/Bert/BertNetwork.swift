@@ -75,12 +75,16 @@ public final class BertNetwork {
 
     /// An arena for this batch shape and mode, reused while the shape stays the same. Only the
     /// most recent inference and training arenas are kept.
-    func activations(B: Int, T: Int, training: Bool, dropout: Bool) -> BertActivations {
-        if let hit = cachedActivations.first(where: { $0.B == B && $0.T == T && $0.training == training && $0.dropout == dropout }) {
+    func activations(B: Int, T: Int, training: Bool, dropout: Bool, keepAttentions: Bool) -> BertActivations {
+        if let hit = cachedActivations.first(where: {
+            $0.B == B && $0.T == T && $0.training == training && $0.dropout == dropout
+                && ($0.keepAttentions || !keepAttentions)
+        }) {
             return hit
         }
         cachedActivations.removeAll { $0.training == training }
-        let made = BertActivations(config: config, heads: heads, B: B, T: T, training: training, dropout: dropout)
+        let made = BertActivations(config: config, heads: heads, B: B, T: T, training: training, dropout: dropout,
+                                   keepAttentions: keepAttentions)
         cachedActivations.append(made)
         return made
     }
@@ -91,7 +95,9 @@ public final class BertNetwork {
     /// Runs the forward pass into an arena and returns it.
     /// - need: the heads whose outputs are wanted (others are skipped)
     /// - dropoutSeed: nil for evaluation semantics (no dropout); a seed for training dropout
-    func forward(_ batch: BertBatch, need: BertHeads, training: Bool, dropoutSeed: UInt64?) throws -> BertActivations {
+    /// - keepAttentions: keep every layer's attention probabilities (inference shares them otherwise)
+    func forward(_ batch: BertBatch, need: BertHeads, training: Bool, dropoutSeed: UInt64?,
+                 keepAttentions: Bool = false) throws -> BertActivations {
         try batch.validate(for: config)
         let missing = need.subtracting(heads)
         guard missing.isEmpty else {
@@ -99,7 +105,7 @@ public final class BertNetwork {
         }
         let B = batch.batchSize, T = batch.sequenceLength
         let dropout = dropoutSeed != nil
-        let a = activations(B: B, T: T, training: training, dropout: dropout)
+        let a = activations(B: B, T: T, training: training, dropout: dropout, keepAttentions: keepAttentions)
         let m = a.arena, w = parameters.pointer
         batch.inputIds.withUnsafeBufferPointer { a.ids.update(from: $0.baseAddress!, count: B * T) }
         batch.tokenTypeIds.withUnsafeBufferPointer { a.types.update(from: $0.baseAddress!, count: B * T) }
@@ -161,7 +167,8 @@ public final class BertNetwork {
         var need = heads.intersection([.pooler, .classifier])
         if request.contains(.maskedLM) { need.insert(.maskedLM) }
         if request.contains(.nextSentence) { need.insert(.nextSentence) }
-        let a = try forward(batch, need: need, training: false, dropoutSeed: nil)
+        let a = try forward(batch, need: need, training: false, dropoutSeed: nil,
+                            keepAttentions: request.contains(.attentions))
         let m = a.arena
         func copy(_ slice: ArenaSlice) -> [Float] { Array(UnsafeBufferPointer(start: m[slice], count: slice.count)) }
         var out = BertOutput(batchSize: batch.batchSize, sequenceLength: batch.sequenceLength)

@@ -23,18 +23,18 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// OpenBLAS's own thread count. Set to 1 around regions where our threads each call small
-    /// GEMMs (attention heads), so the two pools do not fight over two cores.
+    /// OpenBLAS's own thread count.
     public static var threads: Int {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
-    /// Runs `body` with OpenBLAS single-threaded, restoring the previous count after.
-    public static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
-        let previous = threads
-        if previous != 1 { threads = 1 }
-        defer { if previous != 1 { threads = previous } }
-        return try body()
-    }
+    /// We split work over the cores ourselves (`Parallel`), so OpenBLAS runs single-threaded in
+    /// each caller: one thread pool instead of two fighting over two cores (OpenBLAS workers spin
+    /// in `sched_yield` after each call), and each core can run an elementwise epilogue on the
+    /// rows its GEMM just wrote, while they are still in cache. Called by every `Linear` and
+    /// attention entry point; idempotent.
+    public static func useCallerThreads() { _ = singleThreadSetup }
+
+    private static let singleThreadSetup: Void = { openblas_set_num_threads(1) }()
 }

@@ -45,6 +45,15 @@ final class GradientParityTests: XCTestCase {
         try assertGradients(network, expected)
     }
 
+    func testGradientsMatchPyTorchAlsoWhenEveryKernelIsSplitOverTheCores() throws {
+        // The tiny shapes stay below the threading threshold; force the parallel paths.
+        let saved = Parallel.minimumWork
+        Parallel.minimumWork = 0
+        defer { Parallel.minimumWork = saved }
+        try testClassificationGradientsMatchPyTorchWithin1e4OfMaxOfTensorMaxAnd1e3()
+        try testPreTrainingGradientsMatchPyTorchWithin1e4OfMaxOfTensorMaxAnd1e3()
+    }
+
     func testGradientsAccumulateAndScaleWithin1e6() throws {
         // Two half-scaled passes add up to one full pass: gradient accumulation's contract.
         let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)

@@ -13,17 +13,26 @@ struct BertIntermediate {
     /// - x: (B·T, C)
     func forward(out: UnsafeMutablePointer<Float>, preactivation: UnsafeMutablePointer<Float>,
                  x: UnsafePointer<Float>, rows: Int, params w: UnsafeMutablePointer<Float>) {
+        let I = dense.outFeatures
+        // GELU on each block of rows right after its GEMM, while the block is in cache.
         Linear.forward(out: preactivation, inp: x, weight: w + dense.weight, bias: w + dense.bias,
-                       rows: rows, inFeatures: dense.inFeatures, outFeatures: dense.outFeatures)
-        GELU.forward(out: out, inp: preactivation, count: rows * dense.outFeatures)
+                       rows: rows, inFeatures: dense.inFeatures, outFeatures: I) { range in
+            GELU.forward(out: out + range.lowerBound * I, inp: preactivation + range.lowerBound * I, count: range.count * I)
+        }
+    }
+
+    /// GELU's backward on rows `range` of dout (B·T, I), in place: the epilogue of the
+    /// following layer's input-gradient GEMM, which just wrote those rows.
+    func activationBackward(dout: UnsafeMutablePointer<Float>, preactivation: UnsafePointer<Float>, range: Range<Int>) {
+        let I = dense.outFeatures, start = range.lowerBound * I
+        GELU.backward(dinp: dout + start, inp: preactivation + start, dout: dout + start, count: range.count * I)
     }
 
     /// - dx: (B·T, C) accumulated (+=)
-    /// - dout: (B·T, I), overwritten with d preactivation
-    func backward(dx: UnsafeMutablePointer<Float>, dout: UnsafeMutablePointer<Float>,
-                  preactivation: UnsafePointer<Float>, x: UnsafePointer<Float>, rows: Int,
+    /// - dpreactivation: (B·T, I), the gradient after `activationBackward`
+    func backward(dx: UnsafeMutablePointer<Float>, dpreactivation dout: UnsafeMutablePointer<Float>,
+                  x: UnsafePointer<Float>, rows: Int,
                   params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>) {
-        GELU.backward(dinp: dout, inp: preactivation, dout: dout, count: rows * dense.outFeatures)
         Linear.backward(dinp: dx, dweight: g + dense.weight, dbias: g + dense.bias, dout: dout, inp: x,
                         weight: w + dense.weight, rows: rows, inFeatures: dense.inFeatures,
                         outFeatures: dense.outFeatures, accumulateInput: true)

@@ -43,8 +43,10 @@ struct BertLayer {
         let rows = B * T
         output.backward(dx: m[s.dIntermediate], dresidual: m[s.dAttentionOut], dsumScratch: m[s.dSum], dout: dout,
                         sum: m[a.outSum], mean: m[a.outMean], rstd: m[a.outRstd], x: m[a.intermediate],
-                        mask: m.optional(a.outMask), rows: rows, params: w, grads: g)
-        intermediate.backward(dx: m[s.dAttentionOut], dout: m[s.dIntermediate], preactivation: m[a.intermediatePre],
+                        mask: m.optional(a.outMask), rows: rows, params: w, grads: g) { range in
+            intermediate.activationBackward(dout: m[s.dIntermediate], preactivation: m[a.intermediatePre], range: range)
+        }
+        intermediate.backward(dx: m[s.dAttentionOut], dpreactivation: m[s.dIntermediate],
                               x: m[a.attentionOut], rows: rows, params: w, grads: g)
         attentionOutput.backward(dx: m[s.dContext], dresidual: dinput, dsumScratch: m[s.dSum],
                                  dout: m[s.dAttentionOut], sum: m[a.attentionSum], mean: m[a.attentionMean],

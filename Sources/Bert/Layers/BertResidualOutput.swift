@@ -22,29 +22,32 @@ struct BertResidualOutput {
                  x: UnsafePointer<Float>, residual: UnsafePointer<Float>, mask: UnsafePointer<Float>?,
                  rows: Int, params w: UnsafeMutablePointer<Float>) {
         let C = dense.outFeatures
+        // Dropout, residual and LayerNorm on each block of rows right after its GEMM.
         Linear.forward(out: sum, inp: x, weight: w + dense.weight, bias: w + dense.bias,
-                       rows: rows, inFeatures: dense.inFeatures, outFeatures: C)
-        Parallel.forRanges(rows, work: C) { range in
+                       rows: rows, inFeatures: dense.inFeatures, outFeatures: C) { range in
             let lo = range.lowerBound * C, hi = range.upperBound * C
             if let mask {
                 for i in lo..<hi { sum[i] = sum[i] * mask[i] + residual[i] }
             } else {
                 for i in lo..<hi { sum[i] += residual[i] }
             }
+            LayerNorm.forward(out: out + lo, mean: mean + range.lowerBound, rstd: rstd + range.lowerBound,
+                              inp: sum + lo, weight: w + layerNorm.weight, bias: w + layerNorm.bias,
+                              rows: range.count, channels: C, eps: eps)
         }
-        LayerNorm.forward(out: out, mean: mean, rstd: rstd, inp: sum, weight: w + layerNorm.weight,
-                          bias: w + layerNorm.bias, rows: rows, channels: C, eps: eps)
     }
 
     /// - dx: (B·T, X) overwritten
     /// - dresidual: (B·T, C) overwritten with d sum (the residual's gradient)
     /// - dsumScratch: (B·T, C) scratch for the dense output's gradient
     /// - dout: (B·T, C)
+    /// - inputEpilogue: run on each block of rows of `dx` once written (see `Linear.backward`)
     func backward(dx: UnsafeMutablePointer<Float>, dresidual: UnsafeMutablePointer<Float>,
                   dsumScratch: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
                   sum: UnsafePointer<Float>, mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                   x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, rows: Int,
-                  params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>) {
+                  params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>,
+                  inputEpilogue: ((Range<Int>) -> Void)? = nil) {
         let C = dense.outFeatures
         LayerNorm.backward(dinp: dresidual, dweight: g + layerNorm.weight, dbias: g + layerNorm.bias, dout: dout,
                            inp: sum, weight: w + layerNorm.weight, mean: mean, rstd: rstd, rows: rows, channels: C)
@@ -54,6 +57,7 @@ struct BertResidualOutput {
             ddense = UnsafePointer(dsumScratch)
         }
         Linear.backward(dinp: dx, dweight: g + dense.weight, dbias: g + dense.bias, dout: ddense, inp: x,
-                        weight: w + dense.weight, rows: rows, inFeatures: dense.inFeatures, outFeatures: C)
+                        weight: w + dense.weight, rows: rows, inFeatures: dense.inFeatures, outFeatures: C,
+                        inputEpilogue: inputEpilogue)
     }
 }

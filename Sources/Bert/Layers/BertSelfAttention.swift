@@ -7,7 +7,7 @@ import Numerics
 /// Q, K and V come from one GEMM with the adjacent (3C, C) weight (see `BertParameters`). Each
 /// head reads its columns of the (B, T, 3C) buffer through leading dimensions, and writes its
 /// columns of the (B, T, C) context the same way, so no permutation is ever copied. Heads run on
-/// both cores, each core calling single-threaded GEMMs.
+/// both cores, each core calling single-threaded GEMMs (`BLAS.useCallerThreads`).
 struct BertSelfAttention {
     let qkv: LinearParameters       // weight (3C, C), bias (3C)
     let heads: Int
@@ -35,8 +35,8 @@ struct BertSelfAttention {
         let alpha = 1 / Float(hs).squareRoot()
         Linear.forward(out: qkvOut, inp: input, weight: w + qkv.weight, bias: w + qkv.bias,
                        rows: B * T, inFeatures: C, outFeatures: C3)
-        BLAS.singleThreaded {
-            Parallel.forParts(B * H, parts: min(Parallel.workers, B * H)) { part, range in
+        PhaseClock.measure(.attention) {
+            Parallel.forParts(B * H, parts: Parallel.partCount(B * H, work: T * T * hs)) { part, range in
                 let dropped = scratch + part * T * T
                 for bh in range {
                     let b = bh / H, h = bh % H
@@ -68,8 +68,8 @@ struct BertSelfAttention {
                   B: Int, T: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>) {
         let C = channels, H = heads, hs = C / H, C3 = 3 * C
         let alpha = 1 / Float(hs).squareRoot()
-        BLAS.singleThreaded {
-            Parallel.forParts(B * H, parts: min(Parallel.workers, B * H)) { part, range in
+        PhaseClock.measure(.attention) {
+            Parallel.forParts(B * H, parts: Parallel.partCount(B * H, work: T * T * hs)) { part, range in
                 let dropped = scratch + part * 2 * T * T
                 let dp = dropped + T * T
                 for bh in range {

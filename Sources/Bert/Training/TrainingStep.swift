@@ -110,7 +110,9 @@ public final class TrainingStep {
             throw BertError(.numeric, "the gradient norm is \(norm) at step \(step + 1); the weights were not changed")
         }
         let lr = schedule.learningRate(at: step)
-        optimizer.update(parameters: network.parameters, gradients: network.gradients, lr: lr)
+        PhaseClock.measure(.optimizer) {
+            optimizer.update(parameters: network.parameters, gradients: network.gradients, lr: lr)
+        }
         return Result(loss: losses.reduce(0, +) / Float(losses.count), microLosses: losses, gradientNorm: norm,
                       learningRate: lr, step: step)
     }

@@ -20,18 +20,13 @@ public enum AttentionSoftmax {
                 for t in 0..<T { s[t] = 1 / Float(T) }
                 continue
             }
+            // The shift must come from real keys only: a padded key scoring far above them would
+            // underflow every real exponential to 0.
             var maximum = -Float.infinity
             for t in 0..<T where keyMask[t] != 0 { maximum = max(maximum, s[t]) }
-            var sum: Float = 0
-            for t in 0..<T {
-                if keyMask[t] != 0 {
-                    let e = expf(s[t] - maximum)
-                    s[t] = e
-                    sum += e
-                } else {
-                    s[t] = 0
-                }
-            }
+            // Branch-free and without a reduction, so the loop vectorises: masked keys get 0.
+            for t in 0..<T { s[t] = FastMath.exp(s[t] - maximum) * keyMask[t] }
+            let sum = RowReductions.sum(s, T)
             let inv = 1 / sum
             for t in 0..<T { s[t] *= inv }
         }
@@ -45,8 +40,7 @@ public enum AttentionSoftmax {
         for row in 0..<rows {
             let p = probs + row * T
             let d = dprobs + row * T
-            var dot: Float = 0
-            for t in 0..<T { dot += p[t] * d[t] }
+            let dot = RowReductions.dot(p, d, T)
             for t in 0..<T { d[t] = p[t] * (d[t] - dot) }
         }
     }

@@ -15,11 +15,8 @@ public enum LayerNorm {
         Parallel.forRanges(rows, work: 3 * C) { range in
             for row in range {
                 let x = inp + row * C
-                var sum: Float = 0
-                for i in 0..<C { sum += x[i] }
-                let m = sum / Float(C)
-                var sq: Float = 0
-                for i in 0..<C { let d = x[i] - m; sq += d * d }
+                let m = RowReductions.sum(x, C) / Float(C)
+                let sq = RowReductions.sumOfSquaredDeviations(x, from: m, C)
                 let s = 1 / (sq / Float(C) + eps).squareRoot()
                 let o = out + row * C
                 for i in 0..<C { o[i] = (x[i] - m) * s * weight[i] + bias[i] }
@@ -41,27 +38,27 @@ public enum LayerNorm {
                                 mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                                 rows: Int, channels C: Int, accumulate: Bool = false) {
         let parts = Parallel.partCount(rows, work: 6 * C)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: parts * 2 * C) { partials in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: parts * 3 * C) { partials in
             let partial = partials.baseAddress!
-            partial.initialize(repeating: 0, count: parts * 2 * C)
+            partial.initialize(repeating: 0, count: parts * 3 * C)
             Parallel.forParts(rows, parts: parts) { part, range in
-                let dw = partial + part * 2 * C
+                let dw = partial + part * 3 * C
                 let db = dw + C
+                let g = db + C
                 for row in range {
                     let x = inp + row * C
                     let dy = dout + row * C
                     let m = mean[row], s = rstd[row]
-                    var meanG: Float = 0, meanGN: Float = 0
+                    // Σ g = Σ dy·w and Σ g·n = s·(Σ dy·w·x - m·Σ dy·w), with SIMD reductions.
+                    for i in 0..<C { g[i] = dy[i] * weight[i] }
+                    let sumG = RowReductions.sum(g, C)
+                    let meanG = sumG / Float(C)
+                    let meanGN = s * (RowReductions.dot(g, x, C) - m * sumG) / Float(C)
                     for i in 0..<C {
                         let n = (x[i] - m) * s
-                        let g = dy[i] * weight[i]
-                        meanG += g
-                        meanGN += g * n
                         dw[i] += dy[i] * n
                         db[i] += dy[i]
                     }
-                    meanG /= Float(C)
-                    meanGN /= Float(C)
                     let dx = dinp + row * C
                     for i in 0..<C {
                         let n = (x[i] - m) * s
@@ -71,7 +68,7 @@ public enum LayerNorm {
                 }
             }
             for part in 0..<parts {
-                let dw = partial + part * 2 * C
+                let dw = partial + part * 3 * C
                 for i in 0..<C { dweight[i] += dw[i]; dbias[i] += dw[C + i] }
             }
         }

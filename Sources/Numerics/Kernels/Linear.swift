@@ -1,24 +1,37 @@
 /// A fully connected layer as PyTorch's `nn.Linear` stores it: weight (O, I), y = x W^T + b.
 /// Forward and backward side by side (llm.c `matmul_forward` / `matmul_backward`).
+///
+/// Both cores take a block of rows each: a single-threaded GEMM on the block, then the bias and
+/// the caller's `epilogue` (an activation, a residual + LayerNorm) on the same rows while they
+/// are still in cache.
 public enum Linear {
     /// - out: (N, O), overwritten
     /// - inp: (N, I), rows `inputStride` floats apart (I when contiguous; T·C to read each
     ///   sequence's [CLS] row straight out of a (B, T, C) buffer)
     /// - weight: (O, I)
     /// - bias: (O) or nil
+    /// - epilogue: called once per block of rows after bias, on the thread that computed them
     public static func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                                weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                               rows: Int, inFeatures: Int, outFeatures: Int, inputStride: Int? = nil) {
-        var beta: Float = 0
-        if let bias {
-            Parallel.forRanges(rows, work: outFeatures) { range in
-                for row in range { (out + row * outFeatures).update(from: bias, count: outFeatures) }
+                               rows: Int, inFeatures: Int, outFeatures: Int, inputStride: Int? = nil,
+                               epilogue: ((Range<Int>) -> Void)? = nil) {
+        BLAS.useCallerThreads()
+        let stride = inputStride ?? inFeatures
+        PhaseClock.measure(.dense) {
+        Parallel.forRanges(rows, work: inFeatures * outFeatures / 8) { range in
+            let o = out + range.lowerBound * outFeatures
+            BLAS.gemm(transA: false, transB: true, m: range.count, n: outFeatures, k: inFeatures,
+                      a: inp + range.lowerBound * stride, lda: stride, b: weight, ldb: inFeatures,
+                      beta: 0, c: o, ldc: outFeatures)
+            if let bias {
+                for row in 0..<range.count {
+                    let r = o + row * outFeatures
+                    for j in 0..<outFeatures { r[j] += bias[j] }
+                }
             }
-            beta = 1
+            epilogue?(range)
         }
-        BLAS.gemm(transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures,
-                  a: inp, lda: inputStride ?? inFeatures, b: weight, ldb: inFeatures,
-                  beta: beta, c: out, ldc: outFeatures)
+        }
     }
 
     /// - dinp: (N, I), rows `inputStride` apart; overwritten, or accumulated with
@@ -27,22 +40,34 @@ public enum Linear {
     /// - dbias: (O) or nil, accumulated (+=)
     /// - dout: (N, O)
     /// - inp: (N, I) the forward input; weight: (O, I)
+    /// - inputEpilogue: called per block of rows of `dinp` once written (e.g. the backward of the
+    ///   activation that produced `inp`), on the thread that computed them
     public static func backward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>,
                                 dbias: UnsafeMutablePointer<Float>?, dout: UnsafePointer<Float>,
                                 inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                 rows: Int, inFeatures: Int, outFeatures: Int,
-                                inputStride: Int? = nil, accumulateInput: Bool = false) {
+                                inputStride: Int? = nil, accumulateInput: Bool = false,
+                                inputEpilogue: ((Range<Int>) -> Void)? = nil) {
+        BLAS.useCallerThreads()
         let stride = inputStride ?? inFeatures
-        if let dinp {
-            // dinp (N, I) = dout (N, O) · W (O, I)
-            BLAS.gemm(transA: false, transB: false, m: rows, n: inFeatures, k: outFeatures,
-                      a: dout, lda: outFeatures, b: weight, ldb: inFeatures,
-                      beta: accumulateInput ? 1 : 0, c: dinp, ldc: stride)
+        PhaseClock.measure(.dense) {
+        // dW (O, I) += dout^T (O, N) · inp (N, I), split over output features (rows of dW).
+        Parallel.forRanges(outFeatures, work: rows * inFeatures / 8) { range in
+            BLAS.gemm(transA: true, transB: false, m: range.count, n: inFeatures, k: rows,
+                      a: dout + range.lowerBound, lda: outFeatures, b: inp, ldb: stride, beta: 1,
+                      c: dweight + range.lowerBound * inFeatures, ldc: inFeatures)
         }
-        // dW (O, I) += dout^T (O, N) · inp (N, I)
-        BLAS.gemm(transA: true, transB: false, m: outFeatures, n: inFeatures, k: rows,
-                  a: dout, lda: outFeatures, b: inp, ldb: stride, beta: 1, c: dweight, ldc: inFeatures)
         if let dbias { ColumnSum.accumulate(into: dbias, from: dout, rows: rows, columns: outFeatures) }
+        if let dinp {
+            // dinp (N, I) = dout (N, O) · W (O, I), split over rows.
+            Parallel.forRanges(rows, work: inFeatures * outFeatures / 8) { range in
+                BLAS.gemm(transA: false, transB: false, m: range.count, n: inFeatures, k: outFeatures,
+                          a: dout + range.lowerBound * outFeatures, lda: outFeatures, b: weight, ldb: inFeatures,
+                          beta: accumulateInput ? 1 : 0, c: dinp + range.lowerBound * stride, ldc: stride)
+                inputEpilogue?(range)
+            }
+        }
+        }
     }
 }
 

@@ -1,0 +1,67 @@
+import Foundation
+import Numerics
+import TestSupport
+import XCTest
+@testable import Bert
+
+/// The smaller promises of the public API.
+final class NetworkAPITests: XCTestCase {
+    func testSnapshotRestoresTheWeightsAfterTraining() throws {
+        let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
+        let (batch, _) = try BertFixtures.tinyInputs()
+        let before = try network.infer(batch).logits!
+        let best = network.snapshotParameters()
+        let step = try TrainingStep(network: network, options: .init(learningRate: 1e-2, totalSteps: 5, dropoutSeed: 1))
+        _ = try step.run([(batch, .classes([0, 1, 2]))])
+        XCTAssertNotEqual(try network.infer(batch).logits!, before)
+        try network.restoreParameters(from: best)
+        XCTAssertEqual(try network.infer(batch).logits!, before)
+    }
+
+    func testInferenceAfterTrainingAndWithAndWithoutAttentionsAgreesExactly() throws {
+        // Inference shares one layer's buffers unless attentions are requested; the arenas of
+        // the two modes and shapes must not disturb each other.
+        let (network, _) = try BertCheckpoint.load(from: BertFixtures.tiny)
+        let (batch, object) = try BertFixtures.tinyInputs()
+        let plain = try network.infer(batch, request: .maskedLM)
+        let full = try network.infer(batch, request: [.maskedLM, .attentions, .hiddenStates])
+        let labels = BertLabels.preTraining(maskedLM: BertFixtures.ints(object["mlm_labels"]),
+                                            nextSentence: BertFixtures.ints(object["nsp_labels"]))
+        network.zeroGradients()
+        try network.forwardBackward(batch, labels: labels)
+        let again = try network.infer(batch, request: .maskedLM)
+        XCTAssertEqual(plain.predictionLogits!, full.predictionLogits!)
+        XCTAssertEqual(plain.predictionLogits!, again.predictionLogits!)
+        XCTAssertEqual(full.attentions!.count, 2)
+        XCTAssertEqual(full.hiddenStates!.count, 3)
+        XCTAssertNotEqual(full.attentions![0], full.attentions![1])
+    }
+
+    func testProblemTypeFollowsTransformers() throws {
+        var config = BertConfig(vocabSize: 10, hiddenSize: 4, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 8)
+        XCTAssertEqual(config.resolvedProblemType, .singleLabel)
+        config.setLabels(["score"])
+        XCTAssertEqual(config.resolvedProblemType, .regression)
+        config.setLabels(["a", "b", "c"])
+        config.problemType = "multi_label_classification"
+        XCTAssertEqual(config.resolvedProblemType, .multiLabel)
+    }
+
+    func testConfigRoundTripsThroughJSONWithLabelsAndUnknownKeys() throws {
+        let url = BertFixtures.tinyClassifier.appendingPathComponent("config.json")
+        let config = try BertConfig(contentsOf: url)
+        let again = try BertConfig(jsonData: try config.jsonData(architecture: "BertForSequenceClassification"))
+        XCTAssertEqual(again.labelNames, ["neg", "neu", "pos"])
+        XCTAssertEqual(again.extraFields["tie_word_embeddings"], .bool(true))
+        XCTAssertEqual(again.layerNormEps, 1e-12)
+        XCTAssertEqual(again, config.with { $0.architectures = ["BertForSequenceClassification"] })
+    }
+}
+
+extension BertConfig {
+    func with(_ change: (inout BertConfig) -> Void) -> BertConfig {
+        var copy = self
+        change(&copy)
+        return copy
+    }
+}

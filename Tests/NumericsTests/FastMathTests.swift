@@ -1,0 +1,30 @@
+import Foundation
+import Numerics
+import XCTest
+
+/// The vectorisable exp and erf against Float64 libm.
+final class FastMathTests: XCTestCase {
+    func testExpIsWithin2ulpOfDoubleExpOnMinus87To88AndFiniteAbove() {
+        XCTAssertTrue(FastMath.exp(1000).isFinite)
+        XCTAssertEqual(FastMath.exp(1000) * 0, 0)
+        var worst: Double = 0
+        var x: Float = -87
+        while x < 88.3 {
+            let exact = Foundation.exp(Double(x))
+            worst = max(worst, abs(Double(FastMath.exp(x)) - exact) / exact)
+            x += 0.01237
+        }
+        XCTAssertLessThan(worst, 2.4e-7)
+        XCTAssertEqual(FastMath.exp(0), 1)
+    }
+
+    func testErfIsWithin2e7OfDoubleErf() {
+        var worst: Double = 0
+        var x: Float = -7
+        while x < 7 {
+            worst = max(worst, abs(Double(FastMath.erf(x)) - Foundation.erf(Double(x))))
+            x += 0.000731
+        }
+        XCTAssertLessThan(worst, 2e-7)
+    }
+}
