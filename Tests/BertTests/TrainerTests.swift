@@ -43,7 +43,7 @@ final class TrainerTests: XCTestCase {
             let order = generator.shuffled(Array(data.indices))
             let batches = try stride(from: 0, to: 12, by: 3).map { start -> (BertBatch, BertLabels) in
                 let chosen = order[start..<(start + 3)].map { data[$0] }
-                return (try Predictor.batch(chosen, paddingId: 0), .classes(chosen.map { Int32($0.label) }))
+                return (try Predictor.batch(chosen, paddingId: 0, multiple: 16, limit: 64), .classes(chosen.map { Int32($0.label) }))
             }
             for first in stride(from: 0, to: 4, by: 2) {
                 let result = try manual.run(Array(batches[first..<(first + 2)]))
