@@ -259,6 +259,10 @@ class Chromium:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         return result.get("result", {}).get("value")
 
+    def click(self, x, y):
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+
     def screenshot(self, path):
         data = self.call("Page.captureScreenshot", format="png")["data"]
         pathlib.Path(path).write_bytes(base64.b64decode(data))
@@ -291,12 +295,15 @@ RENDER_PROBE = """
 })()
 """
 
-# The file browser takes a fifth of the width; close it so the notebook fills the picture.
-CLOSE_LEFT_SIDEBAR = """
+# The file browser takes a fifth of the width; a real click on its (current) tab closes it so the
+# notebook fills the picture. Lumino tab bars listen to pointer events, so the click goes through
+# DevTools' input emulation rather than element.click().
+LEFT_SIDEBAR_TAB = """
 (() => {
   const tab = document.querySelector('.jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current');
-  if (tab) tab.click();
-  return !!tab;
+  if (!tab) return null;
+  const r = tab.getBoundingClientRect();
+  return {x: r.left + r.width / 2, y: r.top + r.height / 2};
 })()
 """
 
@@ -388,7 +395,9 @@ def run(args):
             time.sleep(1)
         if not state or not state.get("ready"):
             failures.append(f"JupyterLab did not render the outputs within {args.render_timeout} s: {state}")
-        chromium.evaluate(CLOSE_LEFT_SIDEBAR)
+        tab = chromium.evaluate(LEFT_SIDEBAR_TAB)
+        if tab:
+            chromium.click(tab["x"], tab["y"])
         time.sleep(2)  # let fonts, the kernel indicator and late layout settle
         top = out / "notebook-top.png"
         chromium.screenshot(top)
