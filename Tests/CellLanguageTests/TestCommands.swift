@@ -10,7 +10,10 @@ enum TestCommands {
     }
 
     static func registry() -> CommandRegistry {
-        let registry = CommandRegistry.standard()
+        // Only the basic groups: the real model commands would clash with these stand-ins.
+        let registry = CommandRegistry()
+        registry.register(BasicCommands.all())
+        registry.register(SessionCommands.all())
         registry.register([
             Command(name: "plot", group: .training, summary: "Plots a metric.", doc: "", parameters: [
                 Parameter(positional: "kind", .string, allowed: ["loss", "accuracy", "lr", "confusion"], doc: "what to plot"),

@@ -14,6 +14,9 @@ public final class CommandRegistry {
     static let standardGroups: [() -> [Command]] = [
         BasicCommands.all,
         SessionCommands.all,
+        ModelCommands.all,
+        DataCommands.all,
+        TrainingCommands.all,
     ]
 
     /// An empty registry (tests, or embedding only some commands).

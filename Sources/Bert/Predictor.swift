@@ -1,0 +1,113 @@
+import Foundation
+import WordPiece
+
+/// One text (or pair) encoded for the model, not padded: what the trainer and the evaluator
+/// batch with dynamic padding.
+public struct EncodedExample: Equatable {
+    /// (T) token ids, `[CLS] ... [SEP]`
+    public var ids: [Int32]
+    /// (T) token type ids
+    public var typeIds: [Int32]
+    /// The class id, or -1 when the example has none (prediction).
+    public var label: Int
+
+    public init(ids: [Int32], typeIds: [Int32], label: Int = -1) {
+        self.ids = ids
+        self.typeIds = typeIds
+        self.label = label
+    }
+
+    public init(_ encoding: BertEncoding, label: Int = -1) {
+        ids = encoding.ids.map { Int32(truncatingIfNeeded: $0) }
+        typeIds = encoding.typeIds.map { Int32(truncatingIfNeeded: $0) }
+        self.label = label
+    }
+
+    public var count: Int { ids.count }
+}
+
+/// Batched inference with dynamic padding: each batch is padded only to its longest sequence,
+/// and batches are formed from examples sorted by length so little padding is computed.
+///
+///     let predictor = Predictor(network: network, tokenizer: tokenizer)
+///     let examples = try predictor.encode(["great film", "dull"], maxLength: 128)
+///     let logits = try predictor.logits(examples, batchSize: 32)   // (N, L)
+public struct Predictor {
+    public let network: BertNetwork
+    public let tokenizer: BertTokenizer
+
+    public init(network: BertNetwork, tokenizer: BertTokenizer) {
+        self.network = network
+        self.tokenizer = tokenizer
+    }
+
+    /// Encodes texts (and optional pairs), truncated to `maxLength` tokens with `longest_first`.
+    /// - labels: class ids (one per text), or nil.
+    public func encode(_ texts: [String], pairs: [String?]? = nil, labels: [Int]? = nil,
+                       maxLength: Int) throws -> [EncodedExample] {
+        precondition(pairs == nil || pairs!.count == texts.count, "one pair per text")
+        precondition(labels == nil || labels!.count == texts.count, "one label per text")
+        return try texts.indices.map { i in
+            EncodedExample(try tokenizer.encode(texts[i], pair: pairs?[i] ?? nil, maxLength: maxLength),
+                           label: labels?[i] ?? -1)
+        }
+    }
+
+    /// Pads `examples` to the longest of them with the tokenizer's `[PAD]` id (attention 0).
+    public static func batch<C: Collection>(_ examples: C, paddingId: Int) throws -> BertBatch where C.Element == EncodedExample {
+        let T = examples.map(\.count).max() ?? 0
+        let B = examples.count
+        var ids = [Int32](repeating: Int32(truncatingIfNeeded: paddingId), count: B * T)
+        var types = [Int32](repeating: 0, count: B * T)
+        var mask = [Int32](repeating: 0, count: B * T)
+        for (row, example) in examples.enumerated() {
+            for t in 0..<example.count {
+                ids[row * T + t] = example.ids[t]
+                types[row * T + t] = example.typeIds[t]
+                mask[row * T + t] = 1
+            }
+        }
+        return try BertBatch(batchSize: B, sequenceLength: T, inputIds: ids, tokenTypeIds: types, attentionMask: mask)
+    }
+
+    /// Classifier logits (N, L) of `examples`, in their order, `batchSize` at a time (sorted by
+    /// length so that each batch pads little). `checkInterrupt` runs before every batch.
+    public func logits(_ examples: [EncodedExample], batchSize: Int,
+                       checkInterrupt: () throws -> Void = {}) throws -> [[Float]] {
+        precondition(batchSize > 0, "batch size must be positive")
+        guard network.heads.contains(.classifier) else {
+            throw BertError(.argument, "the model has no classifier head")
+        }
+        let L = network.config.numLabels
+        let order = examples.indices.sorted { examples[$0].count < examples[$1].count }
+        var result = [[Float]](repeating: [], count: examples.count)
+        var start = 0
+        while start < order.count {
+            try checkInterrupt()
+            let indices = order[start..<min(start + batchSize, order.count)]
+            let batch = try Self.batch(indices.map { examples[$0] }, paddingId: tokenizer.paddingTokenId)
+            let output = try network.infer(batch)
+            guard let logits = output.logits else { throw BertError(.argument, "the model has no classifier head") }
+            for (row, index) in indices.enumerated() {
+                result[index] = Array(logits[(row * L)..<((row + 1) * L)])
+            }
+            start += batchSize
+        }
+        return result
+    }
+
+    /// softmax of one row, computed in Double (max subtracted, so it never overflows).
+    public static func softmax(_ logits: [Float]) -> [Float] {
+        guard let maximum = logits.max() else { return [] }
+        let exps = logits.map { Foundation.exp(Double($0) - Double(maximum)) }
+        let sum = exps.reduce(0, +)
+        return exps.map { Float($0 / sum) }
+    }
+
+    /// The arg-max (first on ties, as `torch.argmax`).
+    public static func argmax(_ values: [Float]) -> Int {
+        var best = 0
+        for i in values.indices where values[i] > values[best] { best = i }
+        return best
+    }
+}

@@ -1,0 +1,255 @@
+import Foundation
+import Numerics
+
+/// Fine-tuning of a sequence classifier over encoded examples, as the transformers `Trainer`
+/// does it: seeded shuffling each epoch, dynamic padding per batch, gradient accumulation,
+/// clipping, AdamW with a linear warmup/decay schedule, validation each epoch, and early
+/// stopping that restores the best weights.
+///
+///     let step = try TrainingStep(network: network, options: .init(learningRate: 5e-5, totalSteps: 1))
+///     let trainer = Trainer(step: step, paddingId: tokenizer.paddingTokenId)
+///     let outcome = try trainer.run(train: examples, validation: held, options: .init(epochs: 3))
+///
+/// The optimizer (moments, step count, schedule) lives in `step`, so a second `run` continues:
+/// its schedule is extended to the old step count plus the new steps. The loop checks
+/// `checkInterrupt` before every micro-batch: a stop leaves the weights as the last completed
+/// optimizer step made them (partial gradients are discarded), and the optimizer consistent.
+public final class Trainer {
+    public struct Options: Equatable {
+        public var epochs = 3
+        public var learningRate = 5e-5
+        public var batchSize = 32
+        /// Fraction of the run's optimizer steps spent warming up (first run only).
+        public var warmup = 0.0
+        public var weightDecay = 0.01
+        public var seed: UInt64 = 42
+        /// Maximum global gradient norm; nil for no clipping.
+        public var clip: Double? = 1.0
+        /// Micro-batches per optimizer step.
+        public var accumulate = 1
+        /// Epochs without a better validation loss before stopping; nil for no early stopping.
+        public var patience: Int?
+        /// (L) per-class loss weights, or nil.
+        public var classWeights: [Float]?
+
+        public init(epochs: Int = 3, learningRate: Double = 5e-5, batchSize: Int = 32, warmup: Double = 0,
+                    weightDecay: Double = 0.01, seed: UInt64 = 42, clip: Double? = 1.0, accumulate: Int = 1,
+                    patience: Int? = nil, classWeights: [Float]? = nil) {
+            self.epochs = epochs
+            self.learningRate = learningRate
+            self.batchSize = batchSize
+            self.warmup = warmup
+            self.weightDecay = weightDecay
+            self.seed = seed
+            self.clip = clip
+            self.accumulate = accumulate
+            self.patience = patience
+            self.classWeights = classWeights
+        }
+
+        /// Optimizer steps of one epoch over `count` examples (a last partial step included).
+        public func stepsPerEpoch(count: Int) -> Int {
+            let batches = (count + batchSize - 1) / batchSize
+            return (batches + accumulate - 1) / accumulate
+        }
+    }
+
+    /// After each optimizer step.
+    public struct StepEvent {
+        /// Steps of this run so far, and the run's total.
+        public let runStep: Int
+        public let runSteps: Int
+        /// The optimizer's step count (over all runs).
+        public let globalStep: Int
+        /// 0-based epoch of this run, and the fraction of it done.
+        public let epoch: Int
+        public let epochFraction: Double
+        public let loss: Double
+        public let learningRate: Double
+        /// Examples processed in this run.
+        public let samples: Int
+    }
+
+    /// After each epoch's validation.
+    public struct EpochEvent: Equatable {
+        /// 0-based epoch of this run.
+        public let epoch: Int
+        public let globalStep: Int
+        public let trainLoss: Double
+        public let trainAccuracy: Double
+        public let validationLoss: Double?
+        public let validationAccuracy: Double?
+        /// The validation loss improved on the best so far (always true without validation).
+        public let improved: Bool
+    }
+
+    public struct Outcome: Equatable {
+        public let epochs: [EpochEvent]
+        public let steps: Int
+        /// Early stopping ended the run before its last epoch.
+        public let stoppedEarly: Bool
+        /// With `patience`: the 0-based epoch whose weights were restored.
+        public let bestEpoch: Int?
+    }
+
+    public let step: TrainingStep
+    public let paddingId: Int
+
+    public init(step: TrainingStep, paddingId: Int) {
+        self.step = step
+        self.paddingId = paddingId
+    }
+
+    public var network: BertNetwork { step.network }
+
+    /// Trains on `train` (labels in 0..<L), validating on `validation` after each epoch.
+    /// - onStep, onEpoch: progress reports (called on this thread)
+    /// - checkInterrupt: throws to stop; called before every micro-batch and validation batch
+    public func run(train: [EncodedExample], validation: [EncodedExample], options: Options,
+                    onStep: (StepEvent) -> Void = { _ in }, onEpoch: (EpochEvent) -> Void = { _ in },
+                    checkInterrupt: () throws -> Void = {}) throws -> Outcome {
+        guard !train.isEmpty else { throw BertError(.argument, "there are no training examples") }
+        let L = network.config.numLabels
+        if let bad = (train + validation).first(where: { !(0..<L).contains($0.label) }) {
+            throw BertError(.argument, "label id \(bad.label) is outside the classifier's 0..<\(L)")
+        }
+        let perEpoch = options.stepsPerEpoch(count: train.count)
+        let runSteps = perEpoch * options.epochs
+        configureSchedule(options: options, runSteps: runSteps)
+
+        let evaluator = Evaluation(network: network, paddingId: paddingId)
+        var events: [EpochEvent] = []
+        var bestLoss = Double.infinity, bestEpoch: Int?, bestWeights: [Float]?, epochsWithoutImprovement = 0
+        var runStep = 0, samples = 0
+        var stoppedEarly = false
+        for epoch in 0..<options.epochs {
+            var generator = SeededGenerator(seed: options.seed &+ UInt64(epoch) &* 0x9E37_79B9)
+            let order = generator.shuffled(Array(train.indices))
+            let batches = stride(from: 0, to: order.count, by: options.batchSize).map {
+                Array(order[$0..<min($0 + options.batchSize, order.count)])
+            }
+            var lossSum = 0.0, correct = 0, seen = 0, stepsThisEpoch = 0
+            for first in stride(from: 0, to: batches.count, by: options.accumulate) {
+                let group = Array(batches[first..<min(first + options.accumulate, batches.count)])
+                let result = try optimizerStep(group.map { $0.map { train[$0] } }, options: options,
+                                               checkInterrupt: checkInterrupt)
+                runStep += 1
+                stepsThisEpoch += 1
+                samples += result.examples
+                seen += result.examples
+                correct += result.correct
+                lossSum += result.loss
+                onStep(StepEvent(runStep: runStep, runSteps: runSteps, globalStep: step.step, epoch: epoch,
+                                 epochFraction: Double(first + group.count) / Double(batches.count), loss: result.loss,
+                                 learningRate: Double(result.learningRate), samples: samples))
+            }
+            var validationLoss: Double?, validationAccuracy: Double?
+            if !validation.isEmpty {
+                let result = try evaluator.run(validation, batchSize: max(options.batchSize, 32), checkInterrupt: checkInterrupt)
+                validationLoss = result.loss
+                validationAccuracy = result.accuracy
+            }
+            let monitored = validationLoss ?? -Double(epoch)   // without validation, the latest is the best
+            let improved = monitored < bestLoss
+            if improved {
+                bestLoss = monitored
+                bestEpoch = epoch
+                epochsWithoutImprovement = 0
+                if options.patience != nil, !validation.isEmpty {
+                    bestWeights = Array(UnsafeBufferPointer(start: network.parameters.pointer, count: network.parameters.count))
+                }
+            } else {
+                epochsWithoutImprovement += 1
+            }
+            let event = EpochEvent(epoch: epoch, globalStep: step.step, trainLoss: lossSum / Double(max(1, stepsThisEpoch)),
+                                   trainAccuracy: Double(correct) / Double(max(1, seen)), validationLoss: validationLoss,
+                                   validationAccuracy: validationAccuracy, improved: improved)
+            events.append(event)
+            onEpoch(event)
+            if let patience = options.patience, epochsWithoutImprovement >= patience, epoch < options.epochs - 1 {
+                stoppedEarly = true
+                break
+            }
+        }
+        var restored: Int?
+        if options.patience != nil, let bestWeights, let bestEpoch {
+            bestWeights.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            restored = bestEpoch
+        }
+        return Outcome(epochs: events, steps: runStep, stoppedEarly: stoppedEarly, bestEpoch: restored)
+    }
+
+    /// One run's schedule: the first run warms up over `warmup · runSteps` steps (rounded up, as
+    /// transformers' `get_warmup_steps`) and decays to 0 at its end; a later run keeps the
+    /// warmup and extends the decay over the new steps, at the new peak learning rate.
+    func configureSchedule(options: Options, runSteps: Int) {
+        var o = step.options
+        o.learningRate = Float(options.learningRate)
+        if step.step == 0 { o.warmupSteps = Int((options.warmup * Double(runSteps)).rounded(.up)) }
+        o.totalSteps = step.step + runSteps
+        o.weightDecay = Float(options.weightDecay)
+        o.maxGradNorm = options.clip.map(Float.init)
+        o.loss = LossOptions(classWeights: options.classWeights)
+        o.dropoutSeed = options.seed
+        step.options = o
+    }
+
+    struct StepResult {
+        let loss: Double
+        let learningRate: Float
+        let examples: Int
+        let correct: Int
+    }
+
+    /// Forward + backward of each micro-batch (gradients of loss / k accumulated), then clipping
+    /// and the AdamW update, as `TrainingStep.run` does, keeping each micro-batch's logits for
+    /// the training accuracy. Throws before the update on an interrupt or a non-finite number.
+    private func optimizerStep(_ microBatches: [[EncodedExample]], options: Options,
+                               checkInterrupt: () throws -> Void) throws -> StepResult {
+        let network = self.network
+        let o = step.options
+        network.zeroGradients()
+        let scale = 1 / Float(microBatches.count)
+        let L = network.config.numLabels
+        var lossSum = 0.0, examples = 0, correct = 0
+        for (index, examplesOfBatch) in microBatches.enumerated() {
+            try checkInterrupt()
+            let batch = try Predictor.batch(examplesOfBatch, paddingId: paddingId)
+            let labels = examplesOfBatch.map { Int32($0.label) }
+            let seed = o.dropoutSeed.map { $0 &+ UInt64(step.step &* 1_000_003 &+ index) &* 0x9E37_79B9_7F4A_7C15 }
+            let report: BertLossReport
+            do {
+                report = try network.forwardBackward(batch, labels: .classes(labels), options: o.loss, scale: scale,
+                                                     dropoutSeed: seed)
+            } catch let error as BertError where error.kind == .numeric {
+                network.zeroGradients()
+                throw BertError(.numeric, "the training loss became non-finite at step \(step.step + 1); training stopped "
+                                + "and the weights of step \(step.step) are kept (try a smaller lr or clip)")
+            }
+            lossSum += Double(report.loss)
+            let activations = network.activations(B: batch.batchSize, T: batch.sequenceLength, training: true,
+                                                  dropout: seed != nil)
+            let logits = activations.arena[activations.logits]
+            for row in 0..<batch.batchSize {
+                var best = 0
+                for c in 1..<max(1, L) where logits[row * L + c] > logits[row * L + best] { best = c }
+                if best == Int(labels[row]) { correct += 1 }
+            }
+            examples += batch.batchSize
+        }
+        let norm: Float
+        if let maxNorm = o.maxGradNorm {
+            norm = GradientClipping.clip(network.gradients, maxNorm: maxNorm)
+        } else {
+            norm = GradientClipping.norm(network.gradients)
+        }
+        guard norm.isFinite else {
+            network.zeroGradients()
+            throw BertError(.numeric, "the gradient norm became non-finite at step \(step.step + 1); training stopped "
+                            + "and the weights of step \(step.step) are kept (try a smaller lr or clip)")
+        }
+        let lr = step.schedule.learningRate(at: step.step)
+        step.optimizer.update(parameters: network.parameters, gradients: network.gradients, lr: lr)
+        return StepResult(loss: lossSum / Double(microBatches.count), learningRate: lr, examples: examples, correct: correct)
+    }
+}

