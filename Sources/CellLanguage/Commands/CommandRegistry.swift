@@ -17,6 +17,9 @@ public final class CommandRegistry {
         ModelCommands.all,
         DataCommands.all,
         TrainingCommands.all,
+        PlotCommands.all,
+        TeachingCommands.all,
+        PretrainCommands.all,
     ]
 
     /// An empty registry (tests, or embedding only some commands).
