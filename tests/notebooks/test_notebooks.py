@@ -124,44 +124,32 @@ WORD = re.compile(r"^[a-z]+$")
 
 
 def top_tokens(mask_json):
-    """The top predicted token at each [MASK] of a mask(...) result."""
-    tops = []
-    for key in ("predictions", "masks", "positions"):
-        for entries in find_values(mask_json, key):
-            for entry in entries if isinstance(entries, list) else []:
-                candidates = entry.get("top") or entry.get("predictions") or entry.get("candidates") \
-                    if isinstance(entry, dict) else None
-                if candidates:
-                    best = candidates[0]
-                    tops.append(best.get("token") if isinstance(best, dict) else best)
-        if tops:
-            return tops
-    return tops
+    """The most probable token at each predicted position of a mask(...) result."""
+    return [position["predictions"][0]["token"] for position in mask_json["positions"]]
 
 
 def check_masked_lm(nb):
-    for prefix in ('mask("I switch on the [MASK]', 'mask("You only need flour'):
+    for prefix in ('mask("I switch on [MASK]', 'mask("You only need flour'):
         tops = top_tokens(first_json(nb, prefix))
         assert tops, f"{prefix}: no predictions found in the result"
         # A plausible word: a whole lower-case word, not a special token, a ## piece or punctuation.
-        assert all(t and WORD.match(t) for t in tops), f"{prefix}: implausible top prediction {tops}"
+        assert all(WORD.match(t) for t in tops), f"{prefix}: implausible top prediction {tops}"
     assert all(images(c) for c in cell_outputs(nb, "pretrain(")), "pretrain plots its losses"
 
 
 def check_attention(nb):
     plots = cell_outputs(nb, "plot(attention:")
-    assert len(plots) == 7 and all(images(c) for c in plots), "every attention plot shows a PNG"
+    assert len(plots) == 6 and all(images(c) for c in plots), "every attention plot shows a PNG"
 
 
 def check_pretraining(nb):
-    runs = [json_of(c) for c in cell_outputs(nb, "pretrain(")]
-    assert runs and runs[0], "pretrain returns its losses"
-    mlm = [v for v in find_values(runs[0][-1], "mlm_loss")] or [v for v in find_values(runs[0][-1], "mlm")]
-    if mlm and isinstance(mlm[0], list) and len(mlm[0]) > 1:
-        assert mlm[0][-1] < mlm[0][0], "the MLM loss falls during pre-training"
+    run = first_json(nb, "pretrain(")
+    assert run["steps"] == 400
+    assert run["last_mlm_loss"] < run["first_mlm_loss"] - 1, "the MLM loss falls during pre-training"
     tops = top_tokens(first_json(nb, 'mask("Breakfast'))
-    assert tops and all(t and WORD.match(t) for t in tops), tops
+    assert tops and all(WORD.match(t) for t in tops), tops
     assert all(images(c) for c in cell_outputs(nb, 'plot("pretraining")'))
+    assert all(images(c) for c in cell_outputs(nb, "plot(attention:"))
 
 
 CHECKS = {
