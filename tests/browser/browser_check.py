@@ -317,6 +317,21 @@ SCROLL_TO_FIRST_IMAGE = """
 })()
 """
 
+# Scrolls to the first code cell whose source starts with the given text (JSON-quoted in).
+SCROLL_TO_CELL = """
+(() => {
+  const wanted = %s;
+  for (const cell of document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell')) {
+    const editor = cell.querySelector('.cm-content');
+    if (editor && editor.textContent.trim().startsWith(wanted)) {
+      cell.scrollIntoView({block: 'start'});
+      return true;
+    }
+  }
+  return false;
+})()
+"""
+
 
 def run(args):
     out = pathlib.Path(args.out).resolve()
@@ -407,6 +422,13 @@ def run(args):
             plot = out / "notebook-plot.png"
             chromium.screenshot(plot)
             log(f"screenshot scrolled to the first plot: {plot}")
+        if args.scroll_to:
+            if chromium.evaluate(SCROLL_TO_CELL % json.dumps(args.scroll_to)):
+                time.sleep(1)
+                chromium.screenshot(out / "notebook-cell.png")
+                log(f"screenshot scrolled to the cell {args.scroll_to!r}: {out / 'notebook-cell.png'}")
+            else:
+                failures.append(f"no code cell starts with {args.scroll_to!r}")
     finally:
         if chromium:
             chromium.stop()
@@ -428,6 +450,8 @@ def main():
     parser.add_argument("--notebook", default=str(ROOT / "notebooks" / "01-quickstart.ipynb"))
     parser.add_argument("--out", default=str(ROOT / "build" / "browser-check"))
     parser.add_argument("--kernel", default="bert", help="kernelspec name (default: bert)")
+    parser.add_argument("--scroll-to", help="also screenshot the notebook scrolled to the code cell "
+                        "whose source starts with this text (notebook-cell.png)")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=1000)
     parser.add_argument("--cell-timeout", type=int, default=1200)
