@@ -84,3 +84,12 @@ bench: setup
 
 clean:
 	rm -rf .build build
+
+## browser-check: run a notebook through a Jupyter server's websocket API and screenshot it in
+## JupyterLab with headless Chromium, all on 127.0.0.1 (not part of `make test`).
+## NOTEBOOK=notebooks/05-attention.ipynb picks another notebook; outputs land in build/browser-check/.
+.PHONY: browser-check
+browser-check: kernelspec
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	$(PIP) install -q -r tests/browser/requirements.txt
+	$(PY) tests/browser/browser_check.py $(if $(NOTEBOOK),--notebook $(NOTEBOOK))

@@ -8,6 +8,7 @@ non-zero if any cell produced an error. Notebooks run with a temporary working d
 files they write never land in the repository.
 """
 import argparse
+import copy
 import os
 import sys
 import tempfile
@@ -30,12 +31,26 @@ def text_of(output):
 
 def execute(path, timeout=1800, kernel_name="bert"):
     """Returns the executed notebook; raises CellExecutionError on the first failing cell."""
-    nb = nbformat.read(path, as_version=4)
+    return execute_runs(path, runs=1, timeout=timeout, kernel_name=kernel_name)[0]
+
+
+def execute_runs(path, runs=2, timeout=1800, kernel_name="bert"):
+    """Runs all cells `runs` times in ONE kernel (as a class re-running a notebook does) and
+    returns one executed notebook per run; raises CellExecutionError on the first failing cell.
+    The kernel's working directory is a temporary folder, removed afterwards."""
+    source = nbformat.read(path, as_version=4)
+    executed = []
     with tempfile.TemporaryDirectory(prefix="bert-notebook-") as workdir:
-        client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
+        client = NotebookClient(copy.deepcopy(source), timeout=timeout, kernel_name=kernel_name,
                                 resources={"metadata": {"path": workdir}})
-        client.execute()
-    return nb
+        with client.setup_kernel():
+            for _ in range(runs):
+                nb = copy.deepcopy(source)
+                client.nb = nb
+                for index, cell in enumerate(nb.cells):
+                    client.execute_cell(cell, index)
+                executed.append(nb)
+    return executed
 
 
 def main():
