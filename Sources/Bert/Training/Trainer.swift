@@ -231,8 +231,9 @@ public final class Trainer {
                                 + "and the weights of step \(step.step) are kept (try a smaller lr or clip)")
             }
             lossSum += Double(report.loss)
+            // The arena forwardBackward just filled (same shape and mode), read for accuracy.
             let activations = network.activations(B: batch.batchSize, T: batch.sequenceLength, training: true,
-                                                  dropout: seed != nil)
+                                                  dropout: seed != nil, keepAttentions: false)
             let logits = activations.arena[activations.logits]
             for row in 0..<batch.batchSize {
                 var best = 0
