@@ -53,9 +53,15 @@ public struct Predictor {
         }
     }
 
-    /// Pads `examples` to the longest of them with the tokenizer's `[PAD]` id (attention 0).
-    public static func batch<C: Collection>(_ examples: C, paddingId: Int) throws -> BertBatch where C.Element == EncodedExample {
-        let T = examples.map(\.count).max() ?? 0
+    /// Pads `examples` to the longest of them with the tokenizer's `[PAD]` id (attention 0),
+    /// rounded up to a multiple of `multiple` (transformers' `pad_to_multiple_of`) but never past
+    /// `limit`. Rounding makes consecutive batches share a shape, so the network reuses its
+    /// activation arena instead of allocating one per batch; padded keys are masked, so the
+    /// results do not change beyond float rounding.
+    public static func batch<C: Collection>(_ examples: C, paddingId: Int, multiple: Int = 1,
+                                            limit: Int = .max) throws -> BertBatch where C.Element == EncodedExample {
+        let longest = examples.map(\.count).max() ?? 0
+        let T = max(longest, min(limit, (longest + multiple - 1) / max(1, multiple) * max(1, multiple)))
         let B = examples.count
         var ids = [Int32](repeating: Int32(truncatingIfNeeded: paddingId), count: B * T)
         var types = [Int32](repeating: 0, count: B * T)
@@ -85,7 +91,8 @@ public struct Predictor {
         while start < order.count {
             try checkInterrupt()
             let indices = order[start..<min(start + batchSize, order.count)]
-            let batch = try Self.batch(indices.map { examples[$0] }, paddingId: tokenizer.paddingTokenId)
+            let batch = try Self.batch(indices.map { examples[$0] }, paddingId: tokenizer.paddingTokenId, multiple: 16,
+                                       limit: network.config.maxPositionEmbeddings)
             let output = try network.infer(batch)
             guard let logits = output.logits else { throw BertError(.argument, "the model has no classifier head") }
             for (row, index) in indices.enumerated() {

@@ -188,6 +188,16 @@ final class TeachingCommandTests: XCTestCase {
         XCTAssertNil(run("nsp(\"the bread\", \"was warm\")").error)
         XCTAssertNil(run("plot(\"pretraining\")").error)
         XCTAssertNil(run("tokenize(\"the bread\")").error)
+
+        // Saved and loaded back as BertForPreTraining's heads: the same MLM logits.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pretrained-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        XCTAssertNil(run("save(to: \"\(directory.path)\")").error)
+        let (reloaded, report) = try BertCheckpoint.load(from: directory, heads: .preTraining)
+        XCTAssertTrue(report.initialized.isEmpty, "\(report.initialized)")
+        let batch = try BertBatch(inputIds: [try model.tokenizer.encode("the bread [MASK] warm.").ids])
+        XCTAssertEqual(try reloaded.infer(batch, request: .maskedLM).predictionLogits,
+                       try model.network.infer(batch, request: .maskedLM).predictionLogits)
     }
 
     func testPretrainRejectsBadShapesAndOneDocumentCorpora() throws {

@@ -42,7 +42,8 @@ public struct Evaluation {
         while start < order.count {
             try checkInterrupt()
             let indices = order[start..<min(start + batchSize, order.count)]
-            let batch = try Predictor.batch(indices.map { examples[$0] }, paddingId: paddingId)
+            let batch = try Predictor.batch(indices.map { examples[$0] }, paddingId: paddingId, multiple: 16,
+                                            limit: network.config.maxPositionEmbeddings)
             guard let out = try network.infer(batch).logits else { throw BertError(.argument, "the model has no classifier head") }
             for (row, index) in indices.enumerated() { logits[index] = Array(out[(row * L)..<((row + 1) * L)]) }
             start += batchSize

@@ -31,6 +31,9 @@ public final class Trainer {
         public var patience: Int?
         /// (L) per-class loss weights, or nil.
         public var classWeights: [Float]?
+        /// Batches are padded to their longest example rounded up to this multiple (1: exactly
+        /// the longest), capped at the model's positions; see `Predictor.batch`.
+        public var padMultiple = 16
 
         public init(epochs: Int = 3, learningRate: Double = 5e-5, batchSize: Int = 32, warmup: Double = 0,
                     weightDecay: Double = 0.01, seed: UInt64 = 42, clip: Double? = 1.0, accumulate: Int = 1,
@@ -214,7 +217,8 @@ public final class Trainer {
         var lossSum = 0.0, examples = 0, correct = 0
         for (index, examplesOfBatch) in microBatches.enumerated() {
             try checkInterrupt()
-            let batch = try Predictor.batch(examplesOfBatch, paddingId: paddingId)
+            let batch = try Predictor.batch(examplesOfBatch, paddingId: paddingId, multiple: options.padMultiple,
+                                            limit: network.config.maxPositionEmbeddings)
             let labels = examplesOfBatch.map { Int32($0.label) }
             let seed = o.dropoutSeed.map { $0 &+ UInt64(step.step &* 1_000_003 &+ index) &* 0x9E37_79B9_7F4A_7C15 }
             let report: BertLossReport

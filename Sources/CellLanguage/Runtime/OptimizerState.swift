@@ -12,16 +12,19 @@ public final class OptimizerState: SessionComponent {
     /// Whether this optimizer belongs to `network` (and not to a model loaded before it).
     public func belongs(to network: BertNetwork) -> Bool { step.network === network }
 
+    /// The Double a person typed (5e-5), not the Float's binary expansion (4.99999987e-5).
+    static func double(_ value: Float) -> Double { Double("\(value)") ?? Double(value) }
+
     public var info: InfoSection {
         let o = step.options
         return InfoSection(title: "Optimizer", rows: [
             ("optimizer", "AdamW"), ("step", "\(step.step)"), ("total steps", "\(o.totalSteps)"),
-            ("warmup steps", "\(o.warmupSteps)"), ("peak lr", Value.format(Double(o.learningRate))),
-            ("weight decay", Value.format(Double(o.weightDecay))),
+            ("warmup steps", "\(o.warmupSteps)"), ("peak lr", Value.format(Self.double(o.learningRate))),
+            ("weight decay", Value.format(Self.double(o.weightDecay))),
         ], json: [
             "optimizer": "AdamW", "step": .int(step.step), "total_steps": .int(o.totalSteps),
-            "warmup_steps": .int(o.warmupSteps), "lr": .double(Double(o.learningRate)),
-            "weight_decay": .double(Double(o.weightDecay)),
+            "warmup_steps": .int(o.warmupSteps), "lr": .double(Self.double(o.learningRate)),
+            "weight_decay": .double(Self.double(o.weightDecay)),
             "next_lr": .double(Double(step.schedule.learningRate(at: step.step))),
         ])
     }

@@ -22,12 +22,15 @@ public struct PretrainingSummary {
         return .object([
             "corpus": .string(corpus), "steps": .int(records.count), "layers": .int(options.layers), "hidden": .int(options.hidden),
             "heads": .int(options.heads), "max_length": .int(options.maxLength), "batch": .int(options.batchSize),
-            "lr": .double(Double(options.learningRate)), "vocabulary": .string(vocabulary), "parameters": .int(parameterCount),
+            "lr": .double(Self.decimal(options.learningRate)), "vocabulary": .string(vocabulary), "parameters": .int(parameterCount),
             "pairs_built": .int(pairsBuilt), "pairs_truncated": .int(pairsTruncated), "seconds": .double(seconds),
             "first_mlm_loss": loss(first?.maskedLMLoss), "last_mlm_loss": loss(last?.maskedLMLoss),
             "first_nsp_loss": loss(first?.nextSentenceLoss), "last_nsp_loss": loss(last?.nextSentenceLoss),
         ])
     }
+
+    /// The Float as the Double its shortest decimal spells (1e-3, not 0.0010000000474974513).
+    static func decimal(_ x: Float) -> Double { Double("\(x)") ?? Double(x) }
 
     public var bundle: MimeBundle {
         func f(_ x: Float?) -> String { x.map { String(format: "%.4f", $0) } ?? "-" }
@@ -35,14 +38,15 @@ public struct PretrainingSummary {
         let tail = records.suffix(max(1, records.count / 10))
         let meanMLM = tail.isEmpty ? nil : tail.map(\.maskedLMLoss).reduce(0, +) / Float(tail.count)
         let meanNSP = tail.isEmpty ? nil : tail.map(\.nextSentenceLoss).reduce(0, +) / Float(tail.count)
+        let last = tail.count == 1 ? "the last step" : "mean of the last \(tail.count) steps"
         let table = HTMLTable(columns: ["", "value"], rows: [
             ["corpus", corpus],
             ["model", "\(options.layers) layers, hidden \(options.hidden), \(options.heads) heads, \(parameterCount) parameters"],
             ["vocabulary", vocabulary],
-            ["steps", "\(records.count) of \(options.steps), batch \(options.batchSize), maxLength \(options.maxLength), lr \(Value.format(Double(options.learningRate)))"],
+            ["steps", "\(records.count) of \(options.steps), batch \(options.batchSize), maxLength \(options.maxLength), lr \(Value.format(Self.decimal(options.learningRate)))"],
             ["pairs built", "\(pairsBuilt) (\(pairsTruncated) truncated to maxLength)"],
-            ["MLM loss", "\(f(records.first?.maskedLMLoss)) at step 1, \(f(meanMLM)) mean of the last \(tail.count) steps"],
-            ["NSP loss", "\(f(records.first?.nextSentenceLoss)) at step 1, \(f(meanNSP)) mean of the last \(tail.count) steps"],
+            ["MLM loss", "\(f(records.first?.maskedLMLoss)) at step 1, \(f(meanMLM)) \(last)"],
+            ["NSP loss", "\(f(records.first?.nextSentenceLoss)) at step 1, \(f(meanNSP)) \(last)"],
             ["time", String(format: "%.1f s", seconds)],
         ], caption: "pre-training (masked LM + next sentence prediction)", rightAligned: [])
         let next = "The pre-trained model is now the session's model: try mask(...), nsp(...), plot(attention: ...), train(...) or save(to: ...)."

@@ -167,7 +167,7 @@ extension Session {
                 output?.stream(.stdout, TrainingReport.epochLine(record, of: options.epochs, first: firstEpochNumber) + "\n")
             },
             checkInterrupt: { try self.checkInterrupt() })
-        progress?.finish(outcome.steps, samples: nil, metrics: [("loss", String(format: "%.4f", history.steps.last?.loss ?? 0))])
+        progress?.finish(outcome.steps, samples: history.steps.isEmpty ? nil : trainExamples.count * outcome.epochs.count, metrics: [("loss", String(format: "%.4f", history.steps.last?.loss ?? 0))])
         return TrainingReport(options: options, outcome: outcome, epochs: Array(history.epochs.suffix(outcome.epochs.count)),
                               optimizerStep: optimizerState.step.step, examples: trainExamples.count,
                               validationExamples: validationExamples.count)
@@ -202,15 +202,15 @@ extension Session {
         let predictor = Predictor(network: model.network, tokenizer: model.tokenizer)
         let encoded = try predictor.encode(examples.map(\.text), pairs: examples.map(\.pair),
                                            labels: examples.map { $0.label.classID ?? -1 }, maxLength: maxLength)
-        let progress = output.map { ProgressBar(output: $0, title: "evaluate \(name)", total: (encoded.count + batch - 1) / batch, unit: "batch") }
+        let progress = output.map { ProgressBar(output: $0, title: "evaluate \(name)", total: encoded.count, unit: "example") }
         var done = 0
         let result = try Evaluation(network: model.network, paddingId: model.tokenizer.paddingTokenId)
             .run(encoded, batchSize: batch, checkInterrupt: {
                 try self.checkInterrupt()
-                progress?.update(done)
-                done += 1
+                progress?.update(done, samples: done)
+                done = min(done + batch, encoded.count)
             })
-        progress?.finish()
+        progress?.finish(encoded.count, samples: encoded.count)
         let metrics = try ClassificationMetrics(trueLabels: result.labels, predictedLabels: result.predictions,
                                                 labelNames: model.labelNames)
         let mistakes = ConfidentMistakes.select(trueLabels: result.labels, probabilities: result.probabilities, count: 5)

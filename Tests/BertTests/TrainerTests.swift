@@ -1,0 +1,103 @@
+import Foundation
+import Numerics
+import XCTest
+@testable import Bert
+
+/// The Trainer's loop against the PyTorch-checked `TrainingStep`, and dynamic padding.
+final class TrainerTests: XCTestCase {
+    /// Twelve examples of varied lengths over the tiny vocabulary, labels 0..<3.
+    private func examples(count: Int = 12, seed: UInt64 = 3) -> [EncodedExample] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<count).map { i in
+            let length = 3 + generator.nextInt(below: 9)
+            let ids = [2] + (0..<(length - 2)).map { _ in Int32(5 + generator.nextInt(below: 110)) } + [3]
+            let types = (0..<length).map { Int32($0 >= length / 2 && i % 3 == 0 ? 1 : 0) }
+            return EncodedExample(ids: ids, typeIds: types, label: i % 3)
+        }
+    }
+
+    func testTrainerStepsEqualTrainingStepOnTheSameShuffledPaddedBatchesBitForBit() throws {
+        let data = examples()
+        let options = Trainer.Options(epochs: 2, learningRate: 1e-3, batchSize: 3, warmup: 0.25, weightDecay: 0.05, seed: 5,
+                                      clip: 1.0, accumulate: 2)
+        // The Trainer.
+        let (ours, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
+        let step = try TrainingStep(network: ours, options: .init(learningRate: 1, totalSteps: 1))
+        var losses: [Double] = []
+        var learningRates: [Double] = []
+        let outcome = try Trainer(step: step, paddingId: 0).run(train: data, validation: [], options: options,
+                                                               onStep: { losses.append($0.loss); learningRates.append($0.learningRate) })
+        // 12 examples / 3 = 4 batches = 2 steps an epoch; warmup ceil(0.25 · 4) = 1 step.
+        XCTAssertEqual(outcome.steps, 4)
+        XCTAssertEqual(step.options.warmupSteps, 1)
+        XCTAssertEqual(step.options.totalSteps, 4)
+
+        // The same by hand: seeded shuffle per epoch, batches of 3 padded to their longest,
+        // two micro-batches per TrainingStep.run.
+        let (reference, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
+        let manual = try TrainingStep(network: reference, options: .init(
+            learningRate: 1e-3, warmupSteps: 1, totalSteps: 4, weightDecay: 0.05, maxGradNorm: 1.0, dropoutSeed: 5))
+        var manualLosses: [Double] = []
+        for epoch in 0..<2 {
+            var generator = SeededGenerator(seed: 5 &+ UInt64(epoch) &* 0x9E37_79B9)
+            let order = generator.shuffled(Array(data.indices))
+            let batches = try stride(from: 0, to: 12, by: 3).map { start -> (BertBatch, BertLabels) in
+                let chosen = order[start..<(start + 3)].map { data[$0] }
+                return (try Predictor.batch(chosen, paddingId: 0, multiple: 16, limit: 64), .classes(chosen.map { Int32($0.label) }))
+            }
+            for first in stride(from: 0, to: 4, by: 2) {
+                let result = try manual.run(Array(batches[first..<(first + 2)]))
+                manualLosses.append(Double(result.microLosses.map(Double.init).reduce(0, +) / 2))
+            }
+        }
+        XCTAssertEqual(losses, manualLosses)
+        for (ours, expected) in zip(learningRates, [0, 1e-3, 1e-3 * 2 / 3, 1e-3 / 3]) {
+            XCTAssertEqual(ours, expected, accuracy: 1e-10, "linear warmup over 1 step, decay to 0 at step 4")
+        }
+        XCTAssertEqual(ours.parameters.array.map(\.bitPattern), reference.parameters.array.map(\.bitPattern))
+    }
+
+    func testDynamicPaddingGivesTheLogitsOfEachExampleAlone() throws {
+        let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
+        let data = examples(count: 7)
+        let result = try Evaluation(network: network, paddingId: 0).run(data, batchSize: 4)
+        for (index, example) in data.enumerated() {
+            let alone = try network.infer(try Predictor.batch([example], paddingId: 0)).logits!
+            for (a, b) in zip(result.logits[index], alone) { XCTAssertEqual(a, b, accuracy: 1e-5, "example \(index)") }
+        }
+        let expectedAccuracy = Double(zip(result.predictions, data.map(\.label)).filter { $0 == $1 }.count) / 7
+        XCTAssertEqual(result.accuracy, expectedAccuracy)
+        XCTAssertEqual(result.probabilities[0].reduce(0, +), 1, accuracy: 1e-6)
+    }
+
+    func testASecondRunExtendsTheScheduleAndKeepsTheStepCount() throws {
+        let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
+        let step = try TrainingStep(network: network, options: .init(learningRate: 1, totalSteps: 1))
+        let trainer = Trainer(step: step, paddingId: 0)
+        let options = Trainer.Options(epochs: 1, learningRate: 1e-3, batchSize: 4, warmup: 0.5)
+        _ = try trainer.run(train: examples(), validation: [], options: options)
+        XCTAssertEqual(step.step, 3)
+        XCTAssertEqual(step.options.warmupSteps, 2)
+        _ = try trainer.run(train: examples(), validation: [], options: options)
+        XCTAssertEqual(step.step, 6)
+        XCTAssertEqual(step.options.totalSteps, 6)
+        XCTAssertEqual(step.options.warmupSteps, 2, "the warmup of the first run is kept")
+    }
+
+    func testAnInterruptBeforeAMicroBatchLeavesTheWeightsOfTheLastCompletedStep() throws {
+        let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
+        let step = try TrainingStep(network: network, options: .init(learningRate: 1, totalSteps: 1))
+        struct Stop: Error {}
+        var checks = 0
+        var afterFirstStep: [Float] = []
+        XCTAssertThrowsError(try Trainer(step: step, paddingId: 0).run(
+            train: examples(), validation: [], options: .init(epochs: 1, learningRate: 1e-3, batchSize: 2, accumulate: 2),
+            onStep: { _ in afterFirstStep = network.parameters.array },
+            checkInterrupt: {
+                checks += 1
+                if checks == 4 { throw Stop() }   // the second micro-batch of the second step
+            })) { XCTAssertTrue($0 is Stop) }
+        XCTAssertEqual(step.step, 1)
+        XCTAssertEqual(network.parameters.array.map(\.bitPattern), afterFirstStep.map(\.bitPattern))
+    }
+}
