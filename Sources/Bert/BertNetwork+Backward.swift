@@ -15,11 +15,17 @@ extension BertNetwork {
     /// Trainer divides the loss).
     /// - dropoutSeed: nil for no dropout (evaluation semantics); else training dropout masks
     ///   drawn from this seed
+    /// - checkInterrupt: called before each encoder layer of the forward and the backward pass, so
+    ///   an interrupt is honoured within one layer's time rather than a whole batch's. Throwing
+    ///   leaves the weights untouched and the gradients partial: callers zero the gradients before
+    ///   the next step (as every optimizer step does) and take no update from an abandoned pass.
     @discardableResult
     public func forwardBackward(_ batch: BertBatch, labels: BertLabels, options: LossOptions = LossOptions(),
-                                scale: Float = 1, dropoutSeed: UInt64? = nil) throws -> BertLossReport {
+                                scale: Float = 1, dropoutSeed: UInt64? = nil,
+                                checkInterrupt: () throws -> Void = {}) throws -> BertLossReport {
         try validate(labels, batch: batch, options: options)
-        let a = try forward(batch, need: labels.heads, training: true, dropoutSeed: dropoutSeed)
+        let a = try forward(batch, need: labels.heads, training: true, dropoutSeed: dropoutSeed,
+                            checkInterrupt: checkInterrupt)
         let s = a.scratch!
         let m = a.arena, w = parameters.pointer, g = gradients.pointer
         let B = batch.batchSize, T = batch.sequenceLength, C = config.hiddenSize
@@ -83,6 +89,7 @@ extension BertNetwork {
         }
         var dout = m[s.dHiddenA], dinput = m[s.dHiddenB]
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            try checkInterrupt()
             let input = l == 0 ? m[a.embeddingOut] : m[a.layers[l - 1].out]
             layers[l].backward(a.layers[l], s, dinput: dinput, dout: dout, input: input, arena: m,
                                B: B, T: T, params: w, grads: g)

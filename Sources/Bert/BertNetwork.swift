@@ -96,8 +96,10 @@ public final class BertNetwork {
     /// - need: the heads whose outputs are wanted (others are skipped)
     /// - dropoutSeed: nil for evaluation semantics (no dropout); a seed for training dropout
     /// - keepAttentions: keep every layer's attention probabilities (inference shares them otherwise)
+    /// - checkInterrupt: called before each encoder layer; throwing abandons the pass (the weights
+    ///   are never touched by a forward pass, so nothing is left half-updated)
     func forward(_ batch: BertBatch, need: BertHeads, training: Bool, dropoutSeed: UInt64?,
-                 keepAttentions: Bool = false) throws -> BertActivations {
+                 keepAttentions: Bool = false, checkInterrupt: () throws -> Void = {}) throws -> BertActivations {
         try batch.validate(for: config)
         let missing = need.subtracting(heads)
         guard missing.isEmpty else {
@@ -118,6 +120,7 @@ public final class BertNetwork {
                            mask: m.optional(a.embeddingMask), B: B, T: T, params: w)
         var input = UnsafePointer(m[a.embeddingOut])
         for (layer, acts) in zip(layers, a.layers) {
+            try checkInterrupt()
             layer.forward(acts, input: input, keyMask: keyMask, arena: m, scratch: m[a.attentionScratch],
                           B: B, T: T, params: w)
             input = UnsafePointer(m[acts.out])

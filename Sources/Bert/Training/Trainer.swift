@@ -12,7 +12,8 @@ import Numerics
 ///
 /// The optimizer (moments, step count, schedule) lives in `step`, so a second `run` continues:
 /// its schedule is extended to the old step count plus the new steps. The loop checks
-/// `checkInterrupt` before every micro-batch: a stop leaves the weights as the last completed
+/// `checkInterrupt` before every micro-batch and every encoder layer of its forward and backward passes
+/// (an interrupt is honoured within one layer's time): a stop leaves the weights as the last completed
 /// optimizer step made them (partial gradients are discarded), and the optimizer consistent.
 public final class Trainer {
     public struct Options: Equatable {
@@ -224,7 +225,7 @@ public final class Trainer {
             let report: BertLossReport
             do {
                 report = try network.forwardBackward(batch, labels: .classes(labels), options: o.loss, scale: scale,
-                                                     dropoutSeed: seed)
+                                                     dropoutSeed: seed, checkInterrupt: checkInterrupt)
             } catch let error as BertError where error.kind == .numeric {
                 network.zeroGradients()
                 throw BertError(.numeric, "the training loss became non-finite at step \(step.step + 1); training stopped "

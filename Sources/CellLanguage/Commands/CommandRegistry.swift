@@ -16,6 +16,7 @@ public final class CommandRegistry {
         SessionCommands.all,
         ModelCommands.all,
         DataCommands.all,
+        FileCommands.all,
         TrainingCommands.all,
         PlotCommands.all,
         TeachingCommands.all,

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Files a notebook writes for itself: a small CSV of one's own data, a config, a note.
+enum FileCommands {
+    static func all() -> [Command] {
+        [
+            Command(
+                name: "write", group: .data,
+                summary: "Writes text to a file (e.g. a small CSV to load as a dataset).",
+                doc: "Writes `text` to the file at `to`, relative to the kernel's working directory (the "
+                    + "notebook's folder). The file is replaced atomically: a failure never leaves half a file. "
+                    + "With `append: true` the text is added to the end instead. Folders are not created.",
+                parameters: [
+                    Parameter(positional: "text", .string, doc: "what to write (a multi-line `\"\"\"` string is handy)"),
+                    Parameter("to", .string, paths: true, doc: "the file to write"),
+                    Parameter("append", .bool, default: .bool(false), doc: "add to the end instead of replacing"),
+                ],
+                example: "write(\"text,label\\ngreat,pos\\nawful,neg\\n\", to: \"tiny.csv\")"
+            ) { args, context in
+                let path = try args.string("to")
+                let text = try args.string("text")
+                try writeText(text, to: path, append: try args.bool("append"))
+                context.print("wrote \(text.utf8.count) bytes to \(path)\n")
+                return nil
+            },
+        ]
+    }
+
+    static func writeText(_ text: String, to path: String, append: Bool) throws {
+        guard !path.isEmpty else { throw SessionError(.argument, "the file name is empty", argument: "to") }
+        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw SessionError(.file, "\(path) is a folder, not a file", argument: "to")
+        }
+        let folder = url.deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: folder.path) else {
+            throw SessionError(.file, "no such folder: \(folder.path)", argument: "to")
+        }
+        do {
+            if append, let handle = FileHandle(forWritingAtPath: url.path) {
+                defer { try? handle.close() }
+                try handle.seekToEnd()
+                try handle.write(contentsOf: Data(text.utf8))
+            } else {
+                try Data(text.utf8).write(to: url, options: .atomic)
+            }
+        } catch {
+            throw SessionError(.file, "could not write \(path): \(error.localizedDescription)", argument: "to")
+        }
+    }
+}
