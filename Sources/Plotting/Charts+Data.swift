@@ -38,6 +38,13 @@ extension Charts {
                                                labels: counts.map(String.init))))
         }
         if names.isEmpty { axes.x.categories = nil }
+        // Headroom above the tallest bar for its count label and the legend, which would
+        // otherwise overlap when a split is perfectly balanced (every bar at the top tick).
+        let tallest = splits.flatMap { split -> [Double] in
+            let total = split.counts.values.reduce(0, +)
+            return total > 0 ? split.counts.values.map { 100 * Double($0) / Double(total) } : []
+        }.max()
+        if let tallest, tallest > 0 { axes.y.limits = 0...(tallest * 1.2) }
         var figure = Figure(title: "label balance", panels: [axes])
         figure.altText = "label balance of \(names.count) labels: " + splits.map { split in
             "\(split.name) " + names.map { "\($0) \(split.counts[$0] ?? 0)" }.joined(separator: ", ")
