@@ -31,7 +31,7 @@ struct KernelBenchSection: BenchSection {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [environment.python, script, "--bert-binary", environment.executable,
-                             "--rounds", String(environment.rounds), "--starts", String(environment.starts)]
+                             "--rounds", String(environment.roundtrips), "--starts", String(environment.starts)]
         let stdout = Pipe()
         process.standardOutput = stdout
         // ipykernel warns on stderr on every start; keep it for the failure message only.
