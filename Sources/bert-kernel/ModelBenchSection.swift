@@ -68,11 +68,11 @@ struct ModelBenchSection: BenchSection {
             let flops = (mode == .inference ? 1 : 3) * BertBenchmark.forwardFLOPs(config, B: batchSize, T: T)
             rows += Self.throughputRows(T: T, batchSize: batchSize, flops: flops, ours: ourSeconds,
                                         theirs: theirSeconds, reference: reference)
-            if mode == .training { rows += try Self.phaseRows(T: T) { try step.run([(batch, labels)]) } }
+            if mode == .training { rows += try Self.phaseRows(T: T) { _ = try step.run([(batch, labels)]) } }
         }
         rows.append(BenchMeasurement(
             name: "peak resident memory", unit: "MB", value: Self.maxResidentKilobytes() / 1024,
-            reference: companion.map { (reference, $0.maxResidentKilobytes / 1024) }, target: nil,
+            reference: companion.map { (name: reference, value: $0.maxResidentKilobytes / 1024) }, target: nil,
             higherIsBetter: false, note: "ru_maxrss of each process (ours: the whole bench run so far)"))
         if let skipped { rows[0].note = skipped }
         if let companion { rows[0].extra["reference_version"] = .string("torch \(companion.torchVersion), 2 threads") }
@@ -86,13 +86,13 @@ struct ModelBenchSection: BenchSection {
             let our = pick(ours), their = theirs.isEmpty ? nil : pick(theirs)
             return [
                 BenchMeasurement(name: "T=\(T) samples/s (\(label))", unit: "samples/s", value: B / our,
-                                 reference: their.map { (reference, B / $0) }, target: label == "median" ? ">= 1x" : nil,
+                                 reference: their.map { (name: reference, value: B / $0) }, target: label == "median" ? ">= 1x" : nil,
                                  higherIsBetter: true),
                 BenchMeasurement(name: "T=\(T) GFLOP/s (\(label))", unit: "GFLOP/s", value: flops / our / 1e9,
-                                 reference: their.map { (reference, flops / $0 / 1e9) }, target: nil, higherIsBetter: true),
+                                 reference: their.map { (name: reference, value: flops / $0 / 1e9) }, target: nil, higherIsBetter: true),
                 BenchMeasurement(name: "T=\(T) share of sgemm peak (\(label))", unit: "%",
                                  value: 100 * flops / our / 1e9 / sgemmPeakGFLOPs,
-                                 reference: their.map { (reference, 100 * flops / $0 / 1e9 / sgemmPeakGFLOPs) },
+                                 reference: their.map { (name: reference, value: 100 * flops / $0 / 1e9 / sgemmPeakGFLOPs) },
                                  target: nil, higherIsBetter: true),
             ]
         }

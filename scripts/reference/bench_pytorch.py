@@ -103,25 +103,10 @@ def main():
         return
     results = []
     for T in [int(t) for t in args.lengths.split(",")]:
-        ids = torch.randint(1, model.config.vocab_size, (args.batch, T))
-        mask = torch.ones_like(ids)
-        labels = torch.arange(args.batch) % 2
-
-        def infer():
-            with torch.no_grad():
-                model(input_ids=ids, attention_mask=mask)
-
-        def train():
-            loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            optimizer.zero_grad()
-
         model.eval()
-        inference = median_seconds(infer)
+        inference = median_seconds(make_step(model, optimizer, "inference", args.batch, T))
         model.train()
-        training = median_seconds(train)
+        training = median_seconds(make_step(model, optimizer, "training", args.batch, T))
         results.append({"batch": args.batch, "sequence_length": T,
                         "inference_samples_per_second": args.batch / inference,
                         "training_samples_per_second": args.batch / training})
