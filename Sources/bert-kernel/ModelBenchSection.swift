@@ -135,7 +135,7 @@ struct ModelBenchSection: BenchSection {
     /// Peak resident set of this process, kilobytes (Linux reports ru_maxrss in KiB).
     static func maxResidentKilobytes() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return Double(usage.ru_maxrss)
     }
 }

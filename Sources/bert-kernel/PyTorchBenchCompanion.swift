@@ -10,7 +10,7 @@ final class PyTorchBenchCompanion {
         let description: String
     }
 
-    let torchVersion: String
+    private(set) var torchVersion = "?"
     private let process: Process
     private let input: FileHandle
     private let output: FileHandle
@@ -27,6 +27,8 @@ final class PyTorchBenchCompanion {
         guard Self.canImportTorch(python: python) else {
             throw Unavailable(description: "\(python) cannot import torch and transformers (pass --python with a venv that has them)")
         }
+        // A child that dies must surface as a thrown error from write(contentsOf:), not kill us.
+        signal(SIGPIPE, SIG_IGN)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script, "--serve", "--mode", mode, "--model", modelDirectory.path,
@@ -46,6 +48,7 @@ final class PyTorchBenchCompanion {
         }
         guard let ready = try? readJSON(), ready["ready"]?.boolValue == true else {
             process.terminate()
+            process.waitUntilExit()
             throw Unavailable(description: "\(script) did not start (does \(python) have torch and transformers?)")
         }
         torchVersion = ready["torch"]?.stringValue ?? "?"
@@ -55,7 +58,9 @@ final class PyTorchBenchCompanion {
 
     /// Seconds of one batch at sequence length `T`, timed inside the child.
     func time(sequenceLength T: Int) throws -> Double {
-        input.write(Data("\(T)\n".utf8))
+        do { try input.write(contentsOf: Data("\(T)\n".utf8)) } catch {
+            throw Unavailable(description: "bench_pytorch.py is gone: \(error)")
+        }
         let answer = try readJSON()
         guard let seconds = answer["seconds"]?.doubleValue else {
             throw Unavailable(description: "bench_pytorch.py answered without seconds")
@@ -66,7 +71,7 @@ final class PyTorchBenchCompanion {
 
     func stop() {
         guard process.isRunning else { return }
-        input.write(Data("\n".utf8))
+        try? input.write(contentsOf: Data("\n".utf8))
         try? input.close()
         process.waitUntilExit()
     }
