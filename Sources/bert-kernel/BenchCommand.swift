@@ -112,11 +112,11 @@ struct BenchMeasurement {
         func cell(_ s: String, _ width: Int) -> String { s.padding(toLength: max(width, s.count), withPad: " ", startingAt: 0) }
         func number(_ v: Double) -> String { String(format: v < 10 ? "%.3f" : "%.1f", v) }
         var lines = ["== \(title) ==",
-                     cell("measure", 34) + cell("bert-kernel", 14) + cell("reference", 24) + cell("ratio", 8) + "target"]
+                     cell("measure", 42) + cell("bert-kernel", 14) + cell("reference", 24) + cell("ratio", 8) + "target"]
         for row in rows {
             let reference = row.reference.map { "\(number($0.value)) (\($0.name))" } ?? "-"
             let ratio = row.ratio.map { String(format: $0 < 10 ? "%.2fx" : "%.1fx", $0) } ?? "-"
-            lines.append(cell("\(row.name) [\(row.unit)]", 34) + cell(number(row.value), 14) + cell(reference, 24)
+            lines.append(cell("\(row.name) [\(row.unit)]", 42) + cell(number(row.value), 14) + cell(reference, 24)
                          + cell(ratio, 8) + (row.target ?? "-"))
             if let note = row.note { lines.append("  (\(note))") }
         }

@@ -85,12 +85,12 @@ struct ModelBenchSection: BenchSection {
         func rows(_ label: String, _ pick: ([Double]) -> Double) -> [BenchMeasurement] {
             let our = pick(ours), their = theirs.isEmpty ? nil : pick(theirs)
             return [
-                BenchMeasurement(name: "T=\(T) samples/s (\(label))", unit: "samples/s", value: B / our,
+                BenchMeasurement(name: "T=\(T) throughput, \(label)", unit: "samples/s", value: B / our,
                                  reference: their.map { (name: reference, value: B / $0) }, target: label == "median" ? ">= 1x" : nil,
                                  higherIsBetter: true),
-                BenchMeasurement(name: "T=\(T) GFLOP/s (\(label))", unit: "GFLOP/s", value: flops / our / 1e9,
+                BenchMeasurement(name: "T=\(T) GEMM rate, \(label)", unit: "GFLOP/s", value: flops / our / 1e9,
                                  reference: their.map { (name: reference, value: flops / $0 / 1e9) }, target: nil, higherIsBetter: true),
-                BenchMeasurement(name: "T=\(T) share of sgemm peak (\(label))", unit: "%",
+                BenchMeasurement(name: "T=\(T) share of sgemm peak, \(label)", unit: "%",
                                  value: 100 * flops / our / 1e9 / sgemmPeakGFLOPs,
                                  reference: their.map { (name: reference, value: 100 * flops / $0 / 1e9 / sgemmPeakGFLOPs) },
                                  target: nil, higherIsBetter: true),
