@@ -24,7 +24,7 @@ final class PyTorchBenchCompanion {
         guard let script = Self.scriptPath(executable: executable) else {
             throw Unavailable(description: "cannot find scripts/reference/bench_pytorch.py (run from the package root)")
         }
-        guard Self.canImportTorch(python: python) else {
+        guard KernelBenchSection.canImport("torch, transformers", python: python) else {
             throw Unavailable(description: "\(python) cannot import torch and transformers (pass --python with a venv that has them)")
         }
         // A child that dies must surface as a thrown error from write(contentsOf:), not kill us.
@@ -88,17 +88,6 @@ final class PyTorchBenchCompanion {
             if chunk.isEmpty { throw Unavailable(description: "bench_pytorch.py exited early") }
             buffered.append(chunk)
         }
-    }
-
-    private static func canImportTorch(python: String) -> Bool {
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = [python, "-c", "import torch, transformers"]
-        probe.standardOutput = FileHandle.nullDevice
-        probe.standardError = FileHandle.nullDevice
-        guard (try? probe.run()) != nil else { return false }
-        probe.waitUntilExit()
-        return probe.terminationStatus == 0
     }
 
     /// Found beside the working directory or the package the binary was built in.
