@@ -41,7 +41,8 @@ struct KernelBenchSection: BenchSection {
         }
         // --python may name a torch venv without jupyter_client (the model sections' companion);
         // then the project venv runs this script.
-        let python = [environment.python, ".venv/bin/python", "python3"].first {
+        let virtualEnv = ProcessInfo.processInfo.environment["VIRTUAL_ENV"].map { [$0 + "/bin/python"] } ?? []
+        let python = ([environment.python] + virtualEnv + [".venv/bin/python", "python3"]).first {
             Self.canImport("jupyter_client, ipykernel", python: $0)
         } ?? environment.python
         let process = Process()
