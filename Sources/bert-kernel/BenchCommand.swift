@@ -3,20 +3,26 @@ import Foundation
 import Display
 
 /// `bert-kernel bench [--json]`: the performance benchmark (SPEC section 8), as sections that
-/// each measure one area. First section: the kernel (startup, execute round-trip) next to
-/// ipykernel; inference and training sections are added beside it as `BenchSection`s.
+/// each measure one area: the kernel (startup, execute round-trip) next to ipykernel, and
+/// MiniLM inference and training next to PyTorch (`ModelBenchSection`).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure kernel startup and round-trip (and, later, inference and training).")
+        commandName: "bench", abstract: "Measure inference, training and the kernel against PyTorch and ipykernel.")
 
     @Flag(help: "Print the measurements as JSON.")
     var json = false
 
-    @Option(help: "The Python with jupyter_client and ipykernel (default: .venv/bin/python, else python3).")
+    @Option(help: "The Python for the companion scripts: jupyter_client and ipykernel for `kernel`, torch and transformers for the model sections (default: .venv-ref/bin/python if present, else .venv/bin/python, else python3).")
     var python: String?
 
+    @Option(help: "Timed rounds per model shape (each: one batch of ours, then one of PyTorch's).")
+    var rounds = 5
+
     @Option(help: "Execute round-trips to time per kernel.")
-    var rounds = 200
+    var roundtrips = 200
+
+    @Option(help: "The model of the inference and training sections (a name or directory, as load(model:)).")
+    var model = "all-MiniLM-L6-v2"
 
     @Option(help: "Kernel starts to time per kernel (the median is reported).")
     var starts = 3
@@ -24,12 +30,18 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Which sections to run (comma-separated): \(BenchCommand.sections.map(\.name).joined(separator: ", ")).")
     var only: String?
 
-    static let sections: [BenchSection] = [KernelBenchSection()]
+    static let sections: [BenchSection] = [ModelBenchSection(mode: .inference), ModelBenchSection(mode: .training),
+                                           KernelBenchSection()]
 
     func run() throws {
+        let defaultPython = [".venv-ref/bin/python", ".venv/bin/python"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        } ?? "python3"
+        let quiet = json
         let environment = BenchEnvironment(
-            python: python ?? (FileManager.default.isExecutableFile(atPath: ".venv/bin/python") ? ".venv/bin/python" : "python3"),
-            executable: InstallCommand.executablePath(), rounds: rounds, starts: starts)
+            python: python ?? defaultPython, executable: InstallCommand.executablePath(), roundtrips: roundtrips,
+            starts: starts, modelRounds: rounds, model: model,
+            progress: { line in if !quiet { FileHandle.standardError.write(Data("  \(line)\n".utf8)) } })
         let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }
         var report: [String: JSON] = [:]
         var failed = false
@@ -51,8 +63,12 @@ struct BenchCommand: ParsableCommand {
 struct BenchEnvironment {
     var python: String
     var executable: String
-    var rounds: Int
+    var roundtrips: Int
     var starts: Int
+    var modelRounds: Int
+    var model: String
+    /// Progress lines for a person watching (stderr; silent under --json).
+    var progress: (String) -> Void = { _ in }
 }
 
 /// One area of the benchmark.
@@ -69,9 +85,24 @@ struct BenchMeasurement {
     var reference: (name: String, value: Double)?
     /// The SPEC's target, as "< 150" in `unit`.
     var target: String?
+    /// Throughputs: the ratio printed is ours / reference; times: reference / ours (both > 1 when we win).
+    var higherIsBetter = false
+    /// A line printed under the row (e.g. why the comparison was skipped).
+    var note: String?
+    /// More detail for `--json` (raw per-round times, shapes, FLOP counts).
+    var extra: [String: JSON] = [:]
+
+    var ratio: Double? {
+        reference.map { higherIsBetter ? value / max($0.value, 1e-12) : $0.value / max(value, 1e-12) }
+    }
 
     var json: JSON {
-        var object: [String: JSON] = ["name": .string(name), "unit": .string(unit), "value": .double(value)]
+        var object = extra
+        object["name"] = .string(name)
+        object["unit"] = .string(unit)
+        object["value"] = .double(value)
+        if let ratio { object["ratio"] = .double(ratio) }
+        if let note { object["note"] = .string(note) }
         if let reference { object["reference"] = ["name": .string(reference.name), "value": .double(reference.value)] }
         if let target { object["target"] = .string(target) }
         return .object(object)
@@ -81,12 +112,13 @@ struct BenchMeasurement {
         func cell(_ s: String, _ width: Int) -> String { s.padding(toLength: max(width, s.count), withPad: " ", startingAt: 0) }
         func number(_ v: Double) -> String { String(format: v < 10 ? "%.3f" : "%.1f", v) }
         var lines = ["== \(title) ==",
-                     cell("measure", 34) + cell("bert-kernel", 14) + cell("reference", 24) + cell("ratio", 8) + "target"]
+                     cell("measure", 42) + cell("bert-kernel", 14) + cell("reference", 24) + cell("ratio", 8) + "target"]
         for row in rows {
             let reference = row.reference.map { "\(number($0.value)) (\($0.name))" } ?? "-"
-            let ratio = row.reference.map { String(format: "%.1fx", $0.value / max(row.value, 1e-9)) } ?? "-"
-            lines.append(cell("\(row.name) [\(row.unit)]", 34) + cell(number(row.value), 14) + cell(reference, 24)
+            let ratio = row.ratio.map { String(format: $0 < 10 ? "%.2fx" : "%.1fx", $0) } ?? "-"
+            lines.append(cell("\(row.name) [\(row.unit)]", 42) + cell(number(row.value), 14) + cell(reference, 24)
                          + cell(ratio, 8) + (row.target ?? "-"))
+            if let note = row.note { lines.append("  (\(note))") }
         }
         return lines.joined(separator: "\n")
     }

@@ -24,14 +24,31 @@ struct KernelBenchSection: BenchSection {
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
+    static func canImport(_ modules: String, python: String) -> Bool {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = [python, "-c", "import \(modules)"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }
+
     func run(_ environment: BenchEnvironment) throws -> [BenchMeasurement] {
         guard let script = KernelBenchSection.scriptPath(executable: environment.executable) else {
             throw Problem(description: "cannot find scripts/bench/kernel_roundtrip.py; run from the package root")
         }
+        // --python may name a torch venv without jupyter_client (the model sections' companion);
+        // then the project venv runs this script.
+        let virtualEnv = ProcessInfo.processInfo.environment["VIRTUAL_ENV"].map { [$0 + "/bin/python"] } ?? []
+        let python = ([environment.python] + virtualEnv + [".venv/bin/python", "python3"]).first {
+            Self.canImport("jupyter_client, ipykernel", python: $0)
+        } ?? environment.python
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [environment.python, script, "--bert-binary", environment.executable,
-                             "--rounds", String(environment.rounds), "--starts", String(environment.starts)]
+        process.arguments = [python, script, "--bert-binary", environment.executable,
+                             "--rounds", String(environment.roundtrips), "--starts", String(environment.starts)]
         let stdout = Pipe()
         process.standardOutput = stdout
         // ipykernel warns on stderr on every start; keep it for the failure message only.
@@ -40,7 +57,7 @@ struct KernelBenchSection: BenchSection {
         defer { try? FileManager.default.removeItem(atPath: stderrPath) }
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
         do { try process.run() } catch {
-            throw Problem(description: "cannot start \(environment.python): \(error)")
+            throw Problem(description: "cannot start \(python): \(error)")
         }
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

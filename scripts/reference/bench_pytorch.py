@@ -7,10 +7,19 @@ MiniLM as BertForSequenceClassification (2 labels), batch 32, sequence lengths 6
 token ids with full attention (fixed padding). Inference: eval mode under no_grad. Training:
 train mode (dropout on), forward + loss + backward + clip_grad_norm_(1.0) + AdamW step.
 Median seconds per batch over 3 timed runs after 1 warm-up.
+
+    ... bench_pytorch.py --serve --mode inference|training [--model DIR] [--threads 2] [--batch 32]
+
+Serve mode is how `bert-kernel bench` interleaves its rounds with ours: the model is loaded once,
+a JSON line {"ready": true, ...} is printed, then each line read from stdin holding a sequence
+length T runs one batch of that shape and answers {"seconds": s, "max_rss_kb": n} (ru_maxrss of
+this process). An empty line or end of input stops.
 """
 import argparse
 import json
 import os
+import resource
+import sys
 import statistics
 import time
 from pathlib import Path
@@ -33,6 +42,48 @@ def median_seconds(fn, warmup=1, iterations=3):
     return statistics.median(times)
 
 
+def make_step(model, optimizer, mode, batch, T):
+    """One batch of `mode` at shape (batch, T), as a closure; the same work as main() times."""
+    ids = torch.randint(1, model.config.vocab_size, (batch, T))
+    mask = torch.ones_like(ids)
+    labels = torch.arange(batch) % 2
+
+    def infer():
+        with torch.no_grad():
+            model(input_ids=ids, attention_mask=mask)
+
+    def train():
+        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        optimizer.zero_grad()
+
+    return infer if mode == "inference" else train
+
+
+def serve(model, optimizer, args):
+    """Answers one timed batch per stdin line (a sequence length), for interleaved rounds."""
+    if args.mode == "inference":
+        model.eval()
+    else:
+        model.train()
+    steps = {}
+    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            break
+        T = int(line)
+        if T not in steps:
+            steps[T] = make_step(model, optimizer, args.mode, args.batch, T)
+        start = time.perf_counter()
+        steps[T]()
+        seconds = time.perf_counter() - start
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(json.dumps({"seconds": seconds, "max_rss_kb": rss}), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default=os.environ.get("BERT_KERNEL_MINILM_DIR", str(DEFAULT)))
@@ -40,32 +91,22 @@ def main():
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lengths", default="64,128")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--serve", action="store_true", help="answer one timed batch per stdin line (see above)")
+    parser.add_argument("--mode", choices=["inference", "training"], default="inference")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model = BertForSequenceClassification.from_pretrained(args.model, num_labels=2)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5)
+    if args.serve:
+        serve(model, optimizer, args)
+        return
     results = []
     for T in [int(t) for t in args.lengths.split(",")]:
-        ids = torch.randint(1, model.config.vocab_size, (args.batch, T))
-        mask = torch.ones_like(ids)
-        labels = torch.arange(args.batch) % 2
-
-        def infer():
-            with torch.no_grad():
-                model(input_ids=ids, attention_mask=mask)
-
-        def train():
-            loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            optimizer.zero_grad()
-
         model.eval()
-        inference = median_seconds(infer)
+        inference = median_seconds(make_step(model, optimizer, "inference", args.batch, T))
         model.train()
-        training = median_seconds(train)
+        training = median_seconds(make_step(model, optimizer, "training", args.batch, T))
         results.append({"batch": args.batch, "sequence_length": T,
                         "inference_samples_per_second": args.batch / inference,
                         "training_samples_per_second": args.batch / training})

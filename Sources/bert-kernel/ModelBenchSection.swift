@@ -1,0 +1,141 @@
+import Bert
+import Display
+import Foundation
+import Numerics
+
+/// The `inference` and `training` sections of `bert-kernel bench` (SPEC section 8, issue 8):
+/// MiniLM-L6 with a 2-label classifier, batch 32, fixed padding (random ids, full attention) at
+/// T = 64 and 128, against PyTorch + transformers with 2 threads on the same shapes.
+///
+/// Per shape: one untimed warm-up batch on each side, then `rounds` rounds, each timing one of our
+/// batches and then one of PyTorch's, back to back; min and median samples/s of the rounds.
+/// GFLOP/s counts the GEMMs: forward = `BertBenchmark.forwardFLOPs` = L·(2·BT·C·3C + 2·BT·C·C +
+/// 2·2·BT·C·I + 2·2·BT·T·C) + 2·B·C·C, training = 3 × forward (backward costs twice the forward);
+/// the same count divides PyTorch's time. Training is forward + backward + clip(1.0) + AdamW with
+/// dropout on; our weights are restored afterwards.
+struct ModelBenchSection: BenchSection {
+    enum Mode: String { case inference, training }
+
+    let mode: Mode
+    var name: String { mode.rawValue }
+    var batchSize = 32
+    var sequenceLengths = [64, 128]
+    /// The measured OpenBLAS sgemm peak on 2 cores (issue 8), for the share-of-peak rows.
+    static let sgemmPeakGFLOPs = 205.0
+
+    func run(_ environment: BenchEnvironment) throws -> [BenchMeasurement] {
+        let directory = try ModelLocator().locate(environment.model)
+        let (network, _) = try BertCheckpoint.load(from: directory, heads: .sequenceClassification, labels: ["a", "b"])
+        defer { network.releaseActivations() }
+
+        var skipped: String?
+        var companion: PyTorchBenchCompanion?
+        do {
+            companion = try PyTorchBenchCompanion(python: environment.python, executable: environment.executable,
+                                                  modelDirectory: directory, mode: mode.rawValue, batchSize: batchSize)
+        } catch {
+            skipped = "PyTorch comparison skipped: \(error)"
+        }
+        defer { companion?.stop() }
+        let reference = "PyTorch"
+
+        let saved = FloatBuffer(count: network.parameters.count)
+        saved.copy(from: network.parameters)
+        defer { network.parameters.copy(from: saved) }
+
+        var rows: [BenchMeasurement] = []
+        var generator = SeededGenerator(seed: 1)
+        let config = network.config
+        for T in sequenceLengths {
+            let ids = (0..<(batchSize * T)).map { _ in Int32(1 + Int(generator.next() % UInt64(config.vocabSize - 1))) }
+            let batch = try BertBatch(batchSize: batchSize, sequenceLength: T, inputIds: ids)
+            let labels = BertLabels.classes((0..<batchSize).map { Int32($0 % config.numLabels) })
+            let step = try TrainingStep(network: network, options: .init(learningRate: 1e-5, totalSteps: 1_000_000))
+            let ours: () throws -> Void = mode == .inference
+                ? { _ = try network.infer(batch) }
+                : { _ = try step.run([(batch, labels)]) }
+
+            // Warm-up (arena allocation, OpenBLAS buffers, torch's allocator), untimed.
+            try ours()
+            _ = try companion?.time(sequenceLength: T)
+            var ourSeconds: [Double] = [], theirSeconds: [Double] = []
+            for round in 0..<max(1, environment.modelRounds) {
+                ourSeconds.append(try Self.seconds(ours))
+                if let companion { theirSeconds.append(try companion.time(sequenceLength: T)) }
+                environment.progress("\(name) T=\(T) round \(round + 1): ours \(Self.format(ourSeconds.last))"
+                                     + " s, PyTorch \(Self.format(theirSeconds.last)) s")
+            }
+            let flops = (mode == .inference ? 1 : 3) * BertBenchmark.forwardFLOPs(config, B: batchSize, T: T)
+            rows += Self.throughputRows(T: T, batchSize: batchSize, flops: flops, ours: ourSeconds,
+                                        theirs: theirSeconds, reference: reference)
+            if mode == .training { rows += try Self.phaseRows(T: T) { _ = try step.run([(batch, labels)]) } }
+        }
+        rows.append(BenchMeasurement(
+            name: "peak resident memory", unit: "MB", value: Self.maxResidentKilobytes() / 1024,
+            reference: companion.map { (name: reference, value: $0.maxResidentKilobytes / 1024) }, target: nil,
+            higherIsBetter: false, note: "ru_maxrss of each process (ours: the whole bench run so far)"))
+        if let skipped { rows[0].note = skipped }
+        if let companion { rows[0].extra["reference_version"] = .string("torch \(companion.torchVersion), 2 threads") }
+        return rows
+    }
+
+    static func throughputRows(T: Int, batchSize: Int, flops: Double, ours: [Double], theirs: [Double],
+                               reference: String) -> [BenchMeasurement] {
+        let B = Double(batchSize)
+        func rows(_ label: String, _ pick: ([Double]) -> Double) -> [BenchMeasurement] {
+            let our = pick(ours), their = theirs.isEmpty ? nil : pick(theirs)
+            return [
+                BenchMeasurement(name: "T=\(T) throughput, \(label)", unit: "samples/s", value: B / our,
+                                 reference: their.map { (name: reference, value: B / $0) }, target: label == "median" ? ">= 1x" : nil,
+                                 higherIsBetter: true),
+                BenchMeasurement(name: "T=\(T) GEMM rate, \(label)", unit: "GFLOP/s", value: flops / our / 1e9,
+                                 reference: their.map { (name: reference, value: flops / $0 / 1e9) }, target: nil, higherIsBetter: true),
+                BenchMeasurement(name: "T=\(T) share of sgemm peak, \(label)", unit: "%",
+                                 value: 100 * flops / our / 1e9 / sgemmPeakGFLOPs,
+                                 reference: their.map { (name: reference, value: 100 * flops / $0 / 1e9 / sgemmPeakGFLOPs) },
+                                 target: nil, higherIsBetter: true),
+            ]
+        }
+        // Min and median of samples/s: the slowest round is the longest time.
+        var result = rows("median", median) + rows("min", { $0.max() ?? .nan })
+        result[0].extra = ["our_seconds": .array(ours.map { .double($0) }),
+                           "reference_seconds": .array(theirs.map { .double($0) }),
+                           "batch": .int(batchSize), "sequence_length": .int(T), "flops_per_batch": .double(flops)]
+        return result
+    }
+
+    /// One more training step timed by phase (`PhaseClock`): the share of its wall time spent in
+    /// the dense layers, the attention core, the optimizer, and the rest.
+    static func phaseRows(T: Int, _ body: () throws -> Void) throws -> [BenchMeasurement] {
+        PhaseClock.reset()
+        PhaseClock.enabled = true
+        defer { PhaseClock.enabled = false }
+        let total = try seconds(body)
+        var shares: [(String, Double)] = [("dense", PhaseClock.seconds(.dense)), ("attention", PhaseClock.seconds(.attention)),
+                                          ("optimizer", PhaseClock.seconds(.optimizer))].map { ($0.0, 100 * $0.1 / total) }
+        shares.append(("other", max(0, 100 - shares.map(\.1).reduce(0, +))))
+        return shares.map { BenchMeasurement(name: "T=\(T) time in \($0.0)", unit: "%", value: $0.1, reference: nil,
+                                             target: nil, higherIsBetter: false) }
+    }
+
+    static func seconds(_ body: () throws -> Void) throws -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    static func format(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "-" }
+
+    /// Peak resident set of this process, kilobytes (Linux reports ru_maxrss in KiB).
+    static func maxResidentKilobytes() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_maxrss)
+    }
+}
