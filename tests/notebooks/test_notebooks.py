@@ -94,15 +94,17 @@ def check_own_data(nb):
     evaluations = [j for j in json_results(nb) if isinstance(j, dict) and "confusion" in j]
     assert len(evaluations) == 2, "evaluated before and after continuing training"
     for metrics in evaluations:
-        assert metrics["labels"] == ["negative", "positive"]
-        assert sum(map(sum, metrics["confusion"])) == metrics["examples"] == 75
-        assert metrics["accuracy"] > 0.6, metrics["accuracy"]
+        # The notebook writes tickets.csv itself: 39 rows, string labels, 25% held out.
+        assert metrics["labels"] == ["billing", "delivery", "technical"]
+        assert sum(map(sum, metrics["confusion"])) == metrics["examples"] == 10
+        # Above the majority-class baseline (4 of 10); measured 0.8 and 0.9.
+        assert metrics["accuracy"] > 0.5, metrics["accuracy"]
     trainings = [first_json(nb, "train(epochs: 3"), first_json(nb, "train(epochs: 1")]
     assert trainings[0]["hyperparameters"]["classWeights"] is True
     # Continuing: the second call resumes the optimizer's step count.
     assert trainings[1]["optimizer_step"] > trainings[0]["optimizer_step"], trainings
     predictions = first_json(nb, "predict(")["predictions"]
-    assert len(predictions) == 2 and all(p["label"] in ("negative", "positive") for p in predictions)
+    assert len(predictions) == 2 and all(p["label"] in ("billing", "delivery", "technical") for p in predictions)
 
 
 def check_tokenization(nb):
