@@ -84,20 +84,34 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(step.options.warmupSteps, 2, "the warmup of the first run is kept")
     }
 
-    func testAnInterruptBeforeAMicroBatchLeavesTheWeightsOfTheLastCompletedStep() throws {
-        let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
-        let step = try TrainingStep(network: network, options: .init(learningRate: 1, totalSteps: 1))
+    /// The trainer checks for an interrupt before every micro-batch and before every encoder
+    /// layer of the forward and backward passes. Wherever in the second step the interrupt
+    /// lands (before a micro-batch, mid-forward, mid-backward), the weights stay exactly those of
+    /// the first completed step and the step count stays 1.
+    func testAnInterruptAnywhereInAStepLeavesTheWeightsOfTheLastCompletedStep() throws {
         struct Stop: Error {}
-        var checks = 0
-        var afterFirstStep: [Float] = []
-        XCTAssertThrowsError(try Trainer(step: step, paddingId: 0).run(
-            train: examples(), validation: [], options: .init(epochs: 1, learningRate: 1e-3, batchSize: 2, accumulate: 2),
-            onStep: { _ in afterFirstStep = network.parameters.array },
-            checkInterrupt: {
-                checks += 1
-                if checks == 4 { throw Stop() }   // the second micro-batch of the second step
-            })) { XCTAssertTrue($0 is Stop) }
-        XCTAssertEqual(step.step, 1)
-        XCTAssertEqual(network.parameters.array.map(\.bitPattern), afterFirstStep.map(\.bitPattern))
+        // Tiny model, 2 layers: each micro-batch makes 1 + 2 (forward) + 2 (backward) checks,
+        // so 10 checks after the first step cover both micro-batches of the second step.
+        for stopAt in 1...10 {
+            let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
+            let step = try TrainingStep(network: network, options: .init(learningRate: 1, totalSteps: 1))
+            var stepsDone = 0, checksSinceFirstStep = 0
+            var afterFirstStep: [Float] = []
+            XCTAssertThrowsError(try Trainer(step: step, paddingId: 0).run(
+                train: examples(), validation: [],
+                options: .init(epochs: 1, learningRate: 1e-3, batchSize: 2, accumulate: 2),
+                onStep: { _ in
+                    stepsDone += 1
+                    afterFirstStep = network.parameters.array
+                },
+                checkInterrupt: {
+                    guard stepsDone == 1 else { return }
+                    checksSinceFirstStep += 1
+                    if checksSinceFirstStep == stopAt { throw Stop() }
+                })) { XCTAssertTrue($0 is Stop, "stop at check \(stopAt)") }
+            XCTAssertEqual(step.step, 1, "stop at check \(stopAt)")
+            XCTAssertEqual(network.parameters.array.map(\.bitPattern), afterFirstStep.map(\.bitPattern),
+                           "stop at check \(stopAt)")
+        }
     }
 }
