@@ -29,12 +29,15 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
 
+        // JSON read exactly as written (ordered members, raw keys, numbers as text) for the
+        // safetensors header and the tokenizer files.
+        .target(name: "ExactJSON", swiftSettings: swiftSettings),
         // JSON values, MIME bundles and the output sink a cell writes to. No Jupyter, no BERT.
         .target(name: "Display", swiftSettings: swiftSettings),
         // Buffers, BLAS (only importer of COpenBLAS), elementwise kernels, safetensors, RNG.
-        .target(name: "Numerics", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
+        .target(name: "Numerics", dependencies: ["COpenBLAS", "ExactJSON"], swiftSettings: swiftSettings),
         // BertTokenizer: basic + WordPiece, encodings. No tensors.
-        .target(name: "WordPiece", swiftSettings: swiftSettings),
+        .target(name: "WordPiece", dependencies: ["ExactJSON"], swiftSettings: swiftSettings),
         // Datasets from CSV/TSV/JSONL, label maps, splits, the embedded demo data, metrics.
         // Its own RFC 4180 parser: SwiftCSV 0.10.0 cannot report ragged rows or line numbers and
         // rejects the raw quotes of GLUE TSVs (see DelimitedTextParser.swift).

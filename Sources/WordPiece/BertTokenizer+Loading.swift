@@ -1,4 +1,5 @@
 import Foundation
+import ExactJSON
 
 extension BertTokenizer {
     /// Loads the tokenizer of a Hugging Face model directory the way `transformers` 5's

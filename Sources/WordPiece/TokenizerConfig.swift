@@ -1,4 +1,5 @@
 import Foundation
+import ExactJSON
 
 /// The parts of `tokenizer_config.json` the tokenizer uses.
 struct TokenizerConfig {
@@ -81,8 +82,8 @@ struct TokenizerConfig {
     }
 
     static func readJSON(_ url: URL) throws -> TokenizerJSON {
-        do { return try TokenizerJSON.parse(readBytes(url)) } catch let error as TokenizerJSON.ParseError {
-            throw WordPieceError(file: url.path, error.message)
+        do { return try OrderedJSON.parse(readBytes(url), allowByteOrderMark: true) } catch let error as OrderedJSONError {
+            throw WordPieceError(file: url.path, error.description)
         }
     }
 }

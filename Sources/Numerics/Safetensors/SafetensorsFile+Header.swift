@@ -1,4 +1,5 @@
 import Foundation
+import ExactJSON
 
 extension SafetensorsFile {
     /// Whether `bytes` is well-formed UTF-8 (the safetensors header must be).
@@ -15,7 +16,7 @@ extension SafetensorsFile {
     }
 
     /// `__metadata__`: a map of strings to strings, or null (serde's `Option<HashMap<String, String>>`).
-    static func parseMetadata(_ value: SafetensorsHeaderValue,
+    static func parseMetadata(_ value: OrderedJSON,
                               fail: (String, String?) -> SafetensorsError) throws -> [String: String] {
         switch value {
         case .null:
@@ -36,12 +37,12 @@ extension SafetensorsFile {
 
     /// One tensor entry: `{"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}`.
     /// Unknown extra fields are ignored, as serde does for `TensorInfo`.
-    static func parseTensorInfo(name: String, _ value: SafetensorsHeaderValue,
+    static func parseTensorInfo(name: String, _ value: OrderedJSON,
                                 fail: (String, String?) -> SafetensorsError) throws -> SafetensorsTensorInfo {
         guard case .object(let members) = value else {
             throw fail("entry is \(value.kindName), expected {dtype, shape, data_offsets}", name)
         }
-        func field(_ key: String) throws -> SafetensorsHeaderValue {
+        func field(_ key: String) throws -> OrderedJSON {
             guard let entry = members.first(where: { $0.key == key }) else { throw fail("missing '\(key)'", name) }
             return entry.value
         }

@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -74,11 +75,14 @@ public final class SafetensorsFile: @unchecked Sendable {
         }
         let headerBytes = [UInt8](UnsafeRawBufferPointer(start: base + 8, count: headerSize))
         guard Self.isValidUTF8(headerBytes) else { throw fail("header is not valid UTF-8") }
-        let header: SafetensorsHeaderValue
+        let header: OrderedJSON
         do {
-            header = try SafetensorsHeaderParser.parse(headerBytes)
-        } catch let error as SafetensorsHeaderParser.Failure {
-            throw fail(error.message, tensor: error.duplicateKey)
+            // Duplicate names are refused as the Rust reader's serde does; 64 levels is far more
+            // than a header's two.
+            header = try OrderedJSON.parse(headerBytes, rejectDuplicateKeys: true, maxDepth: 64)
+        } catch let error as OrderedJSONError {
+            if let name = error.duplicateKey { throw fail("name appears more than once in the header", tensor: name) }
+            throw fail("invalid header JSON at byte \(error.offset): \(error.reason)")
         }
         guard case .object(let members) = header else { throw fail("header is \(header.kindName), expected a JSON object") }
 

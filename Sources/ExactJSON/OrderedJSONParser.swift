@@ -1,89 +1,39 @@
-/// A minimal JSON parser for safetensors headers.
-///
-/// Numerics does not depend on Display (where the project's general JSON type lives), and
-/// Foundation's `JSONSerialization` silently keeps one of two duplicate keys, which the
-/// safetensors format forbids (`huggingface/safetensors`, `SafeTensorError::InvalidHeaderDeserialization`
-/// comes from serde rejecting them). So the header is parsed here, keeping every key in order
-/// and reporting duplicates. Numbers are kept as their source text; the caller decides which
-/// integer range is valid.
-enum SafetensorsHeaderValue: Equatable {
-    case object([(key: String, value: SafetensorsHeaderValue)])
-    case array([SafetensorsHeaderValue])
-    case string(String)
-    case number(String)
-    case bool(Bool)
-    case null
-
-    static func == (lhs: SafetensorsHeaderValue, rhs: SafetensorsHeaderValue) -> Bool {
-        switch (lhs, rhs) {
-        case let (.object(a), .object(b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        case let (.array(a), .array(b)): return a == b
-        case let (.string(a), .string(b)): return a == b
-        case let (.number(a), .number(b)): return a == b
-        case let (.bool(a), .bool(b)): return a == b
-        case (.null, .null): return true
-        default: return false
-        }
-    }
-
-    /// Compact text of a scalar value for error messages.
-    var sourceText: String {
-        switch self {
-        case .string(let text): return text
-        case .number(let text): return text
-        case .bool(let value): return String(value)
-        case .null: return "null"
-        case .object: return "{...}"
-        case .array: return "[...]"
-        }
-    }
-
-    /// A short name of the value's kind for error messages.
-    var kindName: String {
-        switch self {
-        case .object: return "an object"
-        case .array: return "an array"
-        case .string: return "a string"
-        case .number: return "a number"
-        case .bool: return "a boolean"
-        case .null: return "null"
-        }
-    }
-}
-
-/// Parses header bytes into a `SafetensorsHeaderValue`; errors are plain messages that the
-/// caller wraps with the file name.
-struct SafetensorsHeaderParser {
-    struct Failure: Error {
-        let message: String
-        /// Set when the failure is a repeated key, so the caller can name the tensor.
-        var duplicateKey: String? = nil
-    }
-
-    private let bytes: [UInt8]
-    private var index = 0
-    private static let maxDepth = 64
-
-    /// Parses one JSON value followed only by whitespace (Python pads headers with spaces).
-    static func parse(_ bytes: [UInt8]) throws -> SafetensorsHeaderValue {
-        var parser = SafetensorsHeaderParser(bytes: bytes)
+extension OrderedJSON {
+    /// Parses one JSON value (RFC 8259) followed only by whitespace.
+    /// - rejectDuplicateKeys: a key repeated within one object (compared as raw UTF-8) is an
+    ///   error naming it; otherwise every member is kept in order
+    /// - allowByteOrderMark: skip a UTF-8 byte order mark before the value
+    /// - maxDepth: nesting limit, so hostile input cannot overflow the stack
+    public static func parse(_ bytes: [UInt8], rejectDuplicateKeys: Bool = false, allowByteOrderMark: Bool = false,
+                             maxDepth: Int = 128) throws -> OrderedJSON {
+        var parser = OrderedJSONParser(bytes: bytes, rejectDuplicateKeys: rejectDuplicateKeys, maxDepth: maxDepth)
+        if allowByteOrderMark, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
-        if parser.index != bytes.count {
-            throw parser.failure("unexpected text after the JSON value")
-        }
+        guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
         return value
     }
+}
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+/// Recursive descent over UTF-8 bytes.
+struct OrderedJSONParser {
+    let bytes: [UInt8]
+    let rejectDuplicateKeys: Bool
+    let maxDepth: Int
+    var index = 0
 
-    private func failure(_ message: String) -> Failure {
-        Failure(message: "invalid header JSON at byte \(index): \(message)")
+    init(bytes: [UInt8], rejectDuplicateKeys: Bool, maxDepth: Int) {
+        self.bytes = bytes
+        self.rejectDuplicateKeys = rejectDuplicateKeys
+        self.maxDepth = maxDepth
     }
 
-    private mutating func skipWhitespace() {
+    func failure(_ reason: String, duplicateKey: String? = nil) -> OrderedJSONError {
+        OrderedJSONError(offset: index, reason: reason, duplicateKey: duplicateKey)
+    }
+
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -92,9 +42,9 @@ struct SafetensorsHeaderParser {
         }
     }
 
-    private mutating func parseValue(depth: Int) throws -> SafetensorsHeaderValue {
-        guard depth < Self.maxDepth else { throw failure("nested deeper than \(Self.maxDepth) levels") }
-        guard index < bytes.count else { throw failure("unexpected end of header") }
+    mutating func parseValue(depth: Int) throws -> OrderedJSON {
+        guard depth < maxDepth else { throw failure("nested deeper than \(maxDepth) levels") }
+        guard index < bytes.count else { throw failure("unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
@@ -114,11 +64,10 @@ struct SafetensorsHeaderParser {
         }
     }
 
-    private mutating func parseObject(depth: Int) throws -> SafetensorsHeaderValue {
+    private mutating func parseObject(depth: Int) throws -> OrderedJSON {
         index += 1  // {
-        var members: [(key: String, value: SafetensorsHeaderValue)] = []
-        // Raw UTF-8 bytes, not Strings: Swift's String equality is canonical equivalence, and
-        // "é" and "e\u{301}" are different tensor names to the Rust reader.
+        var members: [(key: String, value: OrderedJSON)] = []
+        // Raw UTF-8 bytes, not Strings: String equality is canonical equivalence.
         var seen = Set<[UInt8]>()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
@@ -126,30 +75,32 @@ struct SafetensorsHeaderParser {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key string") }
             let key = try parseString()
-            guard seen.insert(Array(key.utf8)).inserted else { throw Failure(message: "name appears more than once in the header", duplicateKey: key) }
+            if rejectDuplicateKeys, !seen.insert(Array(key.utf8)).inserted {
+                throw failure("key '\(key)' appears more than once", duplicateKey: key)
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after key '\(key)'") }
             index += 1
             skipWhitespace()
             members.append((key, try parseValue(depth: depth + 1)))
             skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of header in an object") }
+            guard index < bytes.count else { throw failure("unexpected end of input in an object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             throw failure("expected ',' or '}'")
         }
     }
 
-    private mutating func parseArray(depth: Int) throws -> SafetensorsHeaderValue {
+    private mutating func parseArray(depth: Int) throws -> OrderedJSON {
         index += 1  // [
-        var elements: [SafetensorsHeaderValue] = []
+        var elements: [OrderedJSON] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth + 1))
             skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of header in an array") }
+            guard index < bytes.count else { throw failure("unexpected end of input in an array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
             throw failure("expected ',' or ']'")
@@ -189,16 +140,14 @@ struct SafetensorsHeaderParser {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                // The whole header was UTF-8 validated before parsing; escapes produce valid UTF-8.
-                return String(decoding: utf8, as: UTF8.self)
+                guard let text = String(validating: utf8, as: UTF8.self) else { throw failure("string is not valid UTF-8") }
+                return text
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { throw failure("unterminated escape") }
                 let escape = bytes[index]
                 index += 1
                 switch escape {
-                case UInt8(ascii: "\""): utf8.append(0x22)
-                case UInt8(ascii: "\\"): utf8.append(0x5C)
-                case UInt8(ascii: "/"): utf8.append(0x2F)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
                 case UInt8(ascii: "b"): utf8.append(0x08)
                 case UInt8(ascii: "f"): utf8.append(0x0C)
                 case UInt8(ascii: "n"): utf8.append(0x0A)
