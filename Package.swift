@@ -9,7 +9,21 @@ import PackageDescription
 // Swift 5 language mode: the kernel shares one session between the shell thread and the
 // control thread with explicit locks and atomics; full Sendable checking of the numeric
 // buffers would cost more ceremony than it buys at this stage.
-let swiftSettings: [SwiftSetting] = []
+//
+// On x86-64 the Swift code is compiled for AVX2 (`-target-cpu haswell`, any x86-64 CPU since
+// 2013-2015): without it the elementwise kernels (GELU, softmax, LayerNorm, dropout, AdamW)
+// vectorise for SSE2 only, at half the width; results do not change, because nothing is
+// contracted into fused multiply-adds without fast-math. OpenBLAS picks its own kernels at run
+// time. `BERT_KERNEL_TARGET_CPU=x86-64 make ...` builds for older CPUs.
+let targetCPU: String? = {
+    #if arch(x86_64)
+    let requested = Context.environment["BERT_KERNEL_TARGET_CPU"] ?? "haswell"
+    return requested.isEmpty ? nil : requested
+    #else
+    return nil
+    #endif
+}()
+let swiftSettings: [SwiftSetting] = targetCPU.map { [.unsafeFlags(["-target-cpu", $0])] } ?? []
 
 let package = Package(
     name: "bert-kernel",

@@ -43,6 +43,11 @@ struct BertBackwardScratch {
 /// allocation (llm.c `ActivationTensors`). Made for a (B, T, mode) and reused while the batch
 /// shape stays the same; `training` keeps every layer's activations and adds the dropout masks and
 /// the backward scratch, inference shares one layer's buffers between all layers.
+///
+/// With dynamic padding the shape changes almost every batch, so a new plan may carve its slices
+/// out of the previous arena when that is large enough (`reusing`): no pass then allocates and
+/// page-faults hundreds of megabytes. Nothing relies on an arena's initial zeros (every slice is
+/// written before it is read within a pass, as it must be for the second batch of one shape).
 final class BertActivations {
     let B: Int
     let T: Int
@@ -77,7 +82,9 @@ final class BertActivations {
     let nspLogits: ArenaSlice         // (B, 2)
     let scratch: BertBackwardScratch?
 
-    init(config: BertConfig, heads: BertHeads, B: Int, T: Int, training: Bool, dropout: Bool, keepAttentions: Bool) {
+    /// - reusing: an earlier arena to carve from if it holds `plan.totalCount` floats
+    init(config: BertConfig, heads: BertHeads, B: Int, T: Int, training: Bool, dropout: Bool, keepAttentions: Bool,
+         reusing previous: FloatBuffer? = nil) {
         self.B = B
         self.T = T
         self.training = training
@@ -157,7 +164,11 @@ final class BertActivations {
         } else {
             scratch = nil
         }
-        arena = FloatBuffer(count: plan.totalCount)
+        if let previous, previous.count >= plan.totalCount {
+            arena = previous
+        } else {
+            arena = FloatBuffer(count: plan.totalCount)
+        }
     }
 
     deinit {

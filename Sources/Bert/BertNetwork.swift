@@ -74,7 +74,9 @@ public final class BertNetwork {
     // MARK: - Forward
 
     /// An arena for this batch shape and mode, reused while the shape stays the same. Only the
-    /// most recent inference and training arenas are kept.
+    /// most recent inference and training arenas are kept; a new shape carves its slices out of
+    /// the previous arena of its mode when that is large enough (dynamic padding changes T from
+    /// batch to batch, and re-allocating would fault in every page again).
     func activations(B: Int, T: Int, training: Bool, dropout: Bool, keepAttentions: Bool) -> BertActivations {
         if let hit = cachedActivations.first(where: {
             $0.B == B && $0.T == T && $0.training == training && $0.dropout == dropout
@@ -82,9 +84,10 @@ public final class BertNetwork {
         }) {
             return hit
         }
+        let previous = cachedActivations.first { $0.training == training }?.arena
         cachedActivations.removeAll { $0.training == training }
         let made = BertActivations(config: config, heads: heads, B: B, T: T, training: training, dropout: dropout,
-                                   keepAttentions: keepAttentions)
+                                   keepAttentions: keepAttentions, reusing: previous)
         cachedActivations.append(made)
         return made
     }

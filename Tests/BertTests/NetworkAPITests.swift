@@ -37,6 +37,34 @@ final class NetworkAPITests: XCTestCase {
         XCTAssertNotEqual(full.attentions![0], full.attentions![1])
     }
 
+    func testAShorterBatchReusesTheArenaAndGetsExactlyTheFreshResults() throws {
+        // Dynamic padding changes T from batch to batch; a shorter batch carves its slices out
+        // of the previous, larger arena, dirty with the longer batch's values. Nothing may read
+        // those: the loss, gradients and logits must equal a fresh network's bit for bit.
+        let (batch, _) = try BertFixtures.tinyInputs()
+        let labels = BertLabels.classes([0, 1, 2])
+        let (fresh, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
+        fresh.zeroGradients()
+        let expected = try fresh.forwardBackward(batch, labels: labels, dropoutSeed: 7)
+        let expectedLogits = try fresh.infer(batch).logits!
+
+        let (reused, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
+        let B = batch.batchSize, longT = batch.sequenceLength + 5
+        var generator = SeededGenerator(seed: 3)
+        let longIds = (0..<(B * longT)).map { _ in Int32(1 + Int(generator.next() % 90)) }
+        let long = try BertBatch(batchSize: B, sequenceLength: longT, inputIds: longIds)
+        try reused.forwardBackward(long, labels: labels, dropoutSeed: 11)
+        _ = try reused.infer(long)
+        let longArena = reused.activations(B: B, T: longT, training: true, dropout: true, keepAttentions: false).arena
+        reused.zeroGradients()
+        let got = try reused.forwardBackward(batch, labels: labels, dropoutSeed: 7)
+        XCTAssertTrue(reused.activations(B: B, T: batch.sequenceLength, training: true, dropout: true,
+                                         keepAttentions: false).arena === longArena)
+        XCTAssertEqual(got.loss, expected.loss)
+        XCTAssertEqual(reused.gradients.array, fresh.gradients.array)
+        XCTAssertEqual(try reused.infer(batch).logits!, expectedLogits)
+    }
+
     func testProblemTypeFollowsTransformers() throws {
         var config = BertConfig(vocabSize: 10, hiddenSize: 4, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 8)
         XCTAssertEqual(config.resolvedProblemType, .singleLabel)

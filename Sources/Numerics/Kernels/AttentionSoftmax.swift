@@ -20,12 +20,19 @@ public enum AttentionSoftmax {
                 for t in 0..<T { s[t] = 1 / Float(T) }
                 continue
             }
-            // The shift must come from real keys only: a padded key scoring far above them would
-            // underflow every real exponential to 0.
-            var maximum = -Float.infinity
-            for t in 0..<T where keyMask[t] != 0 { maximum = max(maximum, s[t]) }
-            // Branch-free and without a reduction, so the loop vectorises: masked keys get 0.
-            for t in 0..<T { s[t] = FastMath.exp(s[t] - maximum) * keyMask[t] }
+            if valid == T {
+                // No padding (fixed-length batches, the longest sequence of a dynamic one): a
+                // SIMD maximum and no mask product, the same values as the masked path.
+                let maximum = RowReductions.maximum(s, T)
+                for t in 0..<T { s[t] = FastMath.exp(s[t] - maximum) }
+            } else {
+                // The shift must come from real keys only: a padded key scoring far above them
+                // would underflow every real exponential to 0.
+                var maximum = -Float.infinity
+                for t in 0..<T where keyMask[t] != 0 { maximum = max(maximum, s[t]) }
+                // Branch-free and without a reduction, so the loop vectorises: masked keys get 0.
+                for t in 0..<T { s[t] = FastMath.exp(s[t] - maximum) * keyMask[t] }
+            }
             let sum = RowReductions.sum(s, T)
             let inv = 1 / sum
             for t in 0..<T { s[t] *= inv }

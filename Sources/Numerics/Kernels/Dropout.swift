@@ -20,21 +20,30 @@ public enum Dropout {
         }
     }
 
-    /// - out: (N), overwritten; may alias `inp`
+    /// - out: (N), overwritten; may be `inp` itself (in place)
     /// - inp, mask: (N)
     public static func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                                mask: UnsafePointer<Float>, count: Int) {
-        Parallel.forRanges(count, work: 1) { range in
-            for i in range { out[i] = inp[i] * mask[i] }
-        }
+        apply(out: out, inp: inp, mask: mask, count: count)
     }
 
-    /// - dinp: (N), overwritten; may alias `dout`
+    /// - dinp: (N), overwritten; may be `dout` itself (in place)
     /// - dout, mask: (N)
     public static func backward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
                                 mask: UnsafePointer<Float>, count: Int) {
+        apply(out: dinp, inp: dout, mask: mask, count: count)
+    }
+
+    /// out = inp ⊙ mask, with its own in-place loop (see `GELU`: an exact overlap would
+    /// otherwise take the scalar path).
+    private static func apply(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+                              mask: UnsafePointer<Float>, count: Int) {
         Parallel.forRanges(count, work: 1) { range in
-            for i in range { dinp[i] = dout[i] * mask[i] }
+            if UnsafePointer(out) == inp {
+                for i in range { out[i] *= mask[i] }
+            } else {
+                for i in range { out[i] = inp[i] * mask[i] }
+            }
         }
     }
 

@@ -2,33 +2,48 @@ import Foundation
 
 /// GELU, the exact erf form BERT uses (`hidden_act: "gelu"`, transformers `GELUActivation`):
 /// gelu(x) = x · Φ(x) = 0.5 · x · (1 + erf(x / √2)), with `FastMath.erf` (error < 1.5e-7).
+///
+/// Both directions run in place in the model (inference applies GELU over its own input; the
+/// backward scales the gradient where it lies). Each has a separate in-place loop: with `out`
+/// equal to `inp`, LLVM's runtime overlap check sends a two-pointer loop down its scalar path,
+/// which made GELU a third of inference time; a loop through one pointer needs no check.
 public enum GELU {
     static let invSqrt2: Float = 0.70710678118654752440
     static let invSqrt2Pi: Float = 0.39894228040143267794
 
-    /// - out: (N), overwritten; may alias `inp`
+    @inline(__always)
+    static func value(_ x: Float) -> Float { 0.5 * x * (1 + FastMath.erf(x * invSqrt2)) }
+
+    /// gelu'(x) = Φ(x) + x · φ(x).
+    @inline(__always)
+    static func derivative(_ x: Float) -> Float {
+        let cdf = 0.5 * (1 + FastMath.erf(x * invSqrt2))
+        let pdf = invSqrt2Pi * FastMath.exp(-0.5 * x * x)
+        return cdf + x * pdf
+    }
+
+    /// - out: (N), overwritten; may be `inp` itself (in place)
     /// - inp: (N)
     public static func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
         Parallel.forRanges(count, work: 1) { range in
-            for i in range {
-                let x = inp[i]
-                out[i] = 0.5 * x * (1 + FastMath.erf(x * invSqrt2))
+            if UnsafePointer(out) == inp {
+                for i in range { out[i] = value(out[i]) }
+            } else {
+                for i in range { out[i] = value(inp[i]) }
             }
         }
     }
 
-    /// gelu'(x) = Φ(x) + x · φ(x).
-    /// - dinp: (N), overwritten; may alias `dout`
+    /// - dinp: (N), overwritten; may be `dout` itself (in place)
     /// - inp: (N) the forward input
     /// - dout: (N)
     public static func backward(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                                 dout: UnsafePointer<Float>, count: Int) {
         Parallel.forRanges(count, work: 1) { range in
-            for i in range {
-                let x = inp[i]
-                let cdf = 0.5 * (1 + FastMath.erf(x * invSqrt2))
-                let pdf = invSqrt2Pi * FastMath.exp(-0.5 * x * x)
-                dinp[i] = dout[i] * (cdf + x * pdf)
+            if UnsafePointer(dinp) == dout {
+                for i in range { dinp[i] *= derivative(inp[i]) }
+            } else {
+                for i in range { dinp[i] = dout[i] * derivative(inp[i]) }
             }
         }
     }
