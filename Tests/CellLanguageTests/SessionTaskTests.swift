@@ -110,6 +110,9 @@ final class SessionTaskTests: XCTestCase {
         run(engine, "load(model: \"\(modelDirectory.path)\", labels: 2)")
         let data = run(engine, "load(dataset: \"\(path)\", label: \"score\", validation: 0.25)")
         XCTAssertEqual(json(data)?["task"], "regression")
+        XCTAssertEqual(json(data)?["target"]?["min"]?.doubleValue, 0.25, "the lowest score of the file")
+        XCTAssertEqual(json(data)?["target"]?["max"]?.doubleValue, 4.75)
+        XCTAssertTrue(data.value?.plainText?.contains("regression on score") ?? false, data.value?.plainText ?? "")
         XCTAssertEqual(engine.session.model?.labelNames, ["score"], "one output, named after the label column")
         XCTAssertEqual(engine.session.model?.config.problemType, "regression")
 
