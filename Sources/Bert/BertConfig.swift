@@ -1,4 +1,5 @@
 import Foundation
+import TextDatasets
 
 /// The hyper-parameters of a BERT model, read from and written to a Hugging Face `config.json`
 /// (transformers `BertConfig`).
@@ -75,23 +76,17 @@ public struct BertConfig: Equatable {
         }
         try require(numLabels >= 1, "id2label must name at least one label")
         if let problemType {
-            try require(["single_label_classification", "multi_label_classification", "regression"].contains(problemType),
-                        "unknown problem_type \"\(problemType)\"")
+            try require(TaskKind(rawValue: problemType) != nil, "unknown problem_type \"\(problemType)\" (transformers knows "
+                        + "single_label_classification, multi_label_classification and regression)")
         }
     }
 }
 
-/// The three tasks of `BertForSequenceClassification` (transformers `problem_type`).
-public enum BertProblemType: String, Equatable {
-    case singleLabel = "single_label_classification"
-    case multiLabel = "multi_label_classification"
-    case regression = "regression"
-}
-
 extension BertConfig {
     /// `problem_type` when set; else as transformers decides for integer class labels:
-    /// regression for one label, single-label classification otherwise.
-    public var resolvedProblemType: BertProblemType {
-        problemType.flatMap(BertProblemType.init(rawValue:)) ?? (numLabels == 1 ? .regression : .singleLabel)
+    /// regression for one label, single-label classification otherwise. The three tasks of
+    /// `BertForSequenceClassification` are the dataset's `TaskKind` (same names, same raw values).
+    public var resolvedProblemType: TaskKind {
+        problemType.flatMap(TaskKind.init(rawValue:)) ?? (numLabels == 1 ? .regression : .singleLabel)
     }
 }

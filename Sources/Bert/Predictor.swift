@@ -1,27 +1,44 @@
 import Foundation
+import TextDatasets
 import WordPiece
 
 /// One text (or pair) encoded for the model, not padded: what the trainer and the evaluator
 /// batch with dynamic padding.
+///
+///     EncodedExample(encoding, label: 2)                          // single-label, class 2
+///     EncodedExample(encoding, target: .classIDs([0, 3]))         // multi-label
+///     EncodedExample(encoding, target: .value(3.75))              // regression
 public struct EncodedExample: Equatable {
     /// (T) token ids, `[CLS] ... [SEP]`
     public var ids: [Int32]
     /// (T) token type ids
     public var typeIds: [Int32]
-    /// The class id, or -1 when the example has none (prediction).
-    public var label: Int
+    /// What the model should output: a class id, the set of classes (multi-label) or the value
+    /// (regression), as the dataset decoded it; nil when the example has none (prediction).
+    public var target: Label?
 
-    public init(ids: [Int32], typeIds: [Int32], label: Int = -1) {
+    public init(ids: [Int32], typeIds: [Int32], target: Label? = nil) {
         self.ids = ids
         self.typeIds = typeIds
-        self.label = label
+        self.target = target
     }
 
-    public init(_ encoding: BertEncoding, label: Int = -1) {
-        ids = encoding.ids.map { Int32(truncatingIfNeeded: $0) }
-        typeIds = encoding.typeIds.map { Int32(truncatingIfNeeded: $0) }
-        self.label = label
+    /// A single-label example of class `label` (-1: no label).
+    public init(ids: [Int32], typeIds: [Int32], label: Int) {
+        self.init(ids: ids, typeIds: typeIds, target: label >= 0 ? .classID(label) : nil)
     }
+
+    public init(_ encoding: BertEncoding, target: Label? = nil) {
+        self.init(ids: encoding.ids.map { Int32(truncatingIfNeeded: $0) },
+                  typeIds: encoding.typeIds.map { Int32(truncatingIfNeeded: $0) }, target: target)
+    }
+
+    public init(_ encoding: BertEncoding, label: Int) {
+        self.init(encoding, target: label >= 0 ? .classID(label) : nil)
+    }
+
+    /// The class id of a single-label example, -1 otherwise.
+    public var label: Int { target?.classID ?? -1 }
 
     public var count: Int { ids.count }
 }
@@ -42,14 +59,14 @@ public struct Predictor {
     }
 
     /// Encodes texts (and optional pairs), truncated to `maxLength` tokens with `longest_first`.
-    /// - labels: class ids (one per text), or nil.
-    public func encode(_ texts: [String], pairs: [String?]? = nil, labels: [Int]? = nil,
+    /// - targets: the labels (one per text), or nil.
+    public func encode(_ texts: [String], pairs: [String?]? = nil, targets: [Label?]? = nil,
                        maxLength: Int) throws -> [EncodedExample] {
         precondition(pairs == nil || pairs!.count == texts.count, "one pair per text")
-        precondition(labels == nil || labels!.count == texts.count, "one label per text")
+        precondition(targets == nil || targets!.count == texts.count, "one label per text")
         return try texts.indices.map { i in
             EncodedExample(try tokenizer.encode(texts[i], pair: pairs?[i] ?? nil, maxLength: maxLength),
-                           label: labels?[i] ?? -1)
+                           target: targets?[i])
         }
     }
 
@@ -80,6 +97,13 @@ public struct Predictor {
     /// length so that each batch pads little). `checkInterrupt` runs before every batch.
     public func logits(_ examples: [EncodedExample], batchSize: Int,
                        checkInterrupt: () throws -> Void = {}) throws -> [[Float]] {
+        try Self.logits(of: network, examples, paddingId: tokenizer.paddingTokenId, batchSize: batchSize,
+                        checkInterrupt: checkInterrupt)
+    }
+
+    /// The same for any network (the evaluator has no tokenizer, only its padding id).
+    static func logits(of network: BertNetwork, _ examples: [EncodedExample], paddingId: Int, batchSize: Int,
+                       checkInterrupt: () throws -> Void) throws -> [[Float]] {
         precondition(batchSize > 0, "batch size must be positive")
         guard network.heads.contains(.classifier) else {
             throw BertError(.argument, "the model has no classifier head")
@@ -91,8 +115,8 @@ public struct Predictor {
         while start < order.count {
             try checkInterrupt()
             let indices = order[start..<min(start + batchSize, order.count)]
-            let batch = try Self.batch(indices.map { examples[$0] }, paddingId: tokenizer.paddingTokenId, multiple: 16,
-                                       limit: network.config.maxPositionEmbeddings)
+            let batch = try batch(indices.map { examples[$0] }, paddingId: paddingId, multiple: 16,
+                                  limit: network.config.maxPositionEmbeddings)
             let output = try network.infer(batch)
             guard let logits = output.logits else { throw BertError(.argument, "the model has no classifier head") }
             for (row, index) in indices.enumerated() {
@@ -109,6 +133,22 @@ public struct Predictor {
         let exps = logits.map { Foundation.exp(Double($0) - Double(maximum)) }
         let sum = exps.reduce(0, +)
         return exps.map { Float($0 / sum) }
+    }
+
+    /// The logistic function of each logit, computed in Double: each label's own probability in
+    /// multi-label classification (`torch.sigmoid`, what `BCEWithLogitsLoss` applies).
+    public static func sigmoid(_ logits: [Float]) -> [Float] {
+        logits.map { Float(1 / (1 + Foundation.exp(-Double($0)))) }
+    }
+
+    /// What the logits mean for `task`: softmax over the labels (single-label), each label's
+    /// sigmoid (multi-label), or nothing (regression: the one logit is the prediction).
+    public static func probabilities(_ logits: [Float], task: TaskKind) -> [Float] {
+        switch task {
+        case .singleLabel: softmax(logits)
+        case .multiLabel: sigmoid(logits)
+        case .regression: []
+        }
     }
 
     /// The arg-max (first on ties, as `torch.argmax`).

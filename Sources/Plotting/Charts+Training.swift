@@ -46,9 +46,10 @@ extension Charts {
     }
 
     /// Accuracy per epoch, train and validation, with markers (there are few epochs).
-    public static func accuracy(epochs: [Int], train: [Double], validation: [Double]) -> Figure {
+    /// - metric: what the accuracy is ("accuracy", "subset accuracy"), for the axis and title
+    public static func accuracy(epochs: [Int], train: [Double], validation: [Double], metric: String = "accuracy") -> Figure {
         let x = epochs.map(Double.init)
-        var axes = Axes(x: Axis(label: "epoch", integerTicks: true), y: Axis(label: "accuracy"))
+        var axes = Axes(x: Axis(label: "epoch", integerTicks: true), y: Axis(label: metric))
         if !train.isEmpty {
             axes.series.append(.line(LineSeries(name: "train", x: x, y: train, color: Palette.category(0), markers: true)))
         }
@@ -56,11 +57,11 @@ extension Charts {
             axes.series.append(.line(LineSeries(name: "validation", x: x, y: validation, color: Palette.category(1),
                                                 markers: true)))
         }
-        var figure = Figure(title: "accuracy", panels: [axes])
+        var figure = Figure(title: metric, panels: [axes])
         var parts: [String] = []
         if let t = lastFinite(train) { parts.append("train \(number(t))") }
         if let v = lastFinite(validation) { parts.append("validation \(number(v))") }
-        figure.altText = "accuracy over \(epochs.count) epochs" + (parts.isEmpty ? "" : ": last " + parts.joined(separator: ", "))
+        figure.altText = "\(metric) over \(epochs.count) epochs" + (parts.isEmpty ? "" : ": last " + parts.joined(separator: ", "))
         return figure
     }
 

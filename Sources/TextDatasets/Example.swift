@@ -23,6 +23,18 @@ public enum Label: Hashable, Sendable {
         if case .classID(let id) = self { return id }
         return nil
     }
+
+    /// The class ids of a multi-label example, nil otherwise.
+    public var classIDs: [Int]? {
+        if case .classIDs(let ids) = self { return ids }
+        return nil
+    }
+
+    /// The target of a regression example, nil otherwise.
+    public var value: Double? {
+        if case .value(let value) = self { return value }
+        return nil
+    }
 }
 
 /// One labelled text (or text pair).

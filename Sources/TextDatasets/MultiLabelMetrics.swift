@@ -6,8 +6,10 @@
 ///
 /// Subset accuracy: the fraction of examples whose predicted set equals the true set.
 /// Per class c over examples: precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn),
-/// 0 when a denominator is 0. Micro F1 pools tp/fp/fn over every (example, class); macro F1
-/// is the mean over all classes (scikit-learn uses every column of an indicator matrix).
+/// 0 when a denominator is 0. Micro F1 pools tp/fp/fn over every (example, class); macro
+/// precision, recall and F1 are means over all classes (scikit-learn uses every column of an
+/// indicator matrix). Hamming loss: the fraction of (example, class) decisions that are wrong,
+/// (fp + fn) / (N·C), as `sklearn.metrics.hamming_loss`.
 public struct MultiLabelMetrics: Sendable, Equatable {
     public let labelNames: [String]
     public let exampleCount: Int
@@ -21,7 +23,10 @@ public struct MultiLabelMetrics: Sendable, Equatable {
     public let microPrecision: Double
     public let microRecall: Double
     public let microF1: Double
+    public let macroPrecision: Double
+    public let macroRecall: Double
     public let macroF1: Double
+    public let hammingLoss: Double
 
     /// The classes whose probability is at least `threshold`, per example (a sigmoid output
     /// over 0.5 is a positive logit).
@@ -57,6 +62,10 @@ public struct MultiLabelMetrics: Sendable, Equatable {
         microPrecision = ratio(pooledTP, pooledTP + pooledFP)
         microRecall = ratio(pooledTP, pooledTP + pooledFN)
         microF1 = ratio(2 * pooledTP, 2 * pooledTP + pooledFP + pooledFN)
-        macroF1 = classes == 0 ? 0 : f1.reduce(0, +) / Double(classes)
+        func mean(_ values: [Double]) -> Double { classes == 0 ? 0 : values.reduce(0, +) / Double(classes) }
+        macroPrecision = mean(precision)
+        macroRecall = mean(recall)
+        macroF1 = mean(f1)
+        hammingLoss = classes == 0 ? 0 : Double(pooledFP + pooledFN) / Double(trueLabels.count * classes)
     }
 }

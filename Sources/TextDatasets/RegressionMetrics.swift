@@ -1,16 +1,18 @@
 /// Metrics for regression labels: mean squared error (the training loss), mean absolute
-/// error, and Pearson's correlation (GLUE's STS-B metric).
+/// error, Pearson's correlation (GLUE's STS-B metric) and Spearman's rank correlation.
 ///
 ///     let m = try RegressionMetrics(targets: [1, 2, 3], predictions: [1, 2, 4])
 ///     m.meanSquaredError   // 1/3
 ///
-/// Pearson's r = cov(x, y) / (sd(x) sd(y)); it is undefined when either side is constant,
-/// and reported as 0 then (JSON cannot carry NaN).
+/// Pearson's r = cov(x, y) / (sd(x) sd(y)); Spearman's ρ is Pearson's r of the ranks, tied
+/// values sharing their mean rank (`scipy.stats.spearmanr`). Both are undefined when either
+/// side is constant, and reported as 0 then (JSON cannot carry NaN).
 public struct RegressionMetrics: Sendable, Equatable {
     public let exampleCount: Int
     public let meanSquaredError: Double
     public let meanAbsoluteError: Double
     public let pearson: Double
+    public let spearman: Double
 
     /// - targets, predictions: (N). Throws when there are no examples.
     public init(targets: [Double], predictions: [Double]) throws {
@@ -22,17 +24,39 @@ public struct RegressionMetrics: Sendable, Equatable {
             squared += (p - t) * (p - t)
             absolute += abs(p - t)
         }
-        let meanT = targets.reduce(0, +) / n, meanP = predictions.reduce(0, +) / n
-        var covariance = 0.0, varianceT = 0.0, varianceP = 0.0
-        for (t, p) in zip(targets, predictions) {
-            covariance += (t - meanT) * (p - meanP)
-            varianceT += (t - meanT) * (t - meanT)
-            varianceP += (p - meanP) * (p - meanP)
-        }
         exampleCount = targets.count
         meanSquaredError = squared / n
         meanAbsoluteError = absolute / n
-        let denominator = (varianceT * varianceP).squareRoot()
-        pearson = denominator > 0 ? covariance / denominator : 0
+        pearson = Self.pearson(targets, predictions)
+        spearman = Self.pearson(Self.ranks(targets), Self.ranks(predictions))
+    }
+
+    /// Pearson's r, 0 when either side has no variance.
+    static func pearson(_ x: [Double], _ y: [Double]) -> Double {
+        let n = Double(x.count)
+        let meanX = x.reduce(0, +) / n, meanY = y.reduce(0, +) / n
+        var covariance = 0.0, varianceX = 0.0, varianceY = 0.0
+        for (a, b) in zip(x, y) {
+            covariance += (a - meanX) * (b - meanY)
+            varianceX += (a - meanX) * (a - meanX)
+            varianceY += (b - meanY) * (b - meanY)
+        }
+        let denominator = (varianceX * varianceY).squareRoot()
+        return denominator > 0 ? covariance / denominator : 0
+    }
+
+    /// 1-based ranks, ties given the mean of the ranks they span (`scipy.stats.rankdata`).
+    static func ranks(_ values: [Double]) -> [Double] {
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        var ranks = [Double](repeating: 0, count: values.count)
+        var start = 0
+        while start < order.count {
+            var end = start + 1
+            while end < order.count, values[order[end]] == values[order[start]] { end += 1 }
+            let mean = Double(start + 1 + end) / 2   // mean of ranks start+1 ... end
+            for i in start..<end { ranks[order[i]] = mean }
+            start = end
+        }
+        return ranks
     }
 }

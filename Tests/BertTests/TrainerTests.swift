@@ -57,6 +57,58 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(ours.parameters.array.map(\.bitPattern), reference.parameters.array.map(\.bitPattern))
     }
 
+    /// The trainer builds each task's labels from the examples' targets (multi-hot rows, the
+    /// regression values, smoothed classes) as a hand-made `TrainingStep` batch has them: the
+    /// same losses and bit-identical weights after one epoch. The task is the config's.
+    func testTrainerFeedsEachTasksLossTheTargetsATrainingStepGetsByHand() throws {
+        let base = examples(count: 8)
+        let multiHot: [[Float]] = base.indices.map { i in [Float(i % 2), Float((i / 2) % 2), Float(i % 3 == 0 ? 1 : 0)] }
+        let values: [Float] = base.indices.map { Float($0) * 0.25 - 0.75 }
+        let cases: [(problemType: String, labels: [String], data: [EncodedExample], batchLabels: ([Int]) -> BertLabels,
+                     smoothing: Double)] = [
+            ("multi_label_classification", ["a", "b", "c"],
+             base.enumerated().map { i, e in
+                 EncodedExample(ids: e.ids, typeIds: e.typeIds, target: .classIDs((0..<3).filter { multiHot[i][$0] == 1 }))
+             },
+             { rows in .multiLabel(rows.flatMap { multiHot[$0] }) }, 0),
+            ("regression", ["score"],
+             base.enumerated().map { i, e in EncodedExample(ids: e.ids, typeIds: e.typeIds, target: .value(Double(values[i]))) },
+             { rows in .regression(rows.map { values[$0] }) }, 0),
+            ("single_label_classification", ["neg", "neu", "pos"], base,
+             { rows in .classes(rows.map { Int32(base[$0].label) }) }, 0.1),
+        ]
+        for task in cases {
+            func load() throws -> BertNetwork {
+                let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier, labels: task.labels)
+                try network.updateConfig { $0.problemType = task.problemType }
+                return network
+            }
+            let ours = try load()
+            let step = try TrainingStep(network: ours, options: .init(learningRate: 1, totalSteps: 1))
+            var losses: [Double] = []
+            let outcome = try Trainer(step: step, paddingId: 0).run(
+                train: task.data, validation: task.data,
+                options: .init(epochs: 1, learningRate: 1e-3, batchSize: 4, seed: 9, labelSmoothing: task.smoothing),
+                onStep: { losses.append($0.loss) })
+            XCTAssertEqual(outcome.epochs[0].validation?.task.rawValue, task.problemType)
+
+            let reference = try load()
+            let manual = try TrainingStep(network: reference, options: .init(
+                learningRate: 1e-3, totalSteps: 2, weightDecay: 0.01, maxGradNorm: 1.0,
+                loss: LossOptions(labelSmoothing: Float(task.smoothing)), dropoutSeed: 9))
+            var generator = SeededGenerator(seed: 9)
+            let order = generator.shuffled(Array(base.indices))
+            var manualLosses: [Double] = []
+            for start in stride(from: 0, to: 8, by: 4) {
+                let rows = Array(order[start..<(start + 4)])
+                let batch = try Predictor.batch(rows.map { task.data[$0] }, paddingId: 0, multiple: 16, limit: 64)
+                manualLosses.append(Double(try manual.run([(batch, task.batchLabels(rows))]).loss))
+            }
+            XCTAssertEqual(losses, manualLosses, task.problemType)
+            XCTAssertEqual(ours.parameters.array.map(\.bitPattern), reference.parameters.array.map(\.bitPattern), task.problemType)
+        }
+    }
+
     func testDynamicPaddingGivesTheLogitsOfEachExampleAlone() throws {
         let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
         let data = examples(count: 7)

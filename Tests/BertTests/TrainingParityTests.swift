@@ -5,41 +5,102 @@ import XCTest
 @testable import Bert
 
 /// Ten AdamW steps (warmup + linear decay, clipping at 1.0, weight decay 0.05 without decay on
-/// biases and LayerNorm, two accumulated micro-batches per step) against PyTorch + transformers.
+/// biases and LayerNorm, two accumulated micro-batches per step) against PyTorch + transformers,
+/// for each loss of `BertForSequenceClassification` and for label smoothing.
 final class TrainingParityTests: XCTestCase {
     func testTenAdamWStepsReachPyTorchLossesWithin1e3() throws {
         let fixture = try BertFixtures.json("tiny_adamw.json") as! [String: Any]
-        let settings = fixture["settings"] as! [String: Any]
         let batches = try (fixture["batches"] as! [[String: Any]]).map { object in
             (try BertFixtures.batch(object), BertLabels.classes(BertFixtures.ints(object["labels"])))
         }
-        let steps = fixture["steps"] as! [[String: Any]]
         let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
+        try assertTenSteps(of: network, on: batches, match: fixture, settings: fixture["settings"] as! [String: Any])
+    }
+
+    // The same ten steps for the other losses (scripts/reference/model_fixtures.py, write_adamw_tasks):
+    // the multi-label and regression losses as transformers picks them from problem_type, and
+    // torch's CrossEntropyLoss(label_smoothing: 0.1) on the classifier's logits.
+
+    func testTenMultiLabelBCEStepsReachPyTorchLossesWithin1e3() throws {
+        let fixture = try BertFixtures.json("tiny_adamw_tasks.json") as! [String: Any]
+        let batches = try (fixture["batches"] as! [[String: Any]]).map { object in
+            (try BertFixtures.batch(object), BertLabels.multiLabel(BertFixtures.floats(object["multi_labels"])))
+        }
+        let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
+        try network.updateConfig { $0.problemType = "multi_label_classification" }
+        try assertTenSteps(of: network, on: batches, match: Self.taskCase("multi_label", of: fixture),
+                           settings: fixture["settings"] as! [String: Any])
+    }
+
+    func testTenRegressionMSEStepsReachPyTorchLossesWithin1e3() throws {
+        let fixture = try BertFixtures.json("tiny_adamw_tasks.json") as! [String: Any]
+        let batches = try (fixture["batches"] as! [[String: Any]]).map { object in
+            (try BertFixtures.batch(object), BertLabels.regression(BertFixtures.floats(object["values"])))
+        }
+        // tiny-cls's encoder under a new one-output classifier whose weights the fixture gives.
+        let (network, report) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier, labels: ["score"])
+        XCTAssertTrue(report.classifierReplaced)
+        XCTAssertEqual(network.config.resolvedProblemType, .regression)
+        let classifier = fixture["regression_classifier"] as! [String: Any]
+        for (name, key) in [("classifier.weight", "weight"), ("classifier.bias", "bias")] {
+            let values = BertFixtures.floats(classifier[key])
+            let parameter = try XCTUnwrap(network.parameter(name))
+            XCTAssertEqual(parameter.count, values.count, name)
+            for (i, value) in values.enumerated() { parameter[i] = value }
+        }
+        try assertTenSteps(of: network, on: batches, match: Self.taskCase("regression", of: fixture),
+                           settings: fixture["settings"] as! [String: Any])
+    }
+
+    func testTenLabelSmoothedCrossEntropyStepsReachPyTorchLossesWithin1e3() throws {
+        let fixture = try BertFixtures.json("tiny_adamw_tasks.json") as! [String: Any]
+        let batches = try (fixture["batches"] as! [[String: Any]]).map { object in
+            (try BertFixtures.batch(object), BertLabels.classes(BertFixtures.ints(object["class_labels"])))
+        }
+        let expected = Self.taskCase("label_smoothing", of: fixture)
+        let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
+        try assertTenSteps(of: network, on: batches, match: expected, settings: fixture["settings"] as! [String: Any],
+                           loss: LossOptions(labelSmoothing: (expected["label_smoothing"] as! NSNumber).floatValue))
+    }
+
+    private static func taskCase(_ name: String, of fixture: [String: Any]) -> [String: Any] {
+        (fixture["cases"] as! [String: Any])[name] as! [String: Any]
+    }
+
+    /// Runs the fixture's ten `TrainingStep`s (batches cycled, `accumulate` per step) and checks each
+    /// micro-batch loss and gradient norm within 1e-3, the learning rate, and the loss after training.
+    private func assertTenSteps(of network: BertNetwork, on batches: [(BertBatch, BertLabels)], match expected: [String: Any],
+                                settings: [String: Any], loss: LossOptions = LossOptions(),
+                                file: StaticString = #filePath, line: UInt = #line) throws {
+        let steps = expected["steps"] as! [[String: Any]]
         let options = TrainingStep.Options(
             learningRate: (settings["lr"] as! NSNumber).floatValue,
             warmupSteps: settings["warmup_steps"] as! Int, totalSteps: settings["total_steps"] as! Int,
             weightDecay: (settings["weight_decay"] as! NSNumber).floatValue,
-            maxGradNorm: (settings["max_grad_norm"] as! NSNumber).floatValue, dropoutSeed: nil)
+            maxGradNorm: (settings["max_grad_norm"] as! NSNumber).floatValue, loss: loss, dropoutSeed: nil)
         let training = try TrainingStep(network: network, options: options)
         let accumulate = settings["accumulate"] as! Int
         var micro = 0
-        for (index, expected) in steps.enumerated() {
+        for (index, step) in steps.enumerated() {
             let group = (0..<accumulate).map { _ -> (BertBatch, BertLabels) in
                 defer { micro += 1 }
                 return batches[micro % batches.count]
             }
             let result = try training.run(group)
-            let expectedLosses = BertFixtures.floats(expected["micro_losses"])
+            let expectedLosses = BertFixtures.floats(step["micro_losses"])
+            XCTAssertEqual(result.microLosses.count, expectedLosses.count, file: file, line: line)
             for (ours, theirs) in zip(result.microLosses, expectedLosses) {
-                XCTAssertEqual(ours, theirs, accuracy: 1e-3, "step \(index) loss")
+                XCTAssertEqual(ours, theirs, accuracy: 1e-3, "step \(index) loss", file: file, line: line)
             }
-            XCTAssertEqual(result.learningRate, (expected["lr"] as! NSNumber).floatValue, accuracy: 1e-9, "step \(index) lr")
-            XCTAssertEqual(result.gradientNorm, (expected["grad_norm"] as! NSNumber).floatValue, accuracy: 1e-3,
-                           "step \(index) gradient norm")
+            XCTAssertEqual(result.learningRate, (step["lr"] as! NSNumber).floatValue, accuracy: 1e-9, "step \(index) lr",
+                           file: file, line: line)
+            XCTAssertEqual(result.gradientNorm, (step["grad_norm"] as! NSNumber).floatValue, accuracy: 1e-3,
+                           "step \(index) gradient norm", file: file, line: line)
         }
-        XCTAssertEqual(training.step, steps.count)
-        let final = try network.loss(batches[0].0, labels: batches[0].1)
-        XCTAssertEqual(final, (fixture["final_loss_on_batch0"] as! NSNumber).floatValue, accuracy: 1e-3, "loss after training")
+        XCTAssertEqual(training.step, steps.count, file: file, line: line)
+        let final = try network.loss(batches[0].0, labels: batches[0].1, options: loss)
+        XCTAssertEqual(final, (expected["final_loss_on_batch0"] as! NSNumber).floatValue, accuracy: 1e-3, "loss after training",
+                       file: file, line: line)
     }
 
     func testLinearScheduleMatchesTransformersFormula() {

@@ -15,11 +15,12 @@ enum TinyModelFixture {
 
     /// Writes the model to `directory`: a `BertModel` (no classifier) unless `heads` says otherwise.
     @discardableResult
-    static func write(to directory: URL, heads: BertHeads = .pooler, labels: [String]? = nil, seed: UInt64 = 7,
-                      initializerRange: Double = 0.02) throws -> URL {
+    static func write(to directory: URL, heads: BertHeads = .pooler, labels: [String]? = nil, problemType: String? = nil,
+                      seed: UInt64 = 7, initializerRange: Double = 0.02) throws -> URL {
         var config = BertConfig(vocabSize: vocabulary.count, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2,
                                 intermediateSize: 32, maxPositionEmbeddings: 128)
         if let labels { config.setLabels(labels) }
+        config.problemType = problemType
         config.initializerRange = initializerRange
         let network = try BertNetwork(config: config, heads: heads)
         var generator = SeededGenerator(seed: seed)
@@ -44,6 +45,43 @@ enum TinyModelFixture {
             } else {
                 lines.append("\(subject) is really \(negative[(i / 2) % negative.count]) !,\(labels.1)")
             }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static let positive = ["great", "wonderful", "good", "superb", "fine"]
+    static let negative = ["bad", "awful", "poor", "dull", "terrible"]
+    static let subjects = ["the film", "the movie", "the plot", "the acting", "the story", "the music"]
+
+    /// A multi-label JSONL: `count` lines alternating positive and negative templates, labelled
+    /// `["positive"]` or `["negative"]` plus `"story"` when the subject is the plot or the story
+    /// (both labels learnable from single words).
+    static func multiLabelJSONL(count: Int = 48) -> String {
+        (0..<count).map { i in
+            let subject = subjects[(i / 2) % subjects.count]
+            let text = i % 2 == 0 ? "\(subject) was very \(positive[(i / 2) % positive.count]) ."
+                                  : "\(subject) is really \(negative[(i / 2) % negative.count]) !"
+            var labels = [i % 2 == 0 ? "positive" : "negative"]
+            if subject == "the plot" || subject == "the story" { labels.append("story") }
+            return "{\"text\": \"\(text)\", \"label\": [" + labels.map { "\"\($0)\"" }.joined(separator: ", ") + "]}"
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// The score of each adjective in `regressionCSV`: positive ones 3.25 ... 4.75, negative ones
+    /// 0.25 ... 1.75 (quarter steps, so that the column reads as real numbers).
+    static let scores: [String: Double] = [
+        "great": 4.5, "wonderful": 4.75, "good": 3.5, "superb": 4.25, "fine": 3.25,
+        "bad": 1.5, "awful": 0.5, "poor": 1.25, "dull": 1.75, "terrible": 0.25,
+    ]
+
+    /// A regression CSV with columns `text,score`: the sentiment templates scored by their adjective.
+    static func regressionCSV(count: Int = 48) -> String {
+        var lines = ["text,score"]
+        for i in 0..<count {
+            let subject = subjects[(i / 2) % subjects.count]
+            let adjective = i % 2 == 0 ? positive[(i / 2) % positive.count] : negative[(i / 2) % negative.count]
+            let verb = i % 2 == 0 ? "was very" : "is really"
+            lines.append("\(subject) \(verb) \(adjective) .,\(scores[adjective]!)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

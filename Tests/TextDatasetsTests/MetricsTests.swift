@@ -70,6 +70,28 @@ final class MetricsTests: XCTestCase {
         XCTAssertEqual(m.pearson, (27.0 / 28.0).squareRoot(), accuracy: 1e-12)
         XCTAssertEqual(try RegressionMetrics(targets: [1, 1], predictions: [0, 2]).pearson, 0)
     }
+
+    func testSpearmanIsPearsonOfMeanRanksWithin1e12() throws {
+        // predictions [10, 20, 20, 5] rank as [2, 3.5, 3.5, 1] (the tie shares ranks 3 and 4);
+        // against ranks [1, 2, 3, 4]: deviations -1.5,-0.5,0.5,1.5 and -0.5,1,1,-1.5 -> cov -1.5,
+        // var 5 and 4.5 -> rho = -1.5 / sqrt(22.5) = -sqrt(0.1).
+        let tied = try RegressionMetrics(targets: [1, 2, 3, 4], predictions: [10, 20, 20, 5])
+        XCTAssertEqual(tied.spearman, -(0.1).squareRoot(), accuracy: 1e-12)
+        // A monotone but curved relation: rank correlation 1, Pearson below 1.
+        let curved = try RegressionMetrics(targets: [1, 2, 3], predictions: [1, 4, 9])
+        XCTAssertEqual(curved.spearman, 1, accuracy: 1e-12)
+        XCTAssertLessThan(curved.pearson, 0.99)
+        XCTAssertEqual(try RegressionMetrics(targets: [1, 2], predictions: [3, 3]).spearman, 0, "constant side: 0, not NaN")
+    }
+
+    func testLargestErrorsAreSortedByAbsoluteErrorAndSkipExactPredictions() {
+        // errors: +0.5, 0 (exact), -3, -0.5 -> |3| first, then the 0.5 tie in index order.
+        let all = LargestErrors.select(targets: [1, 2, 3, 4], predictions: [1.5, 2, 0, 3.5], count: 10)
+        XCTAssertEqual(all.map(\.index), [2, 0, 3])
+        XCTAssertEqual(all[0], LargestErrors.Error(index: 2, target: 3, prediction: 0))
+        XCTAssertEqual(all[0].error, -3)
+        XCTAssertEqual(LargestErrors.select(targets: [1, 2, 3, 4], predictions: [1.5, 2, 0, 3.5], count: 2).map(\.index), [2, 0])
+    }
 }
 
 final class MultiLabelMetricsTests: XCTestCase {
@@ -90,5 +112,24 @@ final class MultiLabelMetricsTests: XCTestCase {
         XCTAssertEqual(m.microF1, 2.0 / 3.0, accuracy: 1e-12)
         XCTAssertEqual(m.macroF1, 5.0 / 9.0, accuracy: 1e-12)
         XCTAssertEqual(MultiLabelMetrics.predictions(probabilities: [[0.9, 0.2, 0.5], [0.1, 0.4, 0.49]]), [[0, 2], []])
+        // Macro precision (1 + 0 + 1/2)/3, macro recall (1 + 0 + 1)/3; Hamming loss: 2 false positives
+        // and 1 false negative among 4 x 3 decisions.
+        XCTAssertEqual(m.macroPrecision, 0.5, accuracy: 1e-12)
+        XCTAssertEqual(m.macroRecall, 2.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual(m.hammingLoss, 0.25, accuracy: 1e-12)
+    }
+
+    func testMultiLabelMistakesRankExamplesByTheirMostConfidentlyWrongDecision() {
+        // e0: class 1 at 0.8 but absent -> 0.8. e1, e2: right sets. e3: class 1 at 0.55, absent -> 0.55.
+        // e4: classes 0 and 1 both missed at 0.1 and 0.45 -> worst is class 0 with 1 - 0.1 = 0.9.
+        let worst = MultiLabelMistakes.select(trueLabels: [[0], [1], [0, 1], [], [0, 1]],
+                                              probabilities: [[0.9, 0.8], [0.3, 0.6], [0.7, 0.6], [0.4, 0.55], [0.1, 0.45]],
+                                              count: 5)
+        XCTAssertEqual(worst.map(\.index), [4, 0, 3])
+        XCTAssertEqual(worst[0].worstLabel, 0)
+        XCTAssertEqual(worst[0].confidence, 0.9, accuracy: 1e-12)
+        XCTAssertEqual(worst[0].predictedLabels, [])
+        XCTAssertEqual(worst[1], MultiLabelMistakes.Mistake(index: 0, predictedLabels: [0, 1], worstLabel: 1, confidence: 0.8))
+        XCTAssertEqual(MultiLabelMistakes.select(trueLabels: [[0], []], probabilities: [[0.9], [0.2]], count: 5), [])
     }
 }

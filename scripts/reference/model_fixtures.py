@@ -15,6 +15,8 @@ Writes (every file well under 1 MB):
   losses.json           loss functions in isolation: logits, labels, options, loss, d loss/d logits
   tiny_adamw.json       ten AdamW steps (warmup + linear decay, clipping, weight decay groups,
                         gradient accumulation): loss, grad norm and learning rate per step
+  tiny_adamw_tasks.json the same ten steps for multi-label BCE, regression MSE (a one-output
+                        classifier, its weights included) and cross-entropy with label smoothing 0.1
   minilm.json + minilm_outputs.safetensors   all-MiniLM-L6-v2 on a few sentences (if installed)
 
 Dropout is off everywhere (eval mode) so that the numbers are deterministic; the Swift side
@@ -172,6 +174,7 @@ def main():
     write_losses()
     write_adamw()
     write_minilm()
+    write_adamw_tasks()
 
 
 def write_losses():
@@ -209,6 +212,39 @@ def write_losses():
     write_json(OUT / "losses.json", cases)
 
 
+ADAMW_SETTINGS = {"lr": 5e-3, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.05,
+                  "warmup_steps": 3, "total_steps": 10, "max_grad_norm": 1.0, "accumulate": 2}
+
+
+def adamw_steps(model, batches, loss_of, settings=ADAMW_SETTINGS):
+    """write_adamw's loop: AdamW with the Trainer's decay groups, linear warmup/decay, clipping,
+    two accumulated micro-batches per step; returns the steps and the final loss on batch 0."""
+    decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
+    no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": settings["weight_decay"]},
+                             {"params": no_decay, "weight_decay": 0.0}],
+                            lr=settings["lr"], betas=tuple(settings["betas"]), eps=settings["eps"])
+    sched = get_linear_schedule_with_warmup(opt, settings["warmup_steps"], settings["total_steps"])
+    steps = []
+    micro = 0
+    for _ in range(settings["total_steps"]):
+        lr = sched.get_last_lr()[0]
+        losses = []
+        for _ in range(settings["accumulate"]):
+            loss = loss_of(model, batches[micro % len(batches)])
+            micro += 1
+            (loss / settings["accumulate"]).backward()
+            losses.append(float(loss))
+        norm = torch.nn.utils.clip_grad_norm_(model.parameters(), settings["max_grad_norm"])
+        opt.step()
+        sched.step()
+        opt.zero_grad()
+        steps.append({"lr": lr, "micro_losses": losses, "grad_norm": float(norm)})
+    with torch.no_grad():
+        final = float(loss_of(model, batches[0]))
+    return {"steps": steps, "final_loss_on_batch0": final}
+
+
 def write_adamw():
     """Ten optimizer steps on tiny-cls, as transformers' Trainer sets AdamW up."""
     torch.manual_seed(0)
@@ -229,40 +265,68 @@ def write_adamw():
         blabels = torch.randint(0, 3, (4,), generator=gb)
         batches.append((bids, btypes, bmask, blabels))
 
-    settings = {"lr": 5e-3, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.05,
-                "warmup_steps": 3, "total_steps": 10, "max_grad_norm": 1.0, "accumulate": 2}
-    decay = [p for n, p in clf.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
-    no_decay = [p for n, p in clf.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": settings["weight_decay"]},
-                             {"params": no_decay, "weight_decay": 0.0}],
-                            lr=settings["lr"], betas=tuple(settings["betas"]), eps=settings["eps"])
-    sched = get_linear_schedule_with_warmup(opt, settings["warmup_steps"], settings["total_steps"])
-    steps = []
-    micro = 0
-    for step in range(settings["total_steps"]):
-        lr = sched.get_last_lr()[0]
-        losses = []
-        for _ in range(settings["accumulate"]):
-            bids, btypes, bmask, blabels = batches[micro % len(batches)]
-            micro += 1
-            loss = clf(input_ids=bids, token_type_ids=btypes, attention_mask=bmask,
-                       labels=blabels).loss
-            (loss / settings["accumulate"]).backward()
-            losses.append(float(loss))
-        norm = torch.nn.utils.clip_grad_norm_(clf.parameters(), settings["max_grad_norm"])
-        opt.step()
-        sched.step()
-        opt.zero_grad()
-        steps.append({"lr": lr, "micro_losses": losses, "grad_norm": float(norm)})
-    with torch.no_grad():
-        bids, btypes, bmask, blabels = batches[0]
-        final = float(clf(input_ids=bids, token_type_ids=btypes, attention_mask=bmask,
-                          labels=blabels).loss)
+    result = adamw_steps(clf, batches, lambda m, b: m(input_ids=b[0], token_type_ids=b[1], attention_mask=b[2],
+                                                      labels=b[3]).loss)
     write_json(OUT / "tiny_adamw.json", {
-        "settings": settings,
+        "settings": ADAMW_SETTINGS,
         "batches": [{"input_ids": b[0].tolist(), "token_type_ids": b[1].tolist(),
                      "attention_mask": b[2].tolist(), "labels": b[3].tolist()} for b in batches],
-        "steps": steps, "final_loss_on_batch0": final})
+        **result})
+
+
+def write_adamw_tasks():
+    """Ten optimizer steps as write_adamw, for the other losses of BertForSequenceClassification:
+    multi_label_classification (BCE with logits on multi-hot float labels) and regression (MSE on
+    one output; the classifier is new, its weights are in the file), both as transformers computes
+    them from problem_type; and single-label cross-entropy with label smoothing 0.1, which
+    transformers' model lacks, so torch's CrossEntropyLoss(label_smoothing=0.1) on its logits."""
+    gb = torch.Generator().manual_seed(6)
+    batches = []
+    for _ in range(4):
+        bids = torch.randint(5, 120, (4, 10), generator=gb)
+        bids[:, 0] = 2
+        bmask = torch.ones(4, 10, dtype=torch.long)
+        for r, n in enumerate([9, 10, 6, 7]):
+            bids[r, n - 1] = 3
+            bids[r, n:] = 0
+            bmask[r, n:] = 0
+        btypes = torch.zeros(4, 10, dtype=torch.long)
+        btypes[1, 6:] = 1
+        batches.append({"input_ids": bids, "token_type_ids": btypes, "attention_mask": bmask,
+                        "class_labels": torch.randint(0, 3, (4,), generator=gb),
+                        "multi_labels": torch.randint(0, 2, (4, 3), generator=gb).float(),
+                        "values": torch.randn(4, generator=gb)})
+
+    def inputs(b):
+        return {k: b[k] for k in ("input_ids", "token_type_ids", "attention_mask")}
+
+    cases = {}
+    multi = BertForSequenceClassification.from_pretrained(OUT / "tiny-cls", problem_type="multi_label_classification")
+    multi.eval()  # dropout off: deterministic
+    cases["multi_label"] = adamw_steps(multi, batches, lambda m, b: m(**inputs(b), labels=b["multi_labels"]).loss)
+
+    reference = BertForSequenceClassification.from_pretrained(OUT / "tiny-cls")
+    regression = BertForSequenceClassification(tiny_config(num_labels=1, problem_type="regression"))
+    regression.bert.load_state_dict(reference.bert.state_dict())
+    gr = torch.Generator().manual_seed(8)
+    with torch.no_grad():
+        regression.classifier.weight.copy_(0.3 * torch.randn(regression.classifier.weight.shape, generator=gr))
+        regression.classifier.bias.copy_(0.1 * torch.randn(regression.classifier.bias.shape, generator=gr))
+    classifier = {"weight": regression.classifier.weight.tolist(), "bias": regression.classifier.bias.tolist()}
+    regression.eval()
+    cases["regression"] = adamw_steps(regression, batches, lambda m, b: m(**inputs(b), labels=b["values"]).loss)
+
+    smoothed = BertForSequenceClassification.from_pretrained(OUT / "tiny-cls")
+    smoothed.eval()
+    smoothing = torch.nn.CrossEntropyLoss(label_smoothing=0.1)
+    cases["label_smoothing"] = adamw_steps(smoothed, batches,
+                                           lambda m, b: smoothing(m(**inputs(b)).logits, b["class_labels"]))
+    cases["label_smoothing"]["label_smoothing"] = 0.1
+
+    write_json(OUT / "tiny_adamw_tasks.json", {
+        "settings": ADAMW_SETTINGS,
+        "batches": [{k: v.tolist() for k, v in b.items()} for b in batches],
+        "regression_classifier": classifier, "cases": cases})
 
 
 def write_minilm():

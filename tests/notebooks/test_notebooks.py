@@ -105,6 +105,20 @@ def check_own_data(nb):
     assert trainings[1]["optimizer_step"] > trainings[0]["optimizer_step"], trainings
     predictions = first_json(nb, "predict(")["predictions"]
     assert len(predictions) == 2 and all(p["label"] in ("billing", "delivery", "technical") for p in predictions)
+    # Multi-label: the tagged tickets (28 JSON lines, 25% held out), four tags, a sigmoid each.
+    tags = ["billing", "delivery", "technical", "urgent"]
+    tagged = [j for j in json_results(nb) if isinstance(j, dict) and "subset_accuracy" in j]
+    assert len(tagged) == 1, "one multi-label evaluation"
+    assert tagged[0]["task"] == "multi_label_classification" and tagged[0]["labels"] == tags
+    assert tagged[0]["examples"] == 7
+    # Measured micro F1 0.875; predicting no tag at all would give 0.
+    assert tagged[0]["micro_f1"] > 0.5, tagged[0]["micro_f1"]
+    training = first_json(nb, "train(epochs: 8")
+    assert training["task"] == "multi_label_classification"
+    assert training["epochs"][-1]["train_loss"] < training["epochs"][0]["train_loss"], training["epochs"]
+    for p in first_json(nb, 'predict(["My invoice')["predictions"]:
+        assert set(p["labels"]) <= set(tags) and len(p["probabilities"]) == 4, p
+        assert all(0 <= x <= 1 for x in p["probabilities"]), p
 
 
 def check_tokenization(nb):

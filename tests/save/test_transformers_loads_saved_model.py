@@ -1,9 +1,10 @@
 """transformers loads a directory written by save(to:) and predicts the committed logits.
 
-The directory tests/save/fixtures/tiny-saved is written by the Swift code (SaveCompatibilityTests
-checks byte for byte that save(to:) still writes it); tiny-saved-transformers.json holds what
-transformers computed on it (scripts/reference/saved_model_logits.py), which the Swift test
-compares with its own logits. This test re-runs transformers when torch is installed (the
+The directories tests/save/fixtures/tiny-saved{,-multilabel,-regression} are written by the Swift
+code (SaveCompatibilityTests checks byte for byte that save(to:) still writes them);
+<directory>-transformers.json holds what transformers computed on each
+(scripts/reference/saved_model_logits.py): logits, and the loss it picks from problem_type, which
+the Swift test compares with its own. This test re-runs transformers when torch is installed (the
 reference venv); the project venv has no torch, so there it is skipped with a message.
 """
 import json
@@ -16,16 +17,26 @@ import pytest
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
+CASES = {
+    "tiny-saved": ({"0": "negative", "1": "positive"}, "single_label_classification"),
+    "tiny-saved-multilabel": ({"0": "negative", "1": "positive", "2": "story"}, "multi_label_classification"),
+    "tiny-saved-regression": ({"0": "score"}, "regression"),
+}
 
-def test_transformers_reproduces_the_committed_logits(tmp_path):
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_transformers_reproduces_the_committed_logits(tmp_path, name):
     pytest.importorskip("torch", reason="torch is not installed here; run with /work/refvenv/bin/python -m pytest")
     pytest.importorskip("transformers")
     out = tmp_path / "logits.json"
     subprocess.run([sys.executable, str(ROOT / "scripts/reference/saved_model_logits.py"),
-                    str(HERE / "fixtures/tiny-saved"), str(out)], check=True)
+                    str(HERE / "fixtures" / name), str(out)], check=True)
     fresh = json.loads(out.read_text())
-    committed = json.loads((HERE / "fixtures/tiny-saved-transformers.json").read_text())
+    committed = json.loads((HERE / "fixtures" / f"{name}-transformers.json").read_text())
+    id2label, problem_type = CASES[name]
     assert fresh["input_ids"] == committed["input_ids"]
-    assert fresh["id2label"] == {"0": "negative", "1": "positive"}
+    assert fresh["id2label"] == id2label
+    assert fresh["problem_type"] == problem_type
     for a, b in zip(fresh["logits"], committed["logits"]):
         assert max(abs(x - y) for x, y in zip(a, b)) < 1e-5
+    assert abs(fresh["loss"] - committed["loss"]) < 1e-5

@@ -30,15 +30,17 @@ public final class Trainer {
         public var accumulate = 1
         /// Epochs without a better validation loss before stopping; nil for no early stopping.
         public var patience: Int?
-        /// (L) per-class loss weights, or nil.
+        /// (L) per-class loss weights, or nil (single-label only).
         public var classWeights: [Float]?
+        /// ε of the cross-entropy's label smoothing, in [0, 1) (single-label only).
+        public var labelSmoothing = 0.0
         /// Batches are padded to their longest example rounded up to this multiple (1: exactly
         /// the longest), capped at the model's positions; see `Predictor.batch`.
         public var padMultiple = 16
 
         public init(epochs: Int = 3, learningRate: Double = 5e-5, batchSize: Int = 32, warmup: Double = 0,
                     weightDecay: Double = 0.01, seed: UInt64 = 42, clip: Double? = 1.0, accumulate: Int = 1,
-                    patience: Int? = nil, classWeights: [Float]? = nil) {
+                    patience: Int? = nil, classWeights: [Float]? = nil, labelSmoothing: Double = 0) {
             self.epochs = epochs
             self.learningRate = learningRate
             self.batchSize = batchSize
@@ -49,6 +51,7 @@ public final class Trainer {
             self.accumulate = accumulate
             self.patience = patience
             self.classWeights = classWeights
+            self.labelSmoothing = labelSmoothing
         }
 
         /// Optimizer steps of one epoch over `count` examples (a last partial step included).
@@ -80,9 +83,13 @@ public final class Trainer {
         public let epoch: Int
         public let globalStep: Int
         public let trainLoss: Double
-        public let trainAccuracy: Double
+        /// Accuracy (single-label) or subset accuracy (multi-label) of the training batches,
+        /// in training mode; nil for regression.
+        public let trainAccuracy: Double?
         public let validationLoss: Double?
         public let validationAccuracy: Double?
+        /// The whole validation pass (logits and targets), for the task's further metrics.
+        public let validation: Evaluation.Result?
         /// The validation loss improved on the best so far (always true without validation).
         public let improved: Bool
     }
@@ -106,16 +113,19 @@ public final class Trainer {
 
     public var network: BertNetwork { step.network }
 
-    /// Trains on `train` (labels in 0..<L), validating on `validation` after each epoch.
+    /// Trains on `train`, validating on `validation` after each epoch. The loss is the one of the
+    /// network's `config.resolvedProblemType` (see `Evaluation`): every example must carry a
+    /// label of that task (a class id, a set of class ids, a value), class ids in 0..<L.
     /// - onStep, onEpoch: progress reports (called on this thread)
     /// - checkInterrupt: throws to stop; called before every micro-batch and validation batch
     public func run(train: [EncodedExample], validation: [EncodedExample], options: Options,
                     onStep: (StepEvent) -> Void = { _ in }, onEpoch: (EpochEvent) -> Void = { _ in },
                     checkInterrupt: () throws -> Void = {}) throws -> Outcome {
         guard !train.isEmpty else { throw BertError(.argument, "there are no training examples") }
-        let L = network.config.numLabels
-        if let bad = (train + validation).first(where: { !(0..<L).contains($0.label) }) {
-            throw BertError(.argument, "label id \(bad.label) is outside the classifier's 0..<\(L)")
+        let task = network.config.resolvedProblemType
+        try TaskTargets.check(train + validation, task: task, labels: network.config.numLabels)
+        if task != .singleLabel, options.classWeights != nil || options.labelSmoothing != 0 {
+            throw BertError(.argument, "class weights and label smoothing apply to single-label classification only")
         }
         let perEpoch = options.stepsPerEpoch(count: train.count)
         let runSteps = perEpoch * options.epochs
@@ -147,12 +157,12 @@ public final class Trainer {
                                  epochFraction: Double(first + group.count) / Double(batches.count), loss: result.loss,
                                  learningRate: Double(result.learningRate), samples: samples))
             }
-            var validationLoss: Double?, validationAccuracy: Double?
+            var validationResult: Evaluation.Result?
             if !validation.isEmpty {
-                let result = try evaluator.run(validation, batchSize: max(options.batchSize, 32), checkInterrupt: checkInterrupt)
-                validationLoss = result.loss
-                validationAccuracy = result.accuracy
+                validationResult = try evaluator.run(validation, batchSize: max(options.batchSize, 32),
+                                                     checkInterrupt: checkInterrupt)
             }
+            let validationLoss = validationResult?.loss
             let monitored = validationLoss ?? -Double(epoch)   // without validation, the latest is the best
             let improved = monitored < bestLoss
             if improved {
@@ -166,8 +176,9 @@ public final class Trainer {
                 epochsWithoutImprovement += 1
             }
             let event = EpochEvent(epoch: epoch, globalStep: step.step, trainLoss: lossSum / Double(max(1, stepsThisEpoch)),
-                                   trainAccuracy: Double(correct) / Double(max(1, seen)), validationLoss: validationLoss,
-                                   validationAccuracy: validationAccuracy, improved: improved)
+                                   trainAccuracy: task == .regression ? nil : Double(correct) / Double(max(1, seen)),
+                                   validationLoss: validationLoss, validationAccuracy: validationResult?.accuracy,
+                                   validation: validationResult, improved: improved)
             events.append(event)
             onEpoch(event)
             if let patience = options.patience, epochsWithoutImprovement >= patience, epoch < options.epochs - 1 {
@@ -193,7 +204,7 @@ public final class Trainer {
         o.totalSteps = step.step + runSteps
         o.weightDecay = Float(options.weightDecay)
         o.maxGradNorm = options.clip.map(Float.init)
-        o.loss = LossOptions(classWeights: options.classWeights)
+        o.loss = LossOptions(classWeights: options.classWeights, labelSmoothing: Float(options.labelSmoothing))
         o.dropoutSeed = options.seed
         step.options = o
     }
@@ -202,6 +213,8 @@ public final class Trainer {
         let loss: Double
         let learningRate: Float
         let examples: Int
+        /// Examples whose prediction was right (single-label: the arg-max; multi-label: every
+        /// label's logit ≥ 0 exactly for its true labels; regression: 0).
         let correct: Int
     }
 
@@ -215,16 +228,17 @@ public final class Trainer {
         network.zeroGradients()
         let scale = 1 / Float(microBatches.count)
         let L = network.config.numLabels
+        let task = network.config.resolvedProblemType
         var lossSum = 0.0, examples = 0, correct = 0
         for (index, examplesOfBatch) in microBatches.enumerated() {
             try checkInterrupt()
             let batch = try Predictor.batch(examplesOfBatch, paddingId: paddingId, multiple: options.padMultiple,
                                             limit: network.config.maxPositionEmbeddings)
-            let labels = examplesOfBatch.map { Int32($0.label) }
+            let labels = TaskTargets.labels(examplesOfBatch, task: task, labels: L)
             let seed = o.dropoutSeed.map { $0 &+ UInt64(step.step &* 1_000_003 &+ index) &* 0x9E37_79B9_7F4A_7C15 }
             let report: BertLossReport
             do {
-                report = try network.forwardBackward(batch, labels: .classes(labels), options: o.loss, scale: scale,
+                report = try network.forwardBackward(batch, labels: labels, options: o.loss, scale: scale,
                                                      dropoutSeed: seed, checkInterrupt: checkInterrupt)
             } catch let error as BertError where error.kind == .numeric {
                 network.zeroGradients()
@@ -236,10 +250,18 @@ public final class Trainer {
             let activations = network.activations(B: batch.batchSize, T: batch.sequenceLength, training: true,
                                                   dropout: seed != nil, keepAttentions: false)
             let logits = activations.arena[activations.logits]
-            for row in 0..<batch.batchSize {
-                var best = 0
-                for c in 1..<max(1, L) where logits[row * L + c] > logits[row * L + best] { best = c }
-                if best == Int(labels[row]) { correct += 1 }
+            for (row, example) in examplesOfBatch.enumerated() {
+                switch task {
+                case .singleLabel:
+                    var best = 0
+                    for c in 1..<max(1, L) where logits[row * L + c] > logits[row * L + best] { best = c }
+                    if best == example.label { correct += 1 }
+                case .multiLabel:
+                    let targets = TaskTargets.multiHot(example, labels: L)
+                    if (0..<L).allSatisfy({ (logits[row * L + $0] >= 0) == (targets[$0] > 0.5) }) { correct += 1 }
+                case .regression:
+                    break
+                }
             }
             examples += batch.batchSize
         }

@@ -44,9 +44,11 @@ enum ModelCommands {
             },
             Command(
                 name: "predict", group: .model,
-                summary: "Classifies texts with the model: label, probabilities, logits.",
+                summary: "Runs texts through the classifier: the label (or labels, or value), probabilities, logits.",
                 doc: "Runs the model in evaluation mode (no dropout) on each text, truncated to `maxLength` tokens, and "
-                    + "shows the most probable label, every label's probability and the raw logits.",
+                    + "shows what the model's task makes of the logits: the most probable label and the softmax "
+                    + "probabilities (single-label), every label whose sigmoid is at least 0.5 and each label's sigmoid "
+                    + "(multi-label), or the predicted value (regression); and the raw logits.",
                 parameters: [
                     Parameter(positional: "texts", .oneOf([.string, .array(.string)]), doc: "a text or a list of texts"),
                     Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "the most tokens per text"),

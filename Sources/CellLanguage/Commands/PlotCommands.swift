@@ -10,10 +10,12 @@ enum PlotCommands {
                 summary: "Draws a chart of the training history, the evaluation, the dataset or pre-training.",
                 doc: """
                     Kinds: `loss` (training loss per step, raw and smoothed, validation loss per epoch), `accuracy` \
-                    (train and validation per epoch), `lr` (the learning-rate schedule), `confusion` (the last `evaluate`), \
-                    `lengths` (token lengths of the training texts and the `maxLength` cut), `labels` (class balance per \
-                    split), `pretraining` (masked-LM and next-sentence losses of the last `pretrain`). The plot is shown \
-                    as SVG and PNG; the cell returns no value. A plot whose data is missing says what to run first.
+                    (train and validation per epoch; subset accuracy for multi-label data), `lr` (the learning-rate \
+                    schedule), `confusion` (the last single-label `evaluate`), `lengths` (token lengths of the training \
+                    texts and the `maxLength` cut), `labels` (class balance per split), `pretraining` (masked-LM and \
+                    next-sentence losses of the last `pretrain`). The plot is shown as SVG and PNG; the cell returns no \
+                    value. A plot whose data is missing, or that does not apply to the task (`accuracy` for regression, \
+                    `confusion` for multi-label or regression, `labels` for regression), says so.
                     """,
                 parameters: [Parameter(positional: "kind", .string, allowed: PlotKind.allCases.map(\.rawValue),
                                        doc: "what to draw")],

@@ -8,11 +8,17 @@ enum TrainingCommands {
             Command(
                 name: "train", group: .training,
                 summary: "Fine-tunes the model on the dataset, with a live progress bar.",
-                doc: "AdamW (no decay on biases and LayerNorm weights) with a linear warmup and decay over all steps, "
+                doc: "The dataset's label column decides the task and the loss, as transformers' "
+                    + "`BertForSequenceClassification` picks it from `problem_type` (set to match): integer or string "
+                    + "labels are single-label classification (cross-entropy), JSON lists multi-label classification "
+                    + "(binary cross-entropy per label), other numbers regression (mean squared error on one output). "
+                    + "AdamW (no decay on biases and LayerNorm weights) with a linear warmup and decay over all steps, "
                     + "global-norm clipping (`clip`, nil for none), gradient accumulation over `accumulate` batches, "
-                    + "seeded shuffling and dynamic padding. Validation loss and accuracy are shown after each epoch. "
+                    + "seeded shuffling and dynamic padding. The validation loss and the task's metrics are shown after "
+                    + "each epoch (accuracy; subset accuracy and micro/macro F1; MAE and Pearson's r). "
                     + "`patience` stops after that many epochs without a lower validation loss and restores the best "
-                    + "weights. `classWeights: true` weights the loss by n / (labels · count). Calling `train` again "
+                    + "weights. Single-label only: `classWeights: true` weights the loss by n / (labels · count), and "
+                    + "`labelSmoothing` is the ε of `torch.nn.CrossEntropyLoss(label_smoothing:)`. Calling `train` again "
                     + "continues with the same optimizer state (step count, moments; the schedule is extended over the "
                     + "new steps; `warmup` applies to the first call). Interrupting stops at the next batch with the "
                     + "steps done kept; a non-finite loss stops with a NumericError keeping the last good weights.",
@@ -28,6 +34,7 @@ enum TrainingCommands {
                     Parameter("accumulate", .int, default: .int(1), range: 1...4096, doc: "batches per optimizer step"),
                     Parameter("patience", .int, optional: true, doc: "early stopping on the validation loss"),
                     Parameter("classWeights", .bool, default: .bool(false), doc: "balanced class weights in the loss"),
+                    Parameter("labelSmoothing", .double, default: .double(0.0), doc: "label smoothing ε in [0, 1)"),
                 ],
                 returns: "Training",
                 example: "train(epochs: 3, lr: 5e-5, batch: 32)"
@@ -37,15 +44,20 @@ enum TrainingCommands {
                     maxLength: try args.int("maxLength"), warmup: try args.double("warmup"),
                     weightDecay: try args.double("weightDecay"), seed: try args.int("seed"),
                     clip: try args.optionalDouble("clip"), accumulate: try args.int("accumulate"),
-                    patience: try args.optionalInt("patience"), classWeights: try args.bool("classWeights"))
+                    patience: try args.optionalInt("patience"), classWeights: try args.bool("classWeights"),
+                    labelSmoothing: try args.double("labelSmoothing"))
                 let report = try context.session.train(options, output: context.output)
                 return .rich(RichValue(typeName: "Training", bundle: report.bundle, payload: report))
             },
             Command(
                 name: "evaluate", group: .training,
-                summary: "Accuracy, per-class precision/recall/F1, macro F1, confusion matrix on a split.",
-                doc: "Runs the model in evaluation mode on the split and shows the metrics, the confusion matrix "
-                    + "(rows: true label, columns: predicted) and the most confidently wrong examples.",
+                summary: "The metrics of the dataset's task on a split: accuracy, F1, confusion matrix; or MSE, correlations.",
+                doc: "Runs the model in evaluation mode on the split and shows the metrics of the dataset's task. "
+                    + "Single-label: accuracy, per-class precision/recall/F1, macro F1, the confusion matrix (rows: true "
+                    + "label, columns: predicted) and the most confidently wrong examples. Multi-label (a label is "
+                    + "predicted when its sigmoid is at least 0.5): subset accuracy, micro and macro F1, Hamming loss, "
+                    + "per-class precision/recall/F1 and the most confidently wrong label decisions. Regression: mean "
+                    + "squared and absolute error, Pearson's and Spearman's correlation, and the largest errors.",
                 parameters: [
                     Parameter("split", .string, default: .string("validation"), allowed: ["validation", "test", "train"],
                               doc: "which part of the dataset"),
@@ -61,7 +73,7 @@ enum TrainingCommands {
             Command(
                 name: "save", group: .training,
                 summary: "Saves the model as a Hugging Face directory.",
-                doc: "Writes `config.json` (with `id2label` and `label2id`), `model.safetensors`, `vocab.txt` and "
+                doc: "Writes `config.json` (with `id2label`, `label2id` and `problem_type`), `model.safetensors`, `vocab.txt` and "
                     + "`tokenizer_config.json`, loadable by transformers' `BertForSequenceClassification.from_pretrained` "
                     + "and by `load(model:)`, which gets the label names back. Atomic: a failure never leaves a half-written "
                     + "model where a good one was.",

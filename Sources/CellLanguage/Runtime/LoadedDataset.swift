@@ -14,7 +14,7 @@ public struct LoadedDataset: SessionComponent {
         return InfoSection(title: "Dataset", rows: [
             ("name", d.name), ("task", d.task.rawValue),
             ("examples", "train \(d.train.count), validation \(d.validation.count), test \(d.test.count)"),
-            ("labels", d.labelMap.names.joined(separator: ", ")),
+            ("labels", d.task == .regression ? "(a value in column \(d.labelColumn))" : d.labelMap.names.joined(separator: ", ")),
         ], json: [
             "name": .string(d.name), "task": .string(d.task.rawValue),
             "train": .int(d.train.count), "validation": .int(d.validation.count), "test": .int(d.test.count),

@@ -48,7 +48,8 @@ public final class LoadedModel: SessionComponent {
         public var tokens: [String]
         public var ids: [Int]
         public var typeIds: [Int]
-        /// (L) classifier logits and their softmax, when the model has a classifier
+        /// (L) classifier logits and their softmax (single-label) or sigmoid (multi-label; empty
+        /// for regression), when the model has a classifier
         public var logits: [Float]?
         public var probabilities: [Float]?
         /// Per layer, (H, T, T) attention probabilities (row = query, column = key), if asked
@@ -69,7 +70,7 @@ public final class LoadedModel: SessionComponent {
         if attentions { wanted.insert(.attentions) }
         let output = try network.infer(batch, request: wanted)
         return Inference(tokens: encoding.tokens, ids: encoding.ids, typeIds: encoding.typeIds, logits: output.logits,
-                         probabilities: output.logits.map(Predictor.softmax),
+                         probabilities: output.logits.map { Predictor.probabilities($0, task: config.resolvedProblemType) },
                          attentions: output.attentions, output: output)
     }
 
@@ -81,12 +82,14 @@ public final class LoadedModel: SessionComponent {
             ("vocabulary", "\(c.vocabSize)"), ("parameters", "\(network.parameterCount)"),
             ("model heads", network.heads.description), ("labels", labelNames.joined(separator: ", ")),
         ]
+        if hasClassifier { rows.append(("task", c.resolvedProblemType.rawValue)) }
         if let directory { rows.insert(("directory", directory.path), at: 1) }
         return InfoSection(title: "Model", rows: rows, json: [
             "source": .string(source), "directory": directory.map { .string($0.path) } ?? .null,
             "layers": .int(c.numHiddenLayers), "hidden_size": .int(c.hiddenSize), "heads": .int(c.numAttentionHeads),
             "vocab_size": .int(c.vocabSize), "parameters": .int(network.parameterCount),
             "model_heads": .string(network.heads.description), "labels": JSON(labelNames),
+            "task": hasClassifier ? .string(c.resolvedProblemType.rawValue) : .null,
         ])
     }
 }

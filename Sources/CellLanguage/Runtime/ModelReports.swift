@@ -1,6 +1,7 @@
 import Bert
 import Display
 import Foundation
+import TextDatasets
 import WordPiece
 
 /// What `load(model:)` shows: the architecture, the heads and the load report.
@@ -19,6 +20,7 @@ public struct ModelSummary {
             ["max positions", "\(c.maxPositionEmbeddings)"], ["parameters", Self.grouped(model.network.parameterCount)],
             ["heads present", model.network.heads.description], ["labels", model.labelNames.joined(separator: ", ")],
         ]
+        if model.hasClassifier { rows.append(["task", c.resolvedProblemType.rawValue]) }
         if let report = model.report {
             rows.append(["newly initialised", report.initialized.isEmpty ? "nothing" : Self.summarize(report.initialized)])
             rows.append(["unused in checkpoint", report.unexpected.isEmpty ? "nothing" : Self.summarize(report.unexpected)])
@@ -35,6 +37,7 @@ public struct ModelSummary {
             "vocab_size": .int(c.vocabSize), "max_position_embeddings": .int(c.maxPositionEmbeddings),
             "parameters": .int(model.network.parameterCount), "model_heads": .string(model.network.heads.description),
             "labels": JSON(model.labelNames), "classifier_fresh": .bool(model.classifierIsFresh),
+            "task": model.hasClassifier ? .string(c.resolvedProblemType.rawValue) : .null,
             "initialized": JSON(model.report?.initialized ?? []), "unused": JSON(model.report?.unexpected ?? []),
             "note": note.map { .string($0) } ?? .null,
         ]
@@ -108,36 +111,72 @@ public struct TokenizationReport {
     }
 }
 
-/// What `predict` shows: per text the label, the probabilities and the logits.
+/// What `predict` shows: per text the prediction of the model's task (a label, a set of labels,
+/// a value), the probabilities and the logits.
 public struct PredictionReport {
     public struct Item {
         public let text: String
-        public let labelID: Int
-        public let label: String
-        /// (L)
+        /// The predicted class ids: the arg-max (single-label), every class whose sigmoid is at
+        /// least 0.5 (multi-label, possibly none); empty for regression.
+        public let labelIDs: [Int]
+        /// Their names.
+        public let labels: [String]
+        /// (L) softmax (single-label) or sigmoid (multi-label) of the logits; empty for regression
         public let probabilities: [Float]
         /// (L)
         public let logits: [Float]
+        /// The predicted value (regression), nil otherwise.
+        public let value: Double?
+        /// The predicted label of a single-label model, nil for the other tasks.
+        public let label: String?
     }
 
+    public let task: TaskKind
     public let labelNames: [String]
     public let items: [Item]
 
     public var json: JSON {
         [
+            "task": .string(task.rawValue),
             "labels": JSON(labelNames),
             "predictions": .array(items.map { item in
-                ["text": .string(item.text), "label": .string(item.label), "label_id": .int(item.labelID),
-                 "probabilities": JSON(item.probabilities), "logits": JSON(item.logits)]
+                var object: [String: JSON] = ["text": .string(item.text), "logits": JSON(item.logits)]
+                switch task {
+                case .singleLabel:
+                    object["label"] = .string(item.labels[0])
+                    object["label_id"] = .int(item.labelIDs[0])
+                    object["probabilities"] = JSON(item.probabilities)
+                case .multiLabel:
+                    object["labels"] = JSON(item.labels)
+                    object["label_ids"] = JSON(item.labelIDs)
+                    object["probabilities"] = JSON(item.probabilities)
+                case .regression:
+                    object["value"] = item.value.map { .double($0) } ?? .null
+                }
+                return .object(object)
             }),
         ]
     }
 
     public var bundle: MimeBundle {
-        let columns = ["text", "label"] + labelNames.map { "p(\($0))" } + ["logits"]
-        let rows = items.map { item in
-            [Self.shorten(item.text), item.label] + item.probabilities.map { String(format: "%.4f", $0) }
-                + [item.logits.map { String(format: "%.4f", $0) }.joined(separator: ", ")]
+        let columns: [String]
+        let rows: [[String]]
+        let logits = { (item: Item) in item.logits.map { String(format: "%.4f", $0) }.joined(separator: ", ") }
+        let probabilities = { (item: Item) in item.probabilities.map { String(format: "%.4f", $0) } }
+        switch task {
+        case .singleLabel:
+            columns = ["text", "label"] + labelNames.map { "p(\($0))" } + ["logits"]
+            rows = items.map { [Self.shorten($0.text), $0.labels[0]] + probabilities($0) + [logits($0)] }
+        case .multiLabel:
+            columns = ["text", "labels (p ≥ \(EvaluationReport.threshold))"] + labelNames.map { "p(\($0))" } + ["logits"]
+            rows = items.map { item in
+                let names = item.labels
+                return [Self.shorten(item.text), names.isEmpty ? "(none)" : names.joined(separator: ", ")]
+                    + probabilities(item) + [logits(item)]
+            }
+        case .regression:
+            columns = ["text", "value"]
+            rows = items.map { [Self.shorten($0.text), String(format: "%.4f", $0.value ?? .nan)] }
         }
         return HTMLTable(columns: columns, rows: rows).bundle(json: json)
     }

@@ -75,7 +75,18 @@ public struct DatasetSummary {
         for split in TextDataset.Split.allCases {
             object["\(split.rawValue)_counts"] = JSON(dataset.labelCounts(in: split))
         }
+        if let range = targetRange {
+            object["target"] = ["column": .string(dataset.labelColumn), "min": .double(range.min), "mean": .double(range.mean),
+                                "max": .double(range.max)]
+        }
         return .object(object)
+    }
+
+    /// The spread of a regression dataset's targets over every split; nil for classification.
+    var targetRange: (min: Double, mean: Double, max: Double)? {
+        let values = TextDataset.Split.allCases.flatMap { dataset[$0] }.compactMap(\.label.value)
+        guard dataset.task == .regression, let low = values.min(), let high = values.max() else { return nil }
+        return (low, values.reduce(0, +) / Double(values.count), high)
     }
 
     public var bundle: MimeBundle {
@@ -85,8 +96,13 @@ public struct DatasetSummary {
             [d.labelMap.names[id]] + counts.map { String($0[id]) }
         }
         rows.append(["total"] + TextDataset.Split.allCases.map { String(d[$0].count) })
-        let caption = "\(d.name): \(d.train.count + d.validation.count + d.test.count) examples, "
-            + (d.task == .regression ? "regression" : "\(d.labelMap.count) labels")
+        var caption = "\(d.name): \(d.train.count + d.validation.count + d.test.count) examples, "
+            + (d.task == .multiLabel ? "\(d.labelMap.count) labels, several per example (multi-label)"
+               : d.task == .regression ? "regression" : "\(d.labelMap.count) labels")
+        if let range = targetRange {
+            caption += " on \(d.labelColumn): min \(Value.format(range.min)), mean \(String(format: "%.4g", range.mean)), "
+                + "max \(Value.format(range.max))"
+        }
         var bundle = HTMLTable(columns: ["label", "train", "validation", "test"], rows: rows, caption: caption).bundle(json: json)
         if let note {
             bundle.data["text/plain"] = .string((bundle.plainText ?? "") + "\n" + note)

@@ -32,8 +32,8 @@ extension Session {
         let labelNames: [String]
         if let labels {
             labelNames = labels == config.numLabels ? config.labelNames : (0..<labels).map { "LABEL_\($0)" }
-        } else if !checkpointHeads.contains(.classifier), let data = dataset?.dataset, data.task == .singleLabel {
-            labelNames = data.labelMap.names
+        } else if !checkpointHeads.contains(.classifier), let data = dataset?.dataset, !Self.classifierLabels(for: data).isEmpty {
+            labelNames = Self.classifierLabels(for: data)
         } else {
             labelNames = config.labelNames
         }
@@ -62,35 +62,67 @@ extension Session {
         return ModelSummary(model: loaded, note: note)
     }
 
-    /// Makes the model's classifier and the dataset agree on the label names and ids:
-    /// a fresh classifier takes the dataset's labels (re-initialised when the count differs);
-    /// a trained one keeps its labels and the dataset is renumbered to them.
+    /// The classifier outputs a dataset asks for: its class names, or for regression one output
+    /// named after the label column.
+    static func classifierLabels(for data: TextDataset) -> [String] {
+        data.task == .regression ? [data.labelColumn] : data.labelMap.names
+    }
+
+    /// Makes the model's classifier and the dataset agree on the task, the label names and ids:
+    /// a fresh classifier takes the dataset's task (`problem_type`) and labels (re-initialised
+    /// when the count differs; one output for regression); a trained one keeps its labels and
+    /// the dataset is renumbered to them, and its `problem_type`, when set, must be the
+    /// dataset's task (when unset it becomes the dataset's, as transformers decides it from the
+    /// labels at the first loss).
     /// Returns the (possibly new) model, the (possibly renumbered) dataset and what was done.
     func align(_ model: LoadedModel, _ data: TextDataset) throws -> (LoadedModel, TextDataset, String?) {
-        guard data.task == .singleLabel, model.hasClassifier else { return (model, data, nil) }
-        let wanted = data.labelMap.names
-        if model.labelNames == wanted { return (model, data, nil) }
+        let wanted = Self.classifierLabels(for: data)
+        guard model.hasClassifier, !wanted.isEmpty else { return (model, data, nil) }
+        let task = data.task
         if model.classifierIsFresh {
-            if model.labelNames.count == wanted.count {
-                try model.network.updateConfig { $0.setLabels(wanted) }
-                return (model, data, "the classifier's labels are now the dataset's: \(wanted.joined(separator: ", "))")
+            if model.labelNames == wanted || model.labelNames.count == wanted.count {
+                let renamed = model.labelNames != wanted
+                try model.network.updateConfig {
+                    $0.setLabels(wanted)
+                    $0.problemType = task.rawValue
+                }
+                return (model, data, renamed ? "the classifier's labels are now the dataset's: \(wanted.joined(separator: ", "))" : nil)
             }
             guard let directory = model.directory else {
                 throw SessionError(.state, "the model has \(model.labelNames.count) labels but the dataset has \(wanted.count)")
             }
             let (network, report) = try BertCheckpoint.load(from: directory, heads: model.network.heads, labels: wanted)
+            try network.updateConfig { $0.problemType = task.rawValue }
             let resized = LoadedModel(network: network, tokenizer: model.tokenizer, source: model.source, directory: directory,
                                       report: report, classifierIsFresh: true)
-            return (resized, data, "the classifier was re-initialised for the dataset's \(wanted.count) labels: "
-                    + wanted.joined(separator: ", "))
+            return (resized, data, task == .regression
+                ? "the classifier was re-initialised with one output for regression"
+                : "the classifier was re-initialised for the dataset's \(wanted.count) labels: " + wanted.joined(separator: ", "))
         }
+        if let declared = model.config.problemType, declared != task.rawValue {
+            throw SessionError(.state, "the model's classifier was trained for \(declared) but the dataset is \(task.rawValue) "
+                               + "(decided by its label column); load a model without a classifier to train a new one")
+        }
+        func adopt(_ result: (LoadedModel, TextDataset, String?)) throws -> (LoadedModel, TextDataset, String?) {
+            if model.config.problemType == nil { try model.network.updateConfig { $0.problemType = task.rawValue } }
+            return result
+        }
+        if task == .regression {
+            guard model.labelNames.count == 1 else {
+                throw SessionError(.state, "the dataset is a regression task but the model's classifier has "
+                                   + "\(model.labelNames.count) labels (\(model.labelNames.joined(separator: ", "))); "
+                                   + "load the model with load(model: ..., labels: 1) for a new one-output classifier")
+            }
+            return try adopt((model, data, nil))
+        }
+        if model.labelNames == wanted { return try adopt((model, data, nil)) }
         if let target = try? LabelMap(names: model.labelNames), let remapped = try? data.remapped(to: target) {
-            return (model, remapped, nil)
+            return try adopt((model, remapped, nil))
         }
         let generic = model.labelNames.enumerated().allSatisfy { $0.element == "LABEL_\($0.offset)" }
         if generic && model.labelNames.count == wanted.count {
             try model.network.updateConfig { $0.setLabels(wanted) }
-            return (model, data, "the model's labels LABEL_0... are now named after the dataset's: \(wanted.joined(separator: ", "))")
+            return try adopt((model, data, "the model's labels LABEL_0... are now named after the dataset's: \(wanted.joined(separator: ", "))"))
         }
         throw SessionError(.state, "the model's labels (\(model.labelNames.joined(separator: ", "))) differ from the dataset's ("
                            + wanted.joined(separator: ", ") + "); load the model with load(model: ..., labels: \(wanted.count)) "
@@ -115,7 +147,10 @@ extension Session {
         return TokenizationReport(encoding: encoding, untruncatedCount: full.count, maxLength: maxLength)
     }
 
-    /// Classifies texts: label, probabilities and logits for each.
+    /// Runs texts through the classifier, as the model's task (`problem_type`) reads its logits:
+    /// the arg-max label and the softmax probabilities (single-label), every label whose sigmoid
+    /// is at least 0.5 and each label's sigmoid (multi-label), or the value (regression); and
+    /// the logits.
     ///
     ///     let predictions = try session.predict(["a gripping story", "a waste of time"])
     ///     predictions.items[0].label   // "positive"
@@ -130,12 +165,20 @@ extension Session {
         if logits.contains(where: { $0.contains { !$0.isFinite } }) {
             throw SessionError(.numeric, "the model produced non-finite logits; its weights may be corrupt")
         }
-        let names = model.labelNames
+        let task = model.config.resolvedProblemType
         let items = zip(texts, logits).map { text, row -> PredictionReport.Item in
-            let probabilities = Predictor.softmax(row)
-            let id = Predictor.argmax(row)
-            return PredictionReport.Item(text: text, labelID: id, label: names[id], probabilities: probabilities, logits: row)
+            let probabilities = Predictor.probabilities(row, task: task)
+            let ids: [Int]
+            switch task {
+            case .singleLabel: ids = [Predictor.argmax(row)]
+            case .multiLabel: ids = probabilities.indices.filter { Double(probabilities[$0]) >= EvaluationReport.threshold }
+            case .regression: ids = []
+            }
+            return PredictionReport.Item(text: text, labelIDs: ids, labels: ids.map { model.labelNames[$0] },
+                                         probabilities: probabilities, logits: row,
+                                         value: task == .regression ? Double(row[0]) : nil,
+                                         label: task == .singleLabel ? model.labelNames[ids[0]] : nil)
         }
-        return PredictionReport(labelNames: names, items: items)
+        return PredictionReport(task: task, labelNames: model.labelNames, items: items)
     }
 }

@@ -58,13 +58,19 @@ extension Session {
             if let v = validation.last { text += ", validation \(Self.number(v.loss)) at step \(v.step)" }
             return PlotFigure(figure: figure, description: text)
         case .accuracy:
+            if history.task == .regression {
+                throw SessionError(.state, "plot(\"accuracy\") needs a classification task; the model was trained for "
+                                   + "regression (plot(\"loss\") shows its mean squared error)")
+            }
             guard !history.epochs.isEmpty else { throw SessionError(.state, kind.prerequisite) }
             let epochs = history.epochs
+            let name = TrainingReport.accuracyName(history.task ?? .singleLabel) ?? "accuracy"
             let validation = epochs.map { $0.validationAccuracy ?? .nan }
-            let figure = Charts.accuracy(epochs: epochs.map(\.epoch), train: epochs.map(\.trainAccuracy),
-                                         validation: validation.contains(where: { $0.isFinite }) ? validation : [])
+            let figure = Charts.accuracy(epochs: epochs.map(\.epoch), train: epochs.map { $0.trainAccuracy ?? .nan },
+                                         validation: validation.contains(where: { $0.isFinite }) ? validation : [],
+                                         metric: name)
             let last = epochs.last!
-            var text = "accuracy over \(epochs.count) epoch\(epochs.count == 1 ? "" : "s"); last train \(Self.number(last.trainAccuracy))"
+            var text = "\(name) over \(epochs.count) epoch\(epochs.count == 1 ? "" : "s"); last train \(Self.number(last.trainAccuracy ?? .nan))"
             if let v = last.validationAccuracy { text += ", validation \(Self.number(v))" }
             return PlotFigure(figure: figure, description: text)
         case .lr:
@@ -74,6 +80,12 @@ extension Session {
                               description: "learning rate over \(lrs.count) steps; peak \(Self.number(lrs.max() ?? .nan)), "
                                   + "last \(Self.number(lrs.last!))")
         case .confusion:
+            if history.lastConfusion == nil, let task = history.task ?? dataset?.dataset.task, task != .singleLabel {
+                throw SessionError(.state, "plot(\"confusion\") needs single-label classification; the "
+                                   + (history.task == nil ? "dataset" : "model's task") + " is \(task.rawValue) "
+                                   + (task == .regression ? "(evaluate() lists its largest errors)"
+                                                          : "(evaluate() shows each label's precision, recall and F1)"))
+            }
             guard let confusion = history.lastConfusion else { throw SessionError(.state, kind.prerequisite) }
             let rows = zip(confusion.labelNames, confusion.matrix).map { name, row in
                 "  \(name): " + row.map(String.init).joined(separator: " ")
@@ -92,7 +104,8 @@ extension Session {
         case .labels:
             guard let data = dataset?.dataset else { throw SessionError(.state, kind.prerequisite) }
             guard data.task != .regression else {
-                throw SessionError(.state, "the dataset is a regression task; it has no labels to count")
+                throw SessionError(.state, "plot(\"labels\") needs classification labels; the dataset is a regression task "
+                                   + "with no classes to count")
             }
             let names = data.labelMap.names
             let splits = TextDataset.Split.allCases.filter { !data[$0].isEmpty }.map { split in

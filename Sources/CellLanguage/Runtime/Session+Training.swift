@@ -3,84 +3,28 @@ import Display
 import Foundation
 import TextDatasets
 
-/// The hyper-parameters of `train(...)`, with the command's defaults.
-public struct TrainOptions: Equatable {
-    public var epochs = 3
-    public var lr = 5e-5
-    public var batch = 32
-    public var maxLength = 128
-    /// Fraction of this run's optimizer steps spent warming up (first run only).
-    public var warmup = 0.0
-    public var weightDecay = 0.01
-    public var seed = 42
-    /// Maximum gradient norm; nil for no clipping.
-    public var clip: Double? = 1.0
-    public var accumulate = 1
-    /// Epochs without a lower validation loss before stopping (the best weights are restored).
-    public var patience: Int?
-    /// Balanced class weights in the loss (n / (L · count(class))).
-    public var classWeights = false
-
-    public init(epochs: Int = 3, lr: Double = 5e-5, batch: Int = 32, maxLength: Int = 128, warmup: Double = 0,
-                weightDecay: Double = 0.01, seed: Int = 42, clip: Double? = 1.0, accumulate: Int = 1,
-                patience: Int? = nil, classWeights: Bool = false) {
-        self.epochs = epochs
-        self.lr = lr
-        self.batch = batch
-        self.maxLength = maxLength
-        self.warmup = warmup
-        self.weightDecay = weightDecay
-        self.seed = seed
-        self.clip = clip
-        self.accumulate = accumulate
-        self.patience = patience
-        self.classWeights = classWeights
-    }
-
-    /// Rejects absurd values with an `ArgumentError` naming the argument.
-    func validate(maxPositions: Int) throws {
-        func fail(_ argument: String, _ message: String) -> SessionError { SessionError(.argument, message, argument: argument) }
-        guard (1...10_000).contains(epochs) else { throw fail("epochs", "epochs must be between 1 and 10000, got \(epochs)") }
-        guard lr.isFinite, lr > 0, lr < 1 else {
-            throw fail("lr", "lr must be a learning rate in (0, 1), e.g. 5e-5; got \(Value.format(lr))")
-        }
-        guard (1...65_536).contains(batch) else { throw fail("batch", "batch must be between 1 and 65536, got \(batch)") }
-        guard maxLength >= 2, maxLength <= maxPositions else {
-            throw fail("maxLength", "maxLength must be between 2 and the model's max_position_embeddings \(maxPositions), got \(maxLength)")
-        }
-        guard warmup.isFinite, warmup >= 0, warmup <= 1 else {
-            throw fail("warmup", "warmup must be a fraction of the steps in [0, 1], got \(Value.format(warmup))")
-        }
-        guard weightDecay.isFinite, weightDecay >= 0, weightDecay < 1 else {
-            throw fail("weightDecay", "weightDecay must be in [0, 1), got \(Value.format(weightDecay))")
-        }
-        guard seed >= 0 else { throw fail("seed", "seed must not be negative, got \(seed)") }
-        if let clip, !(clip.isFinite && clip > 0) {
-            throw fail("clip", "clip must be a positive gradient norm (or nil for none), got \(Value.format(clip))")
-        }
-        guard (1...4096).contains(accumulate) else { throw fail("accumulate", "accumulate must be between 1 and 4096, got \(accumulate)") }
-        if let patience, !(1...10_000).contains(patience) {
-            throw fail("patience", "patience must be a positive number of epochs, got \(patience)")
-        }
-    }
-}
-
-/// `train`, `evaluate` and `save`: the typed API behind the commands.
+/// `train` and `save`: the typed API behind the commands.
 extension Session {
     /// Fine-tunes the model's classifier on the dataset's training split (see `Trainer`).
     /// Progress goes to `output` as one display updated in place, and a line per epoch.
     /// A second call continues the optimizer (moments, step count, schedule extended).
     /// An interrupt stops at the next batch boundary with `KeyboardInterrupt`; the steps done
     /// stay applied and recorded.
+    ///
+    /// The dataset's task (decided by its label column) picks the loss, as transformers'
+    /// `BertForSequenceClassification` picks it from `problem_type`, which is set to match:
+    /// cross-entropy (single-label), binary cross-entropy per label (multi-label), mean squared
+    /// error on one output (regression).
     @discardableResult
     public func train(_ options: TrainOptions = TrainOptions(), output: OutputSink? = nil) throws -> TrainingReport {
         var model = try requireModel()
         try options.validate(maxPositions: model.maxPositions)
         var data = try requireDataset().dataset
-        guard data.task == .singleLabel else {
-            throw SessionError(.state, "train supports single-label classification; the dataset is \(data.task.rawValue)")
-        }
+        try options.validate(for: data.task)
         guard model.hasClassifier else { throw SessionError(.state, "the model has no classifier head") }
+        if data.task == .multiLabel, data.labelMap.count == 0 {
+            throw SessionError(.state, "the multi-label dataset names no labels (every list is empty)")
+        }
         let (alignedModel, alignedData, _) = try align(model, data)
         if alignedModel !== model {
             setComponent(alignedModel)
@@ -96,7 +40,7 @@ extension Session {
         }
         let L = model.labelNames.count
         let classCounts = data.labelCounts(in: .train)
-        if classCounts.filter({ $0 > 0 }).count < 2 {
+        if data.task == .singleLabel, classCounts.filter({ $0 > 0 }).count < 2 {
             throw SessionError(.state, "the training split has a single class (\(data.labelMap.names.enumerated().filter { classCounts[$0.offset] > 0 }.map(\.element).joined(separator: ", "))); a classifier needs at least two")
         }
 
@@ -107,7 +51,7 @@ extension Session {
             encoded.reserveCapacity(examples.count)
             for (i, example) in examples.enumerated() {
                 if i % 512 == 0 { try checkInterrupt() }
-                guard let label = example.label.classID, label < L else {
+                guard Self.fits(example.label, labels: L) else {
                     throw SessionError(.state, "an example (line \(example.line)) has a label the model does not know")
                 }
                 var encoding = try model.tokenizer.encode(example.text, pair: example.pair)
@@ -115,7 +59,7 @@ extension Session {
                 if encoding.count > options.maxLength {
                     encoding = try model.tokenizer.encode(example.text, pair: example.pair, maxLength: options.maxLength)
                 }
-                encoded.append(EncodedExample(encoding, label: label))
+                encoded.append(EncodedExample(encoding, target: example.label))
             }
             return encoded
         }
@@ -135,17 +79,20 @@ extension Session {
             epochs: options.epochs, learningRate: options.lr, batchSize: options.batch, warmup: options.warmup,
             weightDecay: options.weightDecay, seed: UInt64(options.seed), clip: options.clip, accumulate: options.accumulate,
             patience: options.patience,
-            classWeights: options.classWeights ? LossOptions.balancedWeights(labels: data.train.compactMap(\.label.classID), classes: L) : nil)
+            classWeights: options.classWeights ? LossOptions.balancedWeights(labels: data.train.compactMap(\.label.classID), classes: L) : nil,
+            labelSmoothing: options.labelSmoothing)
 
         // The history is stored after every epoch and on the way out, so an interrupted or
         // failed run keeps what it measured.
         var history = self.history
+        history.task = data.task
         history.tokenLengths = lengths
         history.maxLength = options.maxLength
         let firstEpochNumber = (history.epochs.last?.epoch ?? 0) + 1
         let totalSteps = trainerOptions.stepsPerEpoch(count: trainExamples.count) * options.epochs
         let progress = output.map { ProgressBar(output: $0, title: "train", total: totalSteps, unit: "step") }
         defer { setComponent(history) }
+        let validationSplit = data.validation
         let outcome = try trainer.run(
             train: trainExamples, validation: validationExamples, options: trainerOptions,
             onStep: { event in
@@ -161,68 +108,55 @@ extension Session {
                 let record = TrainingHistory.EpochRecord(
                     epoch: firstEpochNumber + event.epoch, step: event.globalStep, trainLoss: event.trainLoss,
                     trainAccuracy: event.trainAccuracy, validationLoss: event.validationLoss,
-                    validationAccuracy: event.validationAccuracy)
+                    validationAccuracy: event.validationAccuracy,
+                    validationMetrics: event.validation.map {
+                        Self.epochMetrics($0, examples: validationSplit, labelNames: model.labelNames)
+                    } ?? [])
                 history.epochs.append(record)
                 self.setComponent(history)
-                output?.stream(.stdout, TrainingReport.epochLine(record, of: options.epochs, first: firstEpochNumber) + "\n")
+                output?.stream(.stdout, TrainingReport.epochLine(record, of: options.epochs, first: firstEpochNumber,
+                                                                 task: data.task) + "\n")
             },
             checkInterrupt: { try self.checkInterrupt() })
         progress?.finish(outcome.steps, samples: history.steps.isEmpty ? nil : trainExamples.count * outcome.epochs.count, metrics: [("loss", String(format: "%.4f", history.steps.last?.loss ?? 0))])
-        return TrainingReport(options: options, outcome: outcome, epochs: Array(history.epochs.suffix(outcome.epochs.count)),
+        return TrainingReport(options: options, task: data.task, outcome: outcome,
+                              epochs: Array(history.epochs.suffix(outcome.epochs.count)),
                               optimizerStep: optimizerState.step.step, examples: trainExamples.count,
                               validationExamples: validationExamples.count)
     }
 
-    /// Accuracy, per-class precision/recall/F1, macro F1, the confusion matrix and the most
-    /// confidently wrong examples on `split` ("validation", "test" or "train").
-    public func evaluate(split name: String = "validation", maxLength: Int = 128, batch: Int = 64,
-                         output: OutputSink? = nil) throws -> EvaluationReport {
-        guard let split = TextDataset.Split(rawValue: name) else {
-            throw SessionError(.argument, "split must be \"train\", \"validation\" or \"test\", got \"\(name)\"", argument: "split")
+    /// Whether a dataset label names only classes of a classifier with `L` labels.
+    static func fits(_ label: Label, labels L: Int) -> Bool {
+        switch label {
+        case .classID(let id): id < L
+        case .classIDs(let ids): ids.allSatisfy { $0 < L }
+        case .value: L == 1
         }
-        let model = try requireModel()
-        try checkMaxLength(maxLength, for: model)
-        var data = try requireDataset().dataset
-        guard data.task == .singleLabel else {
-            throw SessionError(.state, "evaluate supports single-label classification; the dataset is \(data.task.rawValue)")
-        }
-        guard model.hasClassifier else { throw SessionError(.state, "the model has no classifier head") }
-        let (alignedModel, alignedData, _) = try align(model, data)
-        guard alignedModel === model else {
-            throw SessionError(.state, "the model's classifier has \(model.labelNames.count) labels but the dataset has "
-                               + "\(data.labelMap.count); train it first")
-        }
-        data = alignedData
-        let examples = data[split]
-        guard !examples.isEmpty else {
-            throw SessionError(.state, "the \(name) split is empty" + (split == .test ? "; load the dataset with test: \"file\""
-                                                                       : split == .validation ? "; load the dataset with validation: 0.1" : ""),
-                               argument: "split")
-        }
-        let predictor = Predictor(network: model.network, tokenizer: model.tokenizer)
-        let encoded = try predictor.encode(examples.map(\.text), pairs: examples.map(\.pair),
-                                           labels: examples.map { $0.label.classID ?? -1 }, maxLength: maxLength)
-        let progress = output.map { ProgressBar(output: $0, title: "evaluate \(name)", total: encoded.count, unit: "example") }
-        var done = 0
-        let result = try Evaluation(network: model.network, paddingId: model.tokenizer.paddingTokenId)
-            .run(encoded, batchSize: batch, checkInterrupt: {
-                try self.checkInterrupt()
-                progress?.update(done, samples: done)
-                done = min(done + batch, encoded.count)
-            })
-        progress?.finish(encoded.count, samples: encoded.count)
-        let metrics = try ClassificationMetrics(trueLabels: result.labels, predictedLabels: result.predictions,
-                                                labelNames: model.labelNames)
-        let mistakes = ConfidentMistakes.select(trueLabels: result.labels, probabilities: result.probabilities, count: 5)
-        var history = self.history
-        history.lastConfusion = .init(split: name, labelNames: model.labelNames, matrix: metrics.confusion)
-        setComponent(history)
-        return EvaluationReport(split: name, metrics: metrics, loss: result.loss,
-                                mistakes: mistakes.map { ($0, examples[$0.index]) })
     }
 
-    /// Writes the model as a Hugging Face directory (`config.json` with `id2label`/`label2id`,
-    /// `model.safetensors`, `vocab.txt`, `tokenizer_config.json`), atomically.
+    /// The task's validation metrics beyond loss and accuracy, for the epoch line and history:
+    /// micro and macro F1 (multi-label, at probability 0.5), MAE and Pearson's r (regression).
+    /// - examples: the validation split, in the order the evaluation ran over
+    static func epochMetrics(_ result: Evaluation.Result, examples: [Example], labelNames: [String]) -> [TrainingHistory.Metric] {
+        switch result.task {
+        case .singleLabel:
+            return []
+        case .multiLabel:
+            let predicted = MultiLabelMetrics.predictions(probabilities: result.probabilities.map { $0.map(Double.init) })
+            guard let m = try? MultiLabelMetrics(trueLabels: examples.map { $0.label.classIDs ?? [] },
+                                                 predictedLabels: predicted, labelNames: labelNames) else { return [] }
+            return [.init(name: "micro F1", value: m.microF1), .init(name: "macro F1", value: m.macroF1)]
+        case .regression:
+            guard let m = try? RegressionMetrics(targets: examples.map { $0.label.value ?? .nan },
+                                                 predictions: result.logits.map { Double($0[0]) }) else { return [] }
+            return [.init(name: "MAE", value: m.meanAbsoluteError), .init(name: "Pearson", value: m.pearson)]
+        }
+    }
+
+    /// Writes the model as a Hugging Face directory (`config.json` with `id2label`/`label2id`
+    /// and `problem_type`, `model.safetensors`, `vocab.txt`, `tokenizer_config.json`), atomically.
+    /// A classifier without a `problem_type` gets the one transformers would pick for integer
+    /// labels (regression for one label, single-label classification otherwise).
     @discardableResult
     public func save(to path: String) throws -> URL {
         let model = try requireModel()
@@ -232,7 +166,7 @@ extension Session {
         let expanded = (path as NSString).expandingTildeInPath
         let url = URL(fileURLWithPath: expanded).standardizedFileURL
         try model.network.updateConfig { config in
-            if model.hasClassifier { config.problemType = "single_label_classification" }
+            if model.hasClassifier { config.problemType = config.resolvedProblemType.rawValue }
         }
         try BertCheckpoint.save(model.network, to: url, extraFiles: TokenizerFiles.files(for: model.tokenizer))
         return url

@@ -1,4 +1,5 @@
 import Display
+import TextDatasets
 
 /// What training and evaluation measured, for `plot("loss" | "accuracy" | "lr" | "confusion" |
 /// "lengths" | "labels")`: `session.history` (empty until the first `train` or `evaluate`).
@@ -13,17 +14,34 @@ public struct TrainingHistory: SessionComponent {
         public var learningRate: Double
     }
 
+    /// A named validation metric of one epoch ("micro F1", "MAE", "Pearson").
+    public struct Metric: Equatable {
+        public var name: String
+        public var value: Double
+
+        public init(name: String, value: Double) {
+            self.name = name
+            self.value = value
+        }
+
+        /// The name as a JSON key: "micro F1" -> "micro_f1".
+        public var key: String { name.lowercased().replacingOccurrences(of: " ", with: "_") }
+    }
+
     public struct EpochRecord: Equatable {
         /// The epoch over all `train` calls (1-based).
         public var epoch: Int
         /// The optimizer step at its end.
         public var step: Int
-        /// Mean training loss and accuracy (training mode, dropout on) over the epoch.
+        /// Mean training loss and accuracy (training mode, dropout on) over the epoch; the
+        /// accuracy is the subset accuracy for multi-label data and nil for regression.
         public var trainLoss: Double
-        public var trainAccuracy: Double
+        public var trainAccuracy: Double?
         /// On the validation split (evaluation mode); nil without a validation split.
         public var validationLoss: Double?
         public var validationAccuracy: Double?
+        /// The task's further validation metrics (`Session.epochMetrics`); empty for single-label.
+        public var validationMetrics: [Metric] = []
     }
 
     /// The confusion matrix of the last `evaluate`.
@@ -34,6 +52,8 @@ public struct TrainingHistory: SessionComponent {
         public var matrix: [[Int]]
     }
 
+    /// The task of the last `train` or `evaluate` (what `accuracy` and `confusion` mean).
+    public var task: TaskKind?
     public var steps: [StepRecord] = []
     public var epochs: [EpochRecord] = []
     public var lastConfusion: Confusion?
@@ -50,13 +70,22 @@ public struct TrainingHistory: SessionComponent {
         var rows: [(String, String)] = [("steps recorded", "\(steps.count)"), ("epochs", "\(epochs.count)")]
         if let last = epochs.last {
             rows.append(("last train loss", Value.format(last.trainLoss)))
-            if let v = last.validationAccuracy { rows.append(("last validation accuracy", Value.format(v))) }
+            if let v = last.validationLoss { rows.append(("last validation loss", Value.format(v))) }
+            if let v = last.validationAccuracy {
+                rows.append((task == .multiLabel ? "last validation subset accuracy" : "last validation accuracy", Value.format(v)))
+            }
+            for metric in last.validationMetrics { rows.append(("last validation \(metric.name)", Value.format(metric.value))) }
         }
-        return InfoSection(title: "History", rows: rows, json: [
+        if let task { rows.insert(("task", task.rawValue), at: 0) }
+        var json: [String: JSON] = [
+            "task": task.map { .string($0.rawValue) } ?? .null,
             "steps": .int(steps.count), "epochs": .int(epochs.count),
             "last_train_loss": epochs.last.map { .double($0.trainLoss) } ?? .null,
+            "last_validation_loss": epochs.last?.validationLoss.map { .double($0) } ?? .null,
             "last_validation_accuracy": epochs.last?.validationAccuracy.map { .double($0) } ?? .null,
-        ])
+        ]
+        for metric in epochs.last?.validationMetrics ?? [] { json["last_validation_" + metric.key] = .double(metric.value) }
+        return InfoSection(title: "History", rows: rows, json: .object(json))
     }
 }
 

@@ -6,6 +6,8 @@ import TextDatasets
 /// What `train` returns: the epochs of this run, early stopping, the optimizer step.
 public struct TrainingReport {
     public let options: TrainOptions
+    /// The dataset's task, which chose the loss.
+    public let task: TaskKind
     public let outcome: Trainer.Outcome
     /// This run's epochs as recorded in the history (numbered over all runs).
     public let epochs: [TrainingHistory.EpochRecord]
@@ -18,11 +20,25 @@ public struct TrainingReport {
 
     static func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
 
-    static func epochLine(_ record: TrainingHistory.EpochRecord, of epochs: Int, first: Int) -> String {
-        var line = "epoch \(record.epoch - first + 1)/\(epochs): train loss \(number(record.trainLoss)), "
-            + "accuracy \(number(record.trainAccuracy))"
+    /// What the accuracy of `task` is called ("accuracy", "subset accuracy"); nil for regression.
+    static func accuracyName(_ task: TaskKind) -> String? {
+        switch task {
+        case .singleLabel: "accuracy"
+        case .multiLabel: "subset accuracy"
+        case .regression: nil
+        }
+    }
+
+    /// "epoch 2/3: train loss 0.4123, accuracy 0.8125; validation loss 0.3990, accuracy 0.8333",
+    /// with the task's accuracy (none for regression) and further validation metrics.
+    static func epochLine(_ record: TrainingHistory.EpochRecord, of epochs: Int, first: Int, task: TaskKind) -> String {
+        var line = "epoch \(record.epoch - first + 1)/\(epochs): train loss \(number(record.trainLoss))"
+        let accuracy = accuracyName(task)
+        if let accuracy { line += ", \(accuracy) \(number(record.trainAccuracy))" }
         if record.validationLoss != nil {
-            line += "; validation loss \(number(record.validationLoss)), accuracy \(number(record.validationAccuracy))"
+            line += "; validation loss \(number(record.validationLoss))"
+            if let accuracy { line += ", \(accuracy) \(number(record.validationAccuracy))" }
+            for metric in record.validationMetrics { line += ", \(metric.name) \(number(metric.value))" }
         }
         return line
     }
@@ -30,11 +46,16 @@ public struct TrainingReport {
     public var json: JSON {
         let o = options
         return [
+            "task": .string(task.rawValue),
             "epochs": .array(epochs.map { e in
-                ["epoch": .int(e.epoch), "step": .int(e.step), "train_loss": .double(e.trainLoss),
-                 "train_accuracy": .double(e.trainAccuracy),
-                 "validation_loss": e.validationLoss.map { .double($0) } ?? .null,
-                 "validation_accuracy": e.validationAccuracy.map { .double($0) } ?? .null]
+                var object: [String: JSON] = [
+                    "epoch": .int(e.epoch), "step": .int(e.step), "train_loss": .double(e.trainLoss),
+                    "train_accuracy": e.trainAccuracy.map { .double($0) } ?? .null,
+                    "validation_loss": e.validationLoss.map { .double($0) } ?? .null,
+                    "validation_accuracy": e.validationAccuracy.map { .double($0) } ?? .null,
+                ]
+                for metric in e.validationMetrics { object["validation_" + metric.key] = .double(metric.value) }
+                return .object(object)
             }),
             "steps": .int(outcome.steps), "optimizer_step": .int(optimizerStep),
             "train_examples": .int(examples), "validation_examples": .int(validationExamples),
@@ -46,73 +67,28 @@ public struct TrainingReport {
                 "warmup": .double(o.warmup), "weightDecay": .double(o.weightDecay), "seed": .int(o.seed),
                 "clip": o.clip.map { .double($0) } ?? .null, "accumulate": .int(o.accumulate),
                 "patience": o.patience.map { .int($0) } ?? .null, "classWeights": .bool(o.classWeights),
+                "labelSmoothing": .double(o.labelSmoothing),
             ],
         ]
     }
 
     public var bundle: MimeBundle {
+        // Columns: epoch, step, train loss, [train acc], val loss, [val acc], further metrics.
+        let accuracy = Self.accuracyName(task).map { $0.replacingOccurrences(of: "accuracy", with: "acc") }
+        let metricNames = epochs.last?.validationMetrics.map(\.name) ?? []
+        let columns = ["epoch", "step", "train loss"] + (accuracy.map { ["train \($0)"] } ?? []) + ["val loss"]
+            + (accuracy.map { ["val \($0)"] } ?? []) + metricNames.map { "val \($0)" }
         let rows = epochs.map { e in
-            [String(e.epoch), String(e.step), Self.number(e.trainLoss), Self.number(e.trainAccuracy),
-             Self.number(e.validationLoss), Self.number(e.validationAccuracy)]
+            [String(e.epoch), String(e.step), Self.number(e.trainLoss)]
+                + (accuracy == nil ? [] : [Self.number(e.trainAccuracy)]) + [Self.number(e.validationLoss)]
+                + (accuracy == nil ? [] : [Self.number(e.validationAccuracy)])
+                + metricNames.map { name in Self.number(e.validationMetrics.first { $0.name == name }?.value) }
         }
         var caption = "trained \(outcome.steps) steps on \(examples) examples (optimizer step \(optimizerStep))"
         if let best = outcome.bestEpoch, let first = epochs.first {
             caption += outcome.stoppedEarly ? "; stopped early" : ""
             caption += "; restored the weights of epoch \(first.epoch + best) (best \(Self.monitoredMetric))"
         }
-        return HTMLTable(columns: ["epoch", "step", "train loss", "train acc", "val loss", "val acc"], rows: rows,
-                         caption: caption).bundle(json: json)
-    }
-}
-
-/// What `evaluate` returns.
-public struct EvaluationReport {
-    public let split: String
-    public let metrics: ClassificationMetrics
-    /// Mean cross-entropy on the split.
-    public let loss: Double
-    /// The most confidently wrong examples, most confident first.
-    public let mistakes: [(ConfidentMistakes.Mistake, Example)]
-
-    public var accuracy: Double { metrics.accuracy }
-
-    public var json: JSON {
-        let m = metrics
-        return [
-            "split": .string(split), "examples": .int(m.exampleCount), "accuracy": .double(m.accuracy), "loss": .double(loss),
-            "macro_f1": .double(m.macroF1), "macro_precision": .double(m.macroPrecision), "macro_recall": .double(m.macroRecall),
-            "weighted_f1": .double(m.weightedF1), "labels": JSON(m.labelNames),
-            "precision": JSON(m.precision), "recall": JSON(m.recall), "f1": JSON(m.f1), "support": JSON(m.support),
-            "confusion": .array(m.confusion.map { JSON($0) }),
-            "mistakes": .array(mistakes.map { mistake, example in
-                ["text": .string(example.text), "pair": example.pair.map { .string($0) } ?? .null,
-                 "line": .int(example.line), "label": .string(m.labelNames[mistake.trueLabel]),
-                 "predicted": .string(m.labelNames[mistake.predictedLabel]), "confidence": .double(mistake.confidence)]
-            }),
-        ]
-    }
-
-    public var bundle: MimeBundle {
-        let m = metrics
-        let f = { (x: Double) in String(format: "%.4f", x) }
-        let header = "\(split): \(m.exampleCount) examples, accuracy \(f(m.accuracy)), macro F1 \(f(m.macroF1)), loss \(f(loss))"
-        let perClass = HTMLTable(columns: ["label", "precision", "recall", "f1", "support"],
-                                 rows: m.labelNames.indices.map { [m.labelNames[$0], f(m.precision[$0]), f(m.recall[$0]), f(m.f1[$0]), String(m.support[$0])] }
-                                    + [["macro avg", f(m.macroPrecision), f(m.macroRecall), f(m.macroF1), String(m.exampleCount)]])
-        let confusion = HTMLTable(columns: ["true \\ predicted"] + m.labelNames,
-                                  rows: m.labelNames.indices.map { [m.labelNames[$0]] + m.confusion[$0].map(String.init) },
-                                  caption: "confusion matrix")
-        let wrong = HTMLTable(columns: ["text", "label", "predicted", "confidence"],
-                              rows: mistakes.map { mistake, example in
-                                  [PredictionReport.shorten(example.text + (example.pair.map { " / " + $0 } ?? "")),
-                                   m.labelNames[mistake.trueLabel], m.labelNames[mistake.predictedLabel], f(mistake.confidence)]
-                              }, caption: "most confidently wrong")
-        var plain = [header, "", perClass.plainText, "", confusion.plainText]
-        var html = "<p><b>\(HTML.escape(header))</b></p>" + perClass.html + confusion.html
-        if !mistakes.isEmpty {
-            plain += ["", wrong.plainText]
-            html += wrong.html
-        }
-        return MimeBundle(plain: plain.joined(separator: "\n"), html: html, json: json)
+        return HTMLTable(columns: columns, rows: rows, caption: caption).bundle(json: json)
     }
 }
