@@ -72,6 +72,7 @@ let package = Package(
         .target(name: "KernelServer", dependencies: ["JupyterKernel", "CZeroMQ"], swiftSettings: swiftSettings),
         .executableTarget(name: "bert-kernel",
                           dependencies: ["KernelServer", "JupyterKernel", "CellLanguage", "Bert", "Plotting",
+                                         "Numerics", "WordPiece", "TextDatasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
 

@@ -27,11 +27,20 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Kernel starts to time per kernel (the median is reported).")
     var starts = 3
 
+    @Option(help: "The texts of the `data` section: a CSV, TSV or JSONL file (default: the embedded demo dataset).")
+    var data: String?
+
+    @Option(help: "The text column of --data.")
+    var text = "text"
+
+    @Option(help: "Rows of --data to use (the first N).")
+    var limit = 960
+
     @Option(help: "Which sections to run (comma-separated): \(BenchCommand.sections.map(\.name).joined(separator: ", ")).")
     var only: String?
 
     static let sections: [BenchSection] = [ModelBenchSection(mode: .inference), ModelBenchSection(mode: .training),
-                                           KernelBenchSection()]
+                                           RealDataBenchSection(), KernelBenchSection()]
 
     func run() throws {
         let defaultPython = [".venv-ref/bin/python", ".venv/bin/python"].first {
@@ -40,7 +49,7 @@ struct BenchCommand: ParsableCommand {
         let quiet = json
         let environment = BenchEnvironment(
             python: python ?? defaultPython, executable: InstallCommand.executablePath(), roundtrips: roundtrips,
-            starts: starts, modelRounds: rounds, model: model,
+            starts: starts, modelRounds: rounds, model: model, dataPath: data, dataText: text, dataLimit: limit,
             progress: { line in if !quiet { FileHandle.standardError.write(Data("  \(line)\n".utf8)) } })
         let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }
         var report: [String: JSON] = [:]
@@ -67,6 +76,10 @@ struct BenchEnvironment {
     var starts: Int
     var modelRounds: Int
     var model: String
+    /// The `data` section's texts: a file (nil: the demo dataset), its text column, rows to use.
+    var dataPath: String?
+    var dataText = "text"
+    var dataLimit = 960
     /// Progress lines for a person watching (stderr; silent under --json).
     var progress: (String) -> Void = { _ in }
 }

@@ -8,7 +8,7 @@ import Numerics
 /// T = 64 and 128, against PyTorch + transformers with 2 threads on the same shapes.
 ///
 /// Per shape: one untimed warm-up batch on each side, then `rounds` rounds, each timing one of our
-/// batches and then one of PyTorch's, back to back; min and median samples/s of the rounds.
+/// batches and then one of PyTorch's, back to back; the median and the best (minimum-time) round.
 /// GFLOP/s counts the GEMMs: forward = `BertBenchmark.forwardFLOPs` = L·(2·BT·C·3C + 2·BT·C·C +
 /// 2·2·BT·C·I + 2·2·BT·T·C) + 2·B·C·C, training = 3 × forward (backward costs twice the forward);
 /// the same count divides PyTorch's time. Training is forward + backward + clip(1.0) + AdamW with
@@ -96,8 +96,9 @@ struct ModelBenchSection: BenchSection {
                                  target: nil, higherIsBetter: true),
             ]
         }
-        // Min and median of samples/s: the slowest round is the longest time.
-        var result = rows("median", median) + rows("min", { $0.max() ?? .nan })
+        // The median round, and the best: the minimum time, the round least disturbed by other
+        // work on a shared machine (the usual benchmark statistic besides the median).
+        var result = rows("median", median) + rows("best", { $0.min() ?? .nan })
         result[0].extra = ["our_seconds": .array(ours.map { .double($0) }),
                            "reference_seconds": .array(theirs.map { .double($0) }),
                            "batch": .int(batchSize), "sequence_length": .int(T), "flops_per_batch": .double(flops)]
