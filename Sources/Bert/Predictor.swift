@@ -72,9 +72,9 @@ public struct Predictor {
 
     /// Pads `examples` to the longest of them with the tokenizer's `[PAD]` id (attention 0),
     /// rounded up to a multiple of `multiple` (transformers' `pad_to_multiple_of`) but never past
-    /// `limit`. Rounding makes consecutive batches share a shape, so the network reuses its
-    /// activation arena instead of allocating one per batch; padded keys are masked, so the
-    /// results do not change beyond float rounding.
+    /// `limit`. Padded keys are masked, so the results do not depend on the padding beyond float
+    /// rounding. (The network reuses its activation arena across batch shapes, so no rounding is
+    /// needed to avoid allocations.)
     public static func batch<C: Collection>(_ examples: C, paddingId: Int, multiple: Int = 1,
                                             limit: Int = .max) throws -> BertBatch where C.Element == EncodedExample {
         let longest = examples.map(\.count).max() ?? 0
@@ -115,7 +115,7 @@ public struct Predictor {
         while start < order.count {
             try checkInterrupt()
             let indices = order[start..<min(start + batchSize, order.count)]
-            let batch = try batch(indices.map { examples[$0] }, paddingId: paddingId, multiple: 16,
+            let batch = try batch(indices.map { examples[$0] }, paddingId: paddingId,
                                   limit: network.config.maxPositionEmbeddings)
             let output = try network.infer(batch)
             guard let logits = output.logits else { throw BertError(.argument, "the model has no classifier head") }

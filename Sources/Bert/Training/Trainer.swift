@@ -34,13 +34,18 @@ public final class Trainer {
         public var classWeights: [Float]?
         /// ε of the cross-entropy's label smoothing, in [0, 1) (single-label only).
         public var labelSmoothing = 0.0
+        /// Batches of similar length (`LengthGrouping`, transformers' `group_by_length`) instead
+        /// of plain shuffled ones.
+        public var groupByLength = false
         /// Batches are padded to their longest example rounded up to this multiple (1: exactly
-        /// the longest), capped at the model's positions; see `Predictor.batch`.
-        public var padMultiple = 16
+        /// the longest, as transformers' `padding=True`), capped at the model's positions; see
+        /// `Predictor.batch`. Rounding up buys nothing: arenas are reused across batch shapes.
+        public var padMultiple = 1
 
         public init(epochs: Int = 3, learningRate: Double = 5e-5, batchSize: Int = 32, warmup: Double = 0,
                     weightDecay: Double = 0.01, seed: UInt64 = 42, clip: Double? = 1.0, accumulate: Int = 1,
-                    patience: Int? = nil, classWeights: [Float]? = nil, labelSmoothing: Double = 0) {
+                    patience: Int? = nil, classWeights: [Float]? = nil, labelSmoothing: Double = 0,
+                    groupByLength: Bool = false) {
             self.epochs = epochs
             self.learningRate = learningRate
             self.batchSize = batchSize
@@ -52,6 +57,7 @@ public final class Trainer {
             self.patience = patience
             self.classWeights = classWeights
             self.labelSmoothing = labelSmoothing
+            self.groupByLength = groupByLength
         }
 
         /// Optimizer steps of one epoch over `count` examples (a last partial step included).
@@ -138,7 +144,12 @@ public final class Trainer {
         var stoppedEarly = false
         for epoch in 0..<options.epochs {
             var generator = SeededGenerator(seed: options.seed &+ UInt64(epoch) &* 0x9E37_79B9)
-            let order = generator.shuffled(Array(train.indices))
+            var order = generator.shuffled(Array(train.indices))
+            if options.groupByLength {
+                // transformers groups by the examples of one optimizer step (batch × accumulation).
+                order = LengthGrouping.order(shuffled: order, lengths: train.map(\.count),
+                                             batchSize: options.batchSize * options.accumulate)
+            }
             let batches = stride(from: 0, to: order.count, by: options.batchSize).map {
                 Array(order[$0..<min($0 + options.batchSize, order.count)])
             }

@@ -14,7 +14,9 @@ enum TrainingCommands {
                     + "(binary cross-entropy per label), other numbers regression (mean squared error on one output). "
                     + "AdamW (no decay on biases and LayerNorm weights) with a linear warmup and decay over all steps, "
                     + "global-norm clipping (`clip`, nil for none), gradient accumulation over `accumulate` batches, "
-                    + "seeded shuffling and dynamic padding. The validation loss and the task's metrics are shown after "
+                    + "seeded shuffling and dynamic padding (each batch padded to its longest example; "
+                    + "`groupByLength: true` batches examples of similar length together, as transformers' "
+                    + "`group_by_length`, which saves most of the padding on texts of mixed lengths). The validation loss and the task's metrics are shown after "
                     + "each epoch (accuracy; subset accuracy and micro/macro F1; MAE and Pearson's r). "
                     + "`patience` stops after that many epochs without a lower validation loss and restores the best "
                     + "weights. Single-label only: `classWeights: true` weights the loss by n / (labels · count), and "
@@ -35,6 +37,7 @@ enum TrainingCommands {
                     Parameter("patience", .int, optional: true, doc: "early stopping on the validation loss"),
                     Parameter("classWeights", .bool, default: .bool(false), doc: "balanced class weights in the loss"),
                     Parameter("labelSmoothing", .double, default: .double(0.0), doc: "label smoothing ε in [0, 1)"),
+                    Parameter("groupByLength", .bool, default: .bool(false), doc: "batch examples of similar length together"),
                 ],
                 returns: "Training",
                 example: "train(epochs: 3, lr: 5e-5, batch: 32)"
@@ -45,7 +48,7 @@ enum TrainingCommands {
                     weightDecay: try args.double("weightDecay"), seed: try args.int("seed"),
                     clip: try args.optionalDouble("clip"), accumulate: try args.int("accumulate"),
                     patience: try args.optionalInt("patience"), classWeights: try args.bool("classWeights"),
-                    labelSmoothing: try args.double("labelSmoothing"))
+                    labelSmoothing: try args.double("labelSmoothing"), groupByLength: try args.bool("groupByLength"))
                 let report = try context.session.train(options, output: context.output)
                 return .rich(RichValue(typeName: "Training", bundle: report.bundle, payload: report))
             },

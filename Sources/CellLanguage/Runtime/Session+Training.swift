@@ -80,7 +80,7 @@ extension Session {
             weightDecay: options.weightDecay, seed: UInt64(options.seed), clip: options.clip, accumulate: options.accumulate,
             patience: options.patience,
             classWeights: options.classWeights ? LossOptions.balancedWeights(labels: data.train.compactMap(\.label.classID), classes: L) : nil,
-            labelSmoothing: options.labelSmoothing)
+            labelSmoothing: options.labelSmoothing, groupByLength: options.groupByLength)
 
         // The history is stored after every epoch and on the way out, so an interrupted or
         // failed run keeps what it measured.

@@ -20,10 +20,13 @@ public struct TrainOptions: Equatable {
     /// ε of the cross-entropy's label smoothing (`torch.nn.CrossEntropyLoss(label_smoothing:)`),
     /// in [0, 1); single-label only.
     public var labelSmoothing = 0.0
+    /// Batches of similar length (transformers' `group_by_length`): less padding, faster epochs.
+    public var groupByLength = false
 
     public init(epochs: Int = 3, lr: Double = 5e-5, batch: Int = 32, maxLength: Int = 128, warmup: Double = 0,
                 weightDecay: Double = 0.01, seed: Int = 42, clip: Double? = 1.0, accumulate: Int = 1,
-                patience: Int? = nil, classWeights: Bool = false, labelSmoothing: Double = 0) {
+                patience: Int? = nil, classWeights: Bool = false, labelSmoothing: Double = 0,
+                groupByLength: Bool = false) {
         self.epochs = epochs
         self.lr = lr
         self.batch = batch
@@ -36,6 +39,7 @@ public struct TrainOptions: Equatable {
         self.patience = patience
         self.classWeights = classWeights
         self.labelSmoothing = labelSmoothing
+        self.groupByLength = groupByLength
     }
 
     /// Rejects absurd values with an `ArgumentError` naming the argument.
