@@ -47,9 +47,7 @@ public enum BertBenchmark {
         var generator = SeededGenerator(seed: 1)
         let config = network.config
         for T in sequenceLengths {
-            let ids = (0..<(batchSize * T)).map { _ in Int32(1 + Int(generator.next() % UInt64(config.vocabSize - 1))) }
-            let batch = try BertBatch(batchSize: batchSize, sequenceLength: T, inputIds: ids)
-            let labels = BertLabels.classes((0..<batchSize).map { Int32($0 % config.numLabels) })
+            let (batch, labels) = try fixedBatch(config: config, batchSize: batchSize, sequenceLength: T, using: &generator)
             let inference = try median(warmup: warmup, iterations: iterations) { _ = try network.infer(batch) }
             progress?(String(format: "T=%d inference %.3f s/batch", T, inference))
             var trainingTime = Double.nan
@@ -81,6 +79,15 @@ public enum BertBenchmark {
         }
         network.releaseActivations()
         return results
+    }
+
+    /// A batch of random token ids (never [PAD], id 0) with full attention, and labels cycling
+    /// through the classes: the fixed-padding shape both benchmarks and the PyTorch companion time.
+    public static func fixedBatch(config: BertConfig, batchSize: Int, sequenceLength T: Int,
+                                  using generator: inout SeededGenerator) throws -> (BertBatch, BertLabels) {
+        let ids = (0..<(batchSize * T)).map { _ in Int32(1 + Int(generator.next() % UInt64(config.vocabSize - 1))) }
+        let batch = try BertBatch(batchSize: batchSize, sequenceLength: T, inputIds: ids)
+        return (batch, .classes((0..<batchSize).map { Int32($0 % config.numLabels) }))
     }
 
     /// 2·M·N·K summed over the encoder's GEMMs (projections, attention, feed-forward) and the pooler.

@@ -47,9 +47,8 @@ struct ModelBenchSection: BenchSection {
         var generator = SeededGenerator(seed: 1)
         let config = network.config
         for T in sequenceLengths {
-            let ids = (0..<(batchSize * T)).map { _ in Int32(1 + Int(generator.next() % UInt64(config.vocabSize - 1))) }
-            let batch = try BertBatch(batchSize: batchSize, sequenceLength: T, inputIds: ids)
-            let labels = BertLabels.classes((0..<batchSize).map { Int32($0 % config.numLabels) })
+            let (batch, labels) = try BertBenchmark.fixedBatch(config: config, batchSize: batchSize, sequenceLength: T,
+                                                               using: &generator)
             let step = try TrainingStep(network: network, options: .init(learningRate: 1e-5, totalSteps: 1_000_000))
             let ours: () throws -> Void = mode == .inference
                 ? { _ = try network.infer(batch) }
