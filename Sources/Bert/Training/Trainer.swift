@@ -37,10 +37,6 @@ public final class Trainer {
         /// Batches of similar length (`LengthGrouping`, transformers' `group_by_length`) instead
         /// of plain shuffled ones.
         public var groupByLength = false
-        /// Batches are padded to their longest example rounded up to this multiple (1: exactly
-        /// the longest, as transformers' `padding=True`), capped at the model's positions; see
-        /// `Predictor.batch`. Rounding up buys nothing: arenas are reused across batch shapes.
-        public var padMultiple = 1
 
         public init(epochs: Int = 3, learningRate: Double = 5e-5, batchSize: Int = 32, warmup: Double = 0,
                     weightDecay: Double = 0.01, seed: UInt64 = 42, clip: Double? = 1.0, accumulate: Int = 1,
@@ -243,7 +239,9 @@ public final class Trainer {
         var lossSum = 0.0, examples = 0, correct = 0
         for (index, examplesOfBatch) in microBatches.enumerated() {
             try checkInterrupt()
-            let batch = try Predictor.batch(examplesOfBatch, paddingId: paddingId, multiple: options.padMultiple,
+            // Padded to the longest example, as transformers' `padding=True` (rounding up to a
+            // multiple would only cost compute: arenas are reused across batch shapes).
+            let batch = try Predictor.batch(examplesOfBatch, paddingId: paddingId,
                                             limit: network.config.maxPositionEmbeddings)
             let labels = TaskTargets.labels(examplesOfBatch, task: task, labels: L)
             let seed = o.dropoutSeed.map { $0 &+ UInt64(step.step &* 1_000_003 &+ index) &* 0x9E37_79B9_7F4A_7C15 }
