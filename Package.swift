@@ -42,14 +42,17 @@ let package = Package(
         // zlib (deflate, crc32) and FreeType (glyphs) for Plotting's PNG backend.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        // cpuid and xgetbv, which Swift cannot issue: what the CPU runs, to pick OpenBLAS's kernels.
+        .target(name: "CCPUID"),
 
         // JSON read exactly as written (ordered members, raw keys, numbers as text) for the
         // safetensors header and the tokenizer files.
         .target(name: "ExactJSON", swiftSettings: swiftSettings),
         // JSON values, MIME bundles and the output sink a cell writes to. No Jupyter, no BERT.
         .target(name: "Display", swiftSettings: swiftSettings),
-        // Buffers, BLAS (only importer of COpenBLAS), elementwise kernels, safetensors, RNG.
-        .target(name: "Numerics", dependencies: ["COpenBLAS", "ExactJSON"], swiftSettings: swiftSettings),
+        // Buffers, BLAS (only importer of COpenBLAS and CCPUID: the core OpenBLAS runs), elementwise
+        // kernels, safetensors, RNG.
+        .target(name: "Numerics", dependencies: ["COpenBLAS", "CCPUID", "ExactJSON"], swiftSettings: swiftSettings),
         // BertTokenizer: basic + WordPiece, encodings. No tensors.
         .target(name: "WordPiece", dependencies: ["ExactJSON"], swiftSettings: swiftSettings),
         // Datasets from CSV/TSV/JSONL, label maps, splits, the embedded demo data, metrics.
@@ -62,16 +65,16 @@ let package = Package(
         .target(name: "Bert", dependencies: ["Numerics", "WordPiece", "TextDatasets"], swiftSettings: swiftSettings),
         // The cell language: lexer, parser, command registry, session. No Jupyter.
         .target(name: "CellLanguage",
-                dependencies: ["Display", "Bert", "WordPiece", "TextDatasets", "Plotting"],
+                dependencies: ["Display", "Bert", "Numerics", "WordPiece", "TextDatasets", "Plotting"],
                 swiftSettings: swiftSettings),
         // Jupyter messages, wire codec, HMAC, dispatch. No ZeroMQ, no BERT.
         .target(name: "JupyterKernel",
                 dependencies: ["Display", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
         // The only importer of CZeroMQ: sockets, threads, heartbeat.
-        .target(name: "KernelServer", dependencies: ["JupyterKernel", "CZeroMQ"], swiftSettings: swiftSettings),
+        .target(name: "KernelServer", dependencies: ["JupyterKernel", "Display", "CZeroMQ"], swiftSettings: swiftSettings),
         .executableTarget(name: "bert-kernel",
-                          dependencies: ["KernelServer", "JupyterKernel", "CellLanguage", "Bert", "Plotting",
+                          dependencies: ["KernelServer", "JupyterKernel", "CellLanguage", "Bert", "Display", "Plotting",
                                          "Numerics", "WordPiece", "TextDatasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
@@ -84,7 +87,7 @@ let package = Package(
         .testTarget(name: "TextDatasetsTests", dependencies: ["TextDatasets", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "TestSupport"]),
+        .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "Numerics", "TestSupport"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "TestSupport"]),
         .testTarget(name: "KernelServerTests", dependencies: ["KernelServer", "JupyterKernel"]),
     ],

@@ -34,7 +34,12 @@ public enum BLAS {
     /// in `sched_yield` after each call), and each core can run an elementwise epilogue on the
     /// rows its GEMM just wrote, while they are still in cache. Called by every `Linear` and
     /// attention entry point; idempotent.
-    public static func useCallerThreads() { _ = singleThreadSetup }
+    /// The first call also warns, once, when OpenBLAS runs kernels below what the CPU supports
+    /// (`BLASCoreSelection`), for programs that use the library without the executable's restart.
+    public static func useCallerThreads() {
+        _ = singleThreadSetup
+        _ = BLASCoreSelection.warnIfBelowBest
+    }
 
     private static let singleThreadSetup: Void = { openblas_set_num_threads(1) }()
 }
