@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import JupyterKernel
 import KernelServer
+import Numerics
 
 /// `bert-kernel kernel --connection-file F`: what the kernelspec's `argv` runs.
 struct KernelCommand: ParsableCommand {
@@ -28,6 +30,23 @@ struct KernelCommand: ParsableCommand {
         if !extraArguments.isEmpty {
             FileHandle.standardError.write(Data("bert-kernel: ignoring extra arguments \(extraArguments)\n".utf8))
         }
+        Self.logBanner()
         server.serve()
+    }
+
+    /// The kernel's first lines in the Jupyter server's log: the CPU and the OpenBLAS core, at
+    /// once; one core's sgemm rate two seconds later, measured off the start-up path (it takes
+    /// about 50 ms, and the first reply is due well within 150 ms of the start).
+    static func logBanner() {
+        let status = BLASCoreStatus.current
+        Kernel.logToStandardError("\(CellInterpreter.version) on \(status.cpu.summary); \(status.configuration); "
+                                  + "core \(status.summary)")
+        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + 2) {
+            BLAS.useCallerThreads()
+            let shape = BLASCheck.Shape(m: 2048, n: 1536, k: 384)
+            let rate = BLASCheck.gflops(shapes: [shape], threads: 1, seconds: 0.05)[0].gflops
+            Kernel.logToStandardError(String(format: "OpenBLAS %@: sgemm %.0f GFLOP/s on one thread (%@)",
+                                             status.core, rate, shape.description))
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Display
+import Numerics
 import XCTest
 @testable import CellLanguage
 
@@ -80,7 +81,14 @@ final class EngineTests: XCTestCase {
         let info = run("info()").value
         XCTAssertTrue(info?.plainText?.contains("name  String: \"<b>\"") == true, info?.plainText ?? "")
         XCTAssertTrue(info?.data["text/html"]?.stringValue?.contains("&lt;b&gt;") == true)
-        XCTAssertEqual(info?.data["application/json"], ["bindings": ["name": "<b>"]])
+        XCTAssertEqual(info?.data["application/json"]?["bindings"], ["name": "<b>"])
+    }
+
+    func testInfoNamesTheMachineAndItsBLASCore() throws {
+        let machine = try XCTUnwrap(run("info()").value?.data["application/json"]?["machine"])
+        XCTAssertEqual(machine["blas_core"]?.stringValue, BLASCoreStatus.current.core)
+        XCTAssertGreaterThan(machine["sgemm_gflops"]?.doubleValue ?? 0, 0.1, "a measured rate, not a placeholder")
+        XCTAssertTrue(machine["blas"]?.stringValue?.hasPrefix("OpenBLAS") == true)
     }
 
     func testResetEmptiesTheSession() {

@@ -7,12 +7,15 @@ enum SessionCommands {
             Command(
                 name: "info", group: .session,
                 summary: "Shows what the session holds.",
-                doc: "Lists the `let` bindings and, once loaded, the model, dataset, optimizer state and metric history. "
+                doc: "Lists the `let` bindings and, once loaded, the model, dataset, optimizer state and metric history, "
+                    + "then the machine: the CPU, the OpenBLAS core in use (and whether bert-kernel chose it because "
+                    + "OpenBLAS misdetected the CPU) and its sgemm rate, measured at the first call. "
                     + "The result carries `application/json` with the same facts.",
                 returns: "Info",
                 example: "info()"
             ) { _, context in
-                .rich(RichValue(typeName: "Info", bundle: infoBundle(context.session.info()), payload: nil))
+                .rich(RichValue(typeName: "Info", bundle: infoBundle(context.session.info() + [MachineInfo.section]),
+                          payload: nil))
             },
             Command(
                 name: "reset", group: .session,
