@@ -39,7 +39,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Which sections to run (comma-separated): \(BenchCommand.sections.map(\.name).joined(separator: ", ")).")
     var only: String?
 
-    static let sections: [BenchSection] = [ModelBenchSection(mode: .inference), ModelBenchSection(mode: .training),
+    static let sections: [BenchSection] = [MachineBenchSection(), ModelBenchSection(mode: .inference), ModelBenchSection(mode: .training),
                                            RealDataBenchSection(), KernelBenchSection()]
 
     func run() throws {
@@ -54,6 +54,7 @@ struct BenchCommand: ParsableCommand {
         let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }
         var report: [String: JSON] = [:]
         var failed = false
+        if !json { print(environment.machine.description) }
         for section in BenchCommand.sections where wanted?.contains(section.name) ?? true {
             do {
                 let measurements = try section.run(environment)
@@ -82,6 +83,8 @@ struct BenchEnvironment {
     var dataLimit = 960
     /// Progress lines for a person watching (stderr; silent under --json).
     var progress: (String) -> Void = { _ in }
+    /// The CPU, BLAS core and sgemm peak, measured once per run and shared by the sections.
+    var machine = BenchMachine()
 }
 
 /// One area of the benchmark.

@@ -11,6 +11,9 @@ final class PyTorchBenchCompanion {
     }
 
     private(set) var torchVersion = "?"
+    /// torch's intra-op threads and its BLAS, as the child reports them.
+    private(set) var threads = 0
+    private(set) var blas = "?"
     private let process: Process
     private let input: FileHandle
     private let output: FileHandle
@@ -52,6 +55,8 @@ final class PyTorchBenchCompanion {
             throw Unavailable(description: "\(script) did not start (does \(python) have torch and transformers?)")
         }
         torchVersion = ready["torch"]?.stringValue ?? "?"
+        self.threads = ready["threads"]?.intValue ?? threads
+        blas = ready["blas"]?.stringValue ?? "?"
     }
 
     deinit { stop() }

@@ -62,6 +62,16 @@ def make_step(model, optimizer, mode, batch, T):
     return infer if mode == "inference" else train
 
 
+def blas_name():
+    """The BLAS behind torch's CPU matmuls, from its build configuration (BLAS_INFO=mkl, open, ...)."""
+    config = torch.__config__.show()
+    for part in config.replace("\n", ",").split(","):
+        if part.strip().startswith("BLAS_INFO="):
+            name = part.strip().split("=", 1)[1]
+            return {"mkl": "MKL", "open": "OpenBLAS"}.get(name, name)
+    return "MKL" if torch.backends.mkl.is_available() else "unknown BLAS"
+
+
 def serve(model, optimizer, args):
     """Answers one timed batch per stdin line (a sequence length), for interleaved rounds."""
     if args.mode == "inference":
@@ -69,7 +79,8 @@ def serve(model, optimizer, args):
     else:
         model.train()
     steps = {}
-    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(),
+                      "blas": blas_name()}), flush=True)
     for line in sys.stdin:
         line = line.strip()
         if not line:
