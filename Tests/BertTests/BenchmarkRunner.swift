@@ -10,7 +10,7 @@ final class BenchmarkRunner: XCTestCase {
         guard ProcessInfo.processInfo.environment["BERT_KERNEL_BENCH"] == "1" else {
             throw XCTSkip("set BERT_KERNEL_BENCH=1 to measure throughput")
         }
-        guard let directory = FixturePaths.miniLMDirectory else { throw XCTSkip("MiniLM not installed") }
+        let directory = try FixturePaths.requireMiniLM()
         let network = try BertCheckpoint.load(from: directory, heads: .sequenceClassification, labels: ["a", "b"]).network
         let lengths = ProcessInfo.processInfo.environment["BERT_KERNEL_BENCH_T"].map { $0.split(separator: ",").compactMap { Int($0) } } ?? [64, 128]
         for result in try BertBenchmark.run(network: network, sequenceLengths: lengths, progress: { print($0) }) {

