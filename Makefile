@@ -63,15 +63,16 @@ docs-check: build
 ## respected: the suite then runs once, under it.
 swift-test: export BERT_KERNEL_REQUIRE_FIXTURES = 1
 swift-test: build venv
-	swift build -c release --build-tests
 	@if [ -n "$${OPENBLAS_CORETYPE:-}" ]; then \
 	  echo "== swift test (OPENBLAS_CORETYPE=$$OPENBLAS_CORETYPE is set here: one run, under it) =="; \
-	  swift test -c release --skip-build; \
+	  swift test -c release; \
 	else \
 	  cores=$$($(BIN) blas --cores-to-test) && [ -n "$$cores" ] || { echo "cannot list the OpenBLAS cores"; exit 1; }; \
+	  build=""; \
 	  for core in $$cores; do \
 	    echo "== swift test with OPENBLAS_CORETYPE=$$core =="; \
-	    OPENBLAS_CORETYPE=$$core swift test -c release --skip-build || exit 1; \
+	    OPENBLAS_CORETYPE=$$core swift test -c release $$build || exit 1; \
+	    build="--skip-build"; \
 	  done; \
 	fi
 

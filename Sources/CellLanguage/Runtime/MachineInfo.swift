@@ -1,4 +1,5 @@
 import Display
+import Foundation
 import Numerics
 
 /// `info()`'s last section: the processor, the OpenBLAS core in use and how it was chosen, the
@@ -21,7 +22,7 @@ enum MachineInfo {
             title: "Machine",
             rows: [("cpu", status.cpu.summary), ("blas", status.configuration), ("blas core", status.summary),
                    ("threads", "\(Parallel.workers)"),
-                   ("sgemm", "\(Value.format(rate.rounded())) GFLOP/s (\(shape), \(Parallel.workers) threads)")],
+                   ("sgemm", String(format: "%.0f GFLOP/s (%@, %d threads)", rate, shape.description, Parallel.workers))],
             json: ["cpu": .string(status.cpu.summary), "blas": .string(status.configuration),
                    "blas_core": .string(status.core), "blas_core_origin": .string(status.summary),
                    "threads": .int(Parallel.workers), "sgemm_gflops": .double(rate)])
