@@ -42,6 +42,8 @@ let package = Package(
         // zlib (deflate, crc32) and FreeType (glyphs) for Plotting's PNG backend.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        // renameat2(2) from glibc, which Swift's Glibc module hides: save's atomic directory swap.
+        .systemLibrary(name: "CRenameExchange"),
 
         // JSON read exactly as written (ordered members, raw keys, numbers as text) for the
         // safetensors header and the tokenizer files.
@@ -59,7 +61,8 @@ let package = Package(
         // Figures rendered to SVG and PNG. No BERT.
         .target(name: "Plotting", dependencies: ["CZlib", "CFreeType"], swiftSettings: swiftSettings),
         // Config, parameters, layers (forward + backward), heads, checkpoints, optimizer, trainer.
-        .target(name: "Bert", dependencies: ["Numerics", "WordPiece", "TextDatasets"], swiftSettings: swiftSettings),
+        .target(name: "Bert", dependencies: ["Numerics", "WordPiece", "TextDatasets",
+                                            .target(name: "CRenameExchange", condition: .when(platforms: [.linux]))], swiftSettings: swiftSettings),
         // The cell language: lexer, parser, command registry, session. No Jupyter.
         .target(name: "CellLanguage",
                 dependencies: ["Display", "Bert", "WordPiece", "TextDatasets", "Plotting"],

@@ -118,52 +118,47 @@ public enum BertCheckpoint {
     /// Writes `config.json` (with `architectures`, `id2label`, `label2id`) and `model.safetensors`
     /// as transformers' `save_pretrained` does (the tied decoder weight is not duplicated; a
     /// headless model is saved with `BertModel`'s unprefixed keys), plus `extraFiles` (e.g. the
-    /// vocabulary). Atomic: everything goes to a temporary sibling directory that then replaces
-    /// `directory`, so a failure never leaves a half-written model where a good one was.
+    /// vocabulary) and the marker `.bert-kernel-save` that lists them.
+    ///
+    /// Never deletes what it did not write: `directory` must be new, empty, or the folder of an
+    /// earlier save holding nothing else (see `SaveDirectory`); missing parent folders are created.
+    /// Atomic: the model is written to a hidden sibling and swapped in with one rename, so a
+    /// failure or a crash never leaves a half-written model where a good one was.
     public static func save(_ network: BertNetwork, to directory: URL, extraFiles: [String: Data] = [:]) throws {
-        let fm = FileManager.default
-        let parent = directory.deletingLastPathComponent()
-        let name = directory.lastPathComponent
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw BertError(.file, "\(directory.path) exists and is not a directory")
+        let target = SaveDirectory(directory)
+        try target.refuseProtectedFolders()
+        try FileFailure.createFolder(target.parent)
+        target.recoverLeftovers()
+        let existing = try target.existing()
+
+        let headless = network.heads.isSubset(of: .pooler)
+        var files: [(name: String, data: Data)] = [
+            ("config.json", try network.config.jsonData(architecture: network.heads.architecture)),
+        ]
+        let tensors = network.layout.entries.map { entry in
+            SafetensorsTensor(name: headless ? String(entry.name.dropFirst("bert.".count)) : entry.name,
+                              shape: entry.shape,
+                              values: Array(network.parameters.buffer(offset: entry.offset, count: entry.count)))
         }
-        do { try fm.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
-            throw BertError(.file, "cannot create \(parent.path): \(error.localizedDescription)")
-        }
-        let token = UUID().uuidString.prefix(8)
-        let staging = parent.appendingPathComponent(".\(name).saving-\(token)")
-        let retired = parent.appendingPathComponent(".\(name).old-\(token)")
-        defer { try? fm.removeItem(at: staging) }
         do {
-            try fm.createDirectory(at: staging, withIntermediateDirectories: false)
-            let headless = network.heads.isSubset(of: .pooler)
-            try network.config.jsonData(architecture: network.heads.architecture)
-                .write(to: staging.appendingPathComponent("config.json"))
-            let tensors = network.layout.entries.map { entry in
-                SafetensorsTensor(name: headless ? String(entry.name.dropFirst("bert.".count)) : entry.name,
-                                  shape: entry.shape,
-                                  values: Array(network.parameters.buffer(offset: entry.offset, count: entry.count)))
-            }
-            try SafetensorsWriter.write(tensors, metadata: ["format": "pt"],
-                                        to: staging.appendingPathComponent("model.safetensors"))
-            for (file, data) in extraFiles {
-                try data.write(to: staging.appendingPathComponent(file))
-            }
-            if fm.fileExists(atPath: directory.path) {
-                try fm.moveItem(at: directory, to: retired)
-                do { try fm.moveItem(at: staging, to: directory) } catch {
-                    try? fm.moveItem(at: retired, to: directory)
-                    throw error
-                }
-                try? fm.removeItem(at: retired)
-            } else {
-                try fm.moveItem(at: staging, to: directory)
-            }
-        } catch let error as BertError {
-            throw error
+            files.append(("model.safetensors", try SafetensorsWriter.encode(tensors, metadata: ["format": "pt"],
+                                                                             path: "model.safetensors")))
         } catch {
-            throw BertError(.file, "cannot save to \(directory.path): \(error)")
+            throw BertError(.format, "\(error)")
         }
+        for (name, data) in extraFiles.sorted(by: { $0.key < $1.key }) {
+            precondition(!name.contains("/") && name != SaveDirectory.markerName && !files.contains { $0.name == name },
+                         "extra file name \(name)")
+            files.append((name, data))
+        }
+
+        let staging = try target.makeStaging(files: files.map(\.name))
+        var installed = false
+        defer { if !installed { SaveDirectory.removeSaveFiles(in: staging, includingTemporaries: true) } }
+        for file in files {
+            try SaveDirectory.writeSynced(file.data, to: staging.appendingPathComponent(file.name))
+        }
+        try target.install(staging, over: existing)
+        installed = true
     }
 }
