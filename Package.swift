@@ -61,7 +61,7 @@ let package = Package(
         // Figures rendered to SVG and PNG. No BERT.
         .target(name: "Plotting", dependencies: ["CZlib", "CFreeType"], swiftSettings: swiftSettings),
         // Config, parameters, layers (forward + backward), heads, checkpoints, optimizer, trainer.
-        .target(name: "Bert", dependencies: ["Numerics", "WordPiece", "TextDatasets",
+        .target(name: "Bert", dependencies: ["Numerics", "WordPiece", "TextDatasets", "ExactJSON",
                                             .target(name: "CRenameExchange", condition: .when(platforms: [.linux]))], swiftSettings: swiftSettings),
         // The cell language: lexer, parser, command registry, session. No Jupyter.
         .target(name: "CellLanguage",
@@ -75,7 +75,7 @@ let package = Package(
         .target(name: "KernelServer", dependencies: ["JupyterKernel", "CZeroMQ"], swiftSettings: swiftSettings),
         .executableTarget(name: "bert-kernel",
                           dependencies: ["KernelServer", "JupyterKernel", "CellLanguage", "Bert", "Plotting",
-                                         "Numerics", "WordPiece", "TextDatasets",
+                                         "Numerics", "WordPiece", "TextDatasets", "ExactJSON",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
 

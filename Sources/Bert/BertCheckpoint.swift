@@ -26,6 +26,7 @@ public enum BertCheckpoint {
             throw BertError(.file, "\(directory.path) has no model.safetensors"
                             + (hasBin ? " (pytorch_model.bin is not supported; convert it to safetensors)" : ""))
         }
+        try FileFailure.requireRegularFile(weightsURL, role: "model.safetensors")
         var config = try BertConfig(contentsOf: configURL)
         let architecture = config.architectures.first ?? "BertModel"
         var labelsChanged = false
@@ -38,6 +39,8 @@ public enum BertCheckpoint {
         do { file = try SafetensorsFile(contentsOf: weightsURL) } catch {
             throw BertError(.format, "\(error)")
         }
+        // Before anything is allocated: the file's tensors must have the sizes config.json claims.
+        try checkSizes(of: config, against: file)
         let network = try BertNetwork(config: config, heads: heads ?? BertHeads(architecture: architecture))
         var report = BertLoadReport(directory: directory.path, checkpointArchitecture: architecture)
         try read(file, into: network, report: &report, replaceClassifier: labelsChanged)
@@ -56,6 +59,48 @@ public enum BertCheckpoint {
         if name.hasSuffix("LayerNorm.gamma") { name = String(name.dropLast(5)) + "weight" }
         if name.hasSuffix("LayerNorm.beta") { name = String(name.dropLast(4)) + "bias" }
         return name
+    }
+
+    /// Compares config.json's sizes with the shapes of the embeddings, the first feed-forward
+    /// layer and the number of encoder layers in the file, so that a config claiming more than the
+    /// checkpoint holds (`num_hidden_layers: 1e9`, `vocab_size: 1e12`) fails with both numbers
+    /// instead of allocating for it. The full per-tensor comparison follows in `read`.
+    static func checkSizes(of config: BertConfig, against file: SafetensorsFile) throws {
+        let path = file.url.path
+        var shapes: [String: [Int]] = [:]
+        var layers = Set<Int>()
+        for (key, info) in file.tensorInfos {
+            let name = canonicalName(key)
+            shapes[name] = info.shape
+            let layerPrefix = "bert.encoder.layer."
+            if name.hasPrefix(layerPrefix), let index = Int(name.dropFirst(layerPrefix.count).prefix { $0 != "." }) {
+                layers.insert(index)
+            }
+        }
+        let C = config.hiddenSize
+        var expected: [(String, [Int], String)] = [
+            ("bert.embeddings.word_embeddings.weight", [config.vocabSize, C], "vocab_size and hidden_size"),
+            ("bert.embeddings.position_embeddings.weight", [config.maxPositionEmbeddings, C], "max_position_embeddings and hidden_size"),
+            ("bert.embeddings.token_type_embeddings.weight", [config.typeVocabSize, C], "type_vocab_size and hidden_size"),
+        ]
+        if config.numHiddenLayers > 0 {
+            expected.append(("bert.encoder.layer.0.intermediate.dense.weight", [config.intermediateSize, C],
+                             "intermediate_size and hidden_size"))
+        }
+        for (name, shape, keys) in expected {
+            guard let actual = shapes[name] else {
+                throw BertError(.format, "\(path): missing tensor \"\(name)\" (the config asks for "
+                                + "\(config.numHiddenLayers) layers of hidden size \(config.hiddenSize))")
+            }
+            guard actual == shape else {
+                throw BertError(.format, "config.json's \(keys) imply \(shape) for \(name), but \(path) holds \(actual); "
+                                + "the config does not belong to these weights")
+            }
+        }
+        guard layers.count == config.numHiddenLayers, layers.allSatisfy({ $0 < config.numHiddenLayers }) else {
+            throw BertError(.format, "config.json's num_hidden_layers is \(config.numHiddenLayers), but \(path) holds "
+                            + "\(layers.count) encoder layers; the config does not belong to these weights")
+        }
     }
 
     /// Keys transformers drops on load: buffers, and the decoder tied to the word embeddings.

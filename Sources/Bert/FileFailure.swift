@@ -22,6 +22,23 @@ public enum FileFailure {
         return "\(path): \(error.localizedDescription)"
     }
 
+    /// Throws unless `url` (after symbolic links, as the hub cache's snapshots are) is a regular
+    /// file. Checked before opening: open(2) of a FIFO blocks until a writer appears, and an
+    /// interrupt cannot free the kernel from it. A missing file passes; reading it says so.
+    public static func requireRegularFile(_ url: URL, role: String) throws {
+        let resolved = url.resolvingSymlinksInPath()
+        guard let type = (try? FileManager.default.attributesOfItem(atPath: resolved.path))?[.type] as? FileAttributeType,
+              type != .typeRegular else { return }
+        let what: String
+        switch type {
+        case .typeDirectory: what = "a folder"
+        case .typeCharacterSpecial, .typeBlockSpecial: what = "a device"
+        case .typeSocket: what = "a socket"
+        default: what = "a named pipe (FIFO) or other special file, which would block the kernel waiting for a writer"
+        }
+        throw BertError(.file, "\(url.path) is \(what), not a regular file; \(role) must be a plain file")
+    }
+
     /// Creates `folder` and any missing parents (the rule of both `save(to:)` and `write`), or
     /// throws a sentence: a file in the way is named, other failures go through the errno table.
     public static func createFolder(_ folder: URL) throws {
