@@ -61,6 +61,11 @@ final class BertTokenizerLoadingTests: XCTestCase {
         assertLoadFails(["tokenizer_config.json", "invalid JSON at line 1, column 24", "expected a key string"])
     }
 
+    func testANamedPipeVocabularyIsRefusedInsteadOfBlockingInOpen() throws {
+        XCTAssertEqual(mkfifo(directory.appendingPathComponent("vocab.txt").path, 0o644), 0)
+        assertLoadFails(["vocab.txt", "is a named pipe, device or socket, not a regular file"])
+    }
+
     func testConfigOptionsApplyToVocabTxt() throws {
         try write("vocab.txt", smallVocabulary + "Hello\n")
         try write("tokenizer_config.json", #"{"do_lower_case": false, "model_max_length": 128, "unk_token": {"content": "[UNK]"}}"#)
