@@ -199,11 +199,14 @@ public enum BertCheckpoint {
 
         let staging = try target.makeStaging(files: files.map(\.name))
         var installed = false
-        defer { if !installed { SaveDirectory.removeSaveFiles(in: staging, includingTemporaries: true) } }
-        for file in files {
-            try SaveDirectory.writeSynced(file.data, to: staging.appendingPathComponent(file.name))
+        defer {
+            staging.release()
+            if !installed { SaveDirectory.removeSaveFiles(in: staging.url, includingTemporaries: true) }
         }
-        try target.install(staging, over: existing)
+        for file in files {
+            try SaveDirectory.writeSynced(file.data, to: staging.url.appendingPathComponent(file.name))
+        }
+        try target.install(staging.url, over: existing)
         installed = true
     }
 }

@@ -20,7 +20,8 @@ import CRenameExchange
 ///   whole model, old or new; then the old one's files are removed by name (never recursively).
 /// - A save killed half-way leaves `.NAME.saving-*` (and the previous code `.NAME.old-*`) behind;
 ///   the next save to the same name restores an `.old` copy when the target is missing and
-///   removes the rest, again only the files a save writes.
+///   removes the rest, again only the files a save writes, and not a folder another kernel's
+///   save holds locked.
 struct SaveDirectory {
     static let markerName = ".bert-kernel-save"
     /// What saves wrote before the marker existed; only used to clear their leftovers.
@@ -161,7 +162,7 @@ struct SaveDirectory {
                 olds.removeAll { $0 == newest }
             }
         }
-        for leftover in olds + savings {
+        for leftover in olds + savings where !Self.isBeingWritten(parent.appendingPathComponent(leftover)) {
             Self.removeSaveFiles(in: parent.appendingPathComponent(leftover), includingTemporaries: true)
         }
     }
@@ -196,8 +197,25 @@ struct SaveDirectory {
 
     // MARK: - Writing and the swap
 
+    /// A staging folder being written, and the open marker whose lock tells other kernels'
+    /// cleanup that this save is still running (flock: the kernel drops it when the process
+    /// dies, so a killed save's folder is free to clear at once).
+    struct Staging {
+        let url: URL
+        let lock: FileHandle
+
+        func release() { try? lock.close() }
+    }
+
+    /// Whether another save is writing in `folder` now (its marker is locked).
+    static func isBeingWritten(_ folder: URL) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: folder.appendingPathComponent(markerName).path) else { return false }
+        defer { try? handle.close() }
+        return flock(handle.fileDescriptor, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK
+    }
+
     /// Creates the hidden staging folder beside the target and writes the marker into it first.
-    func makeStaging(files: [String]) throws -> URL {
+    func makeStaging(files: [String]) throws -> Staging {
         let token = UUID().uuidString.prefix(8)
         let staging = parent.appendingPathComponent(".\(name).saving-\(token)")
         if mkdir(staging.path, 0o755) != 0 {
@@ -208,8 +226,19 @@ struct SaveDirectory {
             }
             throw BertError(.file, "cannot save to \(path): " + FileFailure.sentence(errno: code, path: parent.path))
         }
-        try Self.writeSynced(Data(Self.markerText(files: files).utf8), to: staging.appendingPathComponent(Self.markerName))
-        return staging
+        let marker = staging.appendingPathComponent(Self.markerName)
+        do {
+            try Self.writeSynced(Data(Self.markerText(files: files).utf8), to: marker)
+        } catch {
+            _ = rmdir(staging.path)
+            throw error
+        }
+        guard let lock = FileHandle(forReadingAtPath: marker.path) else {
+            Self.removeSaveFiles(in: staging)
+            throw BertError(.file, "cannot save to \(path): the new marker file in \(staging.path) cannot be opened")
+        }
+        _ = flock(lock.fileDescriptor, LOCK_EX)
+        return Staging(url: staging, lock: lock)
     }
 
     /// Writes `data` and syncs it to disk before the swap, so that after a power cut the path

@@ -118,7 +118,8 @@ final class SaveSafetyTests: XCTestCase {
         // Foundation's temporary file; and one killed after the swap, holding the old model.
         let half = scratch.appendingPathComponent(".m.saving-0A1B2C3D")
         let staging = try SaveDirectory(target).makeStaging(files: ["config.json", "model.safetensors"])
-        try fm.moveItem(at: staging, to: half)
+        staging.release()   // as the kernel does for a killed process
+        try fm.moveItem(at: staging.url, to: half)
         try Data("{}".utf8).write(to: half.appendingPathComponent("config.json"))
         try Data("x".utf8).write(to: half.appendingPathComponent(".dat.nosync1234.abcd"))
         let swapped = scratch.appendingPathComponent(".m.saving-99999999")
@@ -128,6 +129,14 @@ final class SaveSafetyTests: XCTestCase {
         try fm.createDirectory(at: lookalike, withIntermediateDirectories: false)
         try save(to: target)
         XCTAssertEqual(try contents(scratch), [".m.saving-notours", "m"])
+
+        // Another kernel's save still writing (its marker locked) is left alone; once it ends, cleared.
+        let running = try SaveDirectory(target).makeStaging(files: ["config.json"])
+        try save(to: target)
+        XCTAssertTrue(fm.fileExists(atPath: running.url.path), "a save in progress is not a leftover")
+        running.release()
+        try save(to: target)
+        XCTAssertFalse(fm.fileExists(atPath: running.url.path))
 
         // A leftover holding a file no save writes keeps that file (and its folder).
         let odd = scratch.appendingPathComponent(".m.saving-ABCDEF01")
