@@ -94,8 +94,14 @@ struct SaveDirectory {
         }
         if entries.isEmpty { return .empty }
         guard let listed = Self.markedFiles(in: target) else {
-            throw BertError(.file, "\(path) already holds \(Self.list(entries)), not written by save(to:); save never "
-                            + "replaces a folder that holds other files. Nothing was changed; save to a new name "
+            // A model folder without our marker: saved by transformers, or by bert-kernel before
+            // the marker existed. It may be someone's only copy, so it is refused as well.
+            let looksLikeModel = entries.contains("config.json") && entries.contains("model.safetensors")
+            let what = looksLikeModel
+                ? "a model that carries no \(Self.markerName) marker (saved by transformers, or by an older bert-kernel)"
+                    + ", so it may be the only copy; delete the folder yourself to reuse its name"
+                : "\(Self.list(entries)), not written by save(to:); save never replaces a folder that holds other files"
+            throw BertError(.file, "\(path) already holds \(what). Nothing was changed; save to a new name "
                             + "such as \"\(suggestion)\"")
         }
         let foreign = entries.filter { $0 != Self.markerName && !listed.contains($0) }

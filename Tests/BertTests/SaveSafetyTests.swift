@@ -80,6 +80,11 @@ final class SaveSafetyTests: XCTestCase {
         try fm.createDirectory(at: hub, withIntermediateDirectories: false)
         try Data("{}".utf8).write(to: hub.appendingPathComponent("config.json"))
         assertFileError(["hub already holds config.json"]) { try save(to: hub) }
+        try Data("x".utf8).write(to: hub.appendingPathComponent("model.safetensors"))
+        assertFileError(["hub already holds a model that carries no .bert-kernel-save marker", "delete the folder yourself"]) {
+            try save(to: hub)
+        }
+        XCTAssertEqual(try contents(hub), ["config.json", "model.safetensors"])
     }
 
     func testTheWorkingDirectoryItsParentsHomeAndLinksAreNeverReplaced() throws {
