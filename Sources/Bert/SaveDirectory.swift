@@ -32,8 +32,8 @@ struct SaveDirectory {
     enum Existing: Equatable {
         case absent
         case empty
-        /// The folder of an earlier save; `files` are the entries that may be removed.
-        case earlierSave(files: Set<String>)
+        /// The folder of an earlier save, holding only what its marker lists.
+        case earlierSave
     }
 
     let target: URL
@@ -110,7 +110,7 @@ struct SaveDirectory {
                             + "save never replaces a folder that holds other files. Nothing was changed; move those "
                             + "files away or save to a new name such as \"\(suggestion)\"")
         }
-        return .earlierSave(files: Set(entries))
+        return .earlierSave
     }
 
     /// The files a save's marker lists, or nil when `folder` has no readable marker.
