@@ -55,6 +55,11 @@ public final class KernelServer: KernelTransport {
             try socket.bind(connection.endpoint(port: port))
         }
         codec = WireCodec(key: connection.key)
+        if connection.key.isEmpty {
+            // As jupyter_client's `Session.__init__` warns: anyone who can reach the ports can
+            // then run cells as this user.
+            log("Message signing is disabled (the connection file's key is empty). This is insecure and not recommended!")
+        }
         publisher = IOPubPublisher(socket: iopub, codec: codec, log: log)
         kernel = Kernel(interpreter: interpreter, transport: self, username: ProcessInfo.processInfo.environment["USER"] ?? "kernel",
                         log: log)

@@ -2,11 +2,15 @@
 users of other kernels report most: heartbeat during long work, forged or broken messages,
 queued cells after an error, restart."""
 import json
+import subprocess
 import time
 
 import zmq
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
+from jupyter_client.kernelspec import KernelSpecManager
 
-from conftest import receive
+from conftest import KERNEL_NAME, receive, require_kernelspec
 
 
 def test_heartbeat_echoes_while_a_cell_runs(kernel):
@@ -63,6 +67,28 @@ def test_malformed_messages_are_dropped_logged_and_serving_continues(kernel):
     reply, outputs = kernel.execute('print("alive")')
     assert reply["content"]["status"] == "ok"
     assert kernel.km.is_alive()
+
+
+def test_empty_key_warns_that_signing_is_off(tmp_path):
+    """As jupyter_client's Session warns: an empty key means anyone who reaches the ports can run code."""
+    require_kernelspec()
+    binary = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv[0]
+    path, _ = write_connection_file(str(tmp_path / "connection.json"), key=b"")
+    log = tmp_path / "stderr.log"
+    with open(log, "wb") as stderr:
+        process = subprocess.Popen([binary, "kernel", "--connection-file", path], stderr=stderr)
+    try:
+        client = BlockingKernelClient(connection_file=path)
+        client.load_connection_file()
+        client.start_channels()
+        client.wait_for_ready(timeout=30)
+        client.shutdown()
+        process.wait(timeout=10)
+        client.stop_channels()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "Message signing is disabled" in log.read_text()
 
 
 def test_replayed_message_is_dropped(kernel):
