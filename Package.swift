@@ -44,6 +44,8 @@ let package = Package(
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         // cpuid and xgetbv, which Swift cannot issue: what the CPU runs, to pick OpenBLAS's kernels.
         .target(name: "CCPUID"),
+        // renameat2(2) from glibc, which Swift's Glibc module hides: save's atomic directory swap.
+        .systemLibrary(name: "CRenameExchange"),
 
         // JSON read exactly as written (ordered members, raw keys, numbers as text) for the
         // safetensors header and the tokenizer files.
@@ -62,7 +64,8 @@ let package = Package(
         // Figures rendered to SVG and PNG. No BERT.
         .target(name: "Plotting", dependencies: ["CZlib", "CFreeType"], swiftSettings: swiftSettings),
         // Config, parameters, layers (forward + backward), heads, checkpoints, optimizer, trainer.
-        .target(name: "Bert", dependencies: ["Numerics", "WordPiece", "TextDatasets"], swiftSettings: swiftSettings),
+        .target(name: "Bert", dependencies: ["Numerics", "WordPiece", "TextDatasets", "ExactJSON",
+                                            .target(name: "CRenameExchange", condition: .when(platforms: [.linux]))], swiftSettings: swiftSettings),
         // The cell language: lexer, parser, command registry, session. No Jupyter.
         .target(name: "CellLanguage",
                 dependencies: ["Display", "Bert", "Numerics", "WordPiece", "TextDatasets", "Plotting"],
@@ -75,7 +78,7 @@ let package = Package(
         .target(name: "KernelServer", dependencies: ["JupyterKernel", "Display", "CZeroMQ"], swiftSettings: swiftSettings),
         .executableTarget(name: "bert-kernel",
                           dependencies: ["KernelServer", "JupyterKernel", "CellLanguage", "Bert", "Display", "Plotting",
-                                         "Numerics", "WordPiece", "TextDatasets",
+                                         "Numerics", "WordPiece", "TextDatasets", "ExactJSON",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
 

@@ -26,6 +26,7 @@ public enum BertCheckpoint {
             throw BertError(.file, "\(directory.path) has no model.safetensors"
                             + (hasBin ? " (pytorch_model.bin is not supported; convert it to safetensors)" : ""))
         }
+        try FileFailure.requireRegularFile(weightsURL, role: "model.safetensors")
         var config = try BertConfig(contentsOf: configURL)
         let architecture = config.architectures.first ?? "BertModel"
         var labelsChanged = false
@@ -38,6 +39,8 @@ public enum BertCheckpoint {
         do { file = try SafetensorsFile(contentsOf: weightsURL) } catch {
             throw BertError(.format, "\(error)")
         }
+        // Before anything is allocated: the file's tensors must have the sizes config.json claims.
+        try checkSizes(of: config, against: file)
         let network = try BertNetwork(config: config, heads: heads ?? BertHeads(architecture: architecture))
         var report = BertLoadReport(directory: directory.path, checkpointArchitecture: architecture)
         try read(file, into: network, report: &report, replaceClassifier: labelsChanged)
@@ -56,6 +59,48 @@ public enum BertCheckpoint {
         if name.hasSuffix("LayerNorm.gamma") { name = String(name.dropLast(5)) + "weight" }
         if name.hasSuffix("LayerNorm.beta") { name = String(name.dropLast(4)) + "bias" }
         return name
+    }
+
+    /// Compares config.json's sizes with the shapes of the embeddings, the first feed-forward
+    /// layer and the number of encoder layers in the file, so that a config claiming more than the
+    /// checkpoint holds (`num_hidden_layers: 1e9`, `vocab_size: 1e12`) fails with both numbers
+    /// instead of allocating for it. The full per-tensor comparison follows in `read`.
+    static func checkSizes(of config: BertConfig, against file: SafetensorsFile) throws {
+        let path = file.url.path
+        var shapes: [String: [Int]] = [:]
+        var layers = Set<Int>()
+        for (key, info) in file.tensorInfos {
+            let name = canonicalName(key)
+            shapes[name] = info.shape
+            let layerPrefix = "bert.encoder.layer."
+            if name.hasPrefix(layerPrefix), let index = Int(name.dropFirst(layerPrefix.count).prefix { $0 != "." }) {
+                layers.insert(index)
+            }
+        }
+        let C = config.hiddenSize
+        var expected: [(String, [Int], String)] = [
+            ("bert.embeddings.word_embeddings.weight", [config.vocabSize, C], "vocab_size and hidden_size"),
+            ("bert.embeddings.position_embeddings.weight", [config.maxPositionEmbeddings, C], "max_position_embeddings and hidden_size"),
+            ("bert.embeddings.token_type_embeddings.weight", [config.typeVocabSize, C], "type_vocab_size and hidden_size"),
+        ]
+        if config.numHiddenLayers > 0 {
+            expected.append(("bert.encoder.layer.0.intermediate.dense.weight", [config.intermediateSize, C],
+                             "intermediate_size and hidden_size"))
+        }
+        for (name, shape, keys) in expected {
+            guard let actual = shapes[name] else {
+                throw BertError(.format, "\(path): missing tensor \"\(name)\" (the config asks for "
+                                + "\(config.numHiddenLayers) layers of hidden size \(config.hiddenSize))")
+            }
+            guard actual == shape else {
+                throw BertError(.format, "config.json's \(keys) imply \(shape) for \(name), but \(path) holds \(actual); "
+                                + "the config does not belong to these weights")
+            }
+        }
+        guard layers.count == config.numHiddenLayers, layers.allSatisfy({ $0 < config.numHiddenLayers }) else {
+            throw BertError(.format, "config.json's num_hidden_layers is \(config.numHiddenLayers), but \(path) holds "
+                            + "\(layers.count) encoder layers; the config does not belong to these weights")
+        }
     }
 
     /// Keys transformers drops on load: buffers, and the decoder tied to the word embeddings.
@@ -118,52 +163,50 @@ public enum BertCheckpoint {
     /// Writes `config.json` (with `architectures`, `id2label`, `label2id`) and `model.safetensors`
     /// as transformers' `save_pretrained` does (the tied decoder weight is not duplicated; a
     /// headless model is saved with `BertModel`'s unprefixed keys), plus `extraFiles` (e.g. the
-    /// vocabulary). Atomic: everything goes to a temporary sibling directory that then replaces
-    /// `directory`, so a failure never leaves a half-written model where a good one was.
+    /// vocabulary) and the marker `.bert-kernel-save` that lists them.
+    ///
+    /// Never deletes what it did not write: `directory` must be new, empty, or the folder of an
+    /// earlier save holding nothing else (see `SaveDirectory`); missing parent folders are created.
+    /// Atomic: the model is written to a hidden sibling and swapped in with one rename, so a
+    /// failure or a crash never leaves a half-written model where a good one was.
     public static func save(_ network: BertNetwork, to directory: URL, extraFiles: [String: Data] = [:]) throws {
-        let fm = FileManager.default
-        let parent = directory.deletingLastPathComponent()
-        let name = directory.lastPathComponent
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw BertError(.file, "\(directory.path) exists and is not a directory")
+        let target = SaveDirectory(directory)
+        try target.refuseProtectedFolders()
+        try FileFailure.createFolder(target.parent)
+        target.recoverLeftovers()
+        let existing = try target.existing()
+
+        let headless = network.heads.isSubset(of: .pooler)
+        var files: [(name: String, data: Data)] = [
+            ("config.json", try network.config.jsonData(architecture: network.heads.architecture)),
+        ]
+        let tensors = network.layout.entries.map { entry in
+            SafetensorsTensor(name: headless ? String(entry.name.dropFirst("bert.".count)) : entry.name,
+                              shape: entry.shape,
+                              values: Array(network.parameters.buffer(offset: entry.offset, count: entry.count)))
         }
-        do { try fm.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
-            throw BertError(.file, "cannot create \(parent.path): \(error.localizedDescription)")
-        }
-        let token = UUID().uuidString.prefix(8)
-        let staging = parent.appendingPathComponent(".\(name).saving-\(token)")
-        let retired = parent.appendingPathComponent(".\(name).old-\(token)")
-        defer { try? fm.removeItem(at: staging) }
         do {
-            try fm.createDirectory(at: staging, withIntermediateDirectories: false)
-            let headless = network.heads.isSubset(of: .pooler)
-            try network.config.jsonData(architecture: network.heads.architecture)
-                .write(to: staging.appendingPathComponent("config.json"))
-            let tensors = network.layout.entries.map { entry in
-                SafetensorsTensor(name: headless ? String(entry.name.dropFirst("bert.".count)) : entry.name,
-                                  shape: entry.shape,
-                                  values: Array(network.parameters.buffer(offset: entry.offset, count: entry.count)))
-            }
-            try SafetensorsWriter.write(tensors, metadata: ["format": "pt"],
-                                        to: staging.appendingPathComponent("model.safetensors"))
-            for (file, data) in extraFiles {
-                try data.write(to: staging.appendingPathComponent(file))
-            }
-            if fm.fileExists(atPath: directory.path) {
-                try fm.moveItem(at: directory, to: retired)
-                do { try fm.moveItem(at: staging, to: directory) } catch {
-                    try? fm.moveItem(at: retired, to: directory)
-                    throw error
-                }
-                try? fm.removeItem(at: retired)
-            } else {
-                try fm.moveItem(at: staging, to: directory)
-            }
-        } catch let error as BertError {
-            throw error
+            files.append(("model.safetensors", try SafetensorsWriter.encode(tensors, metadata: ["format": "pt"],
+                                                                             path: "model.safetensors")))
         } catch {
-            throw BertError(.file, "cannot save to \(directory.path): \(error)")
+            throw BertError(.format, "\(error)")
         }
+        for (name, data) in extraFiles.sorted(by: { $0.key < $1.key }) {
+            precondition(!name.contains("/") && name != SaveDirectory.markerName && !files.contains { $0.name == name },
+                         "extra file name \(name)")
+            files.append((name, data))
+        }
+
+        let staging = try target.makeStaging(files: files.map(\.name))
+        var installed = false
+        defer {
+            staging.release()
+            if !installed { SaveDirectory.removeSaveFiles(in: staging.url, includingTemporaries: true) }
+        }
+        for file in files {
+            try SaveDirectory.writeSynced(file.data, to: staging.url.appendingPathComponent(file.name))
+        }
+        try target.install(staging.url, over: existing)
+        installed = true
     }
 }

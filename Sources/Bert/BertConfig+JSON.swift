@@ -1,18 +1,27 @@
+import ExactJSON
 import Foundation
 
-/// A JSON value as `JSONSerialization` reads it, kept for config keys we carry but do not use.
+/// A JSON value of a config key we carry but do not use, written back as read.
 /// (Bert does not depend on Display, whose `JSON` type serves the kernel's messages.)
 public indirect enum JSONValue: Equatable {
     case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
 
-    init(_ any: Any) {
-        switch any {
-        case let n as NSNumber where String(cString: n.objCType) == "c": self = .bool(n.boolValue)
-        case let n as NSNumber: self = .number(n.doubleValue)
-        case let s as String: self = .string(s)
-        case let a as [Any]: self = .array(a.map(JSONValue.init))
-        case let o as [String: Any]: self = .object(o.mapValues(JSONValue.init))
-        default: self = .null
+    /// - key: names the value in the error for a number outside Double's range (1e400).
+    init(_ json: OrderedJSON, key: String, source: String) throws {
+        switch json {
+        case .null: self = .null
+        case .bool(let flag): self = .bool(flag)
+        case .number(let text):
+            guard let value = Double(text), value.isFinite else {
+                throw BertError(.format, "\(source): \"\(key)\" holds the number \(text), which is too large for a Double")
+            }
+            self = .number(value)
+        case .string(let text): self = .string(text)
+        case .array(let elements): self = .array(try elements.map { try JSONValue($0, key: key, source: source) })
+        case .object(let members):
+            var object: [String: JSONValue] = [:]
+            for (name, value) in members { object[name] = try JSONValue(value, key: key + "." + name, source: source) }
+            self = .object(object)
         }
     }
 
@@ -36,35 +45,57 @@ extension BertConfig {
         "id2label", "label2id", "num_labels", "problem_type", "architectures", "model_type",
     ]
 
-    /// Reads a Hugging Face `config.json`.
+    /// Reads a Hugging Face `config.json`. A path that is not a regular file (a folder, a FIFO
+    /// that would block the kernel in `open`) is refused before it is opened.
     public init(contentsOf url: URL) throws {
+        try FileFailure.requireRegularFile(url, role: "config.json")
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw BertError(.file, "cannot read \(url.path): \(error.localizedDescription)")
+            throw BertError(.file, "cannot read config.json: " + FileFailure.sentence(error, path: url.path))
         }
         try self.init(jsonData: data, source: url.path)
     }
 
+    /// Parses the JSON with the repository's exact reader (`ExactJSON`), so that errors say
+    /// where (line and column), `true` is never read as the number 1 (as `JSONSerialization`'s
+    /// `NSNumber` allows), and Python's `NaN` is named as what it is.
     public init(jsonData data: Data, source: String = "config.json") throws {
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw BertError(.format, "\(source): not a JSON object")
+        let bytes = [UInt8](data)
+        guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
+            throw BertError(.format, "\(source) is empty; expected a JSON object such as {\"hidden_size\": 768, ...}")
         }
+        let root: OrderedJSON
+        do { root = try OrderedJSON.parse(bytes, allowByteOrderMark: true) } catch let error as OrderedJSONError {
+            throw BertError(.format, "\(source): \(error)")
+        }
+        guard let members = root.members else {
+            throw BertError(.format, "\(source) holds \(root.kindName), expected a JSON object such as {\"hidden_size\": 768, ...}")
+        }
+        var object: [String: OrderedJSON] = [:]
+        for (key, value) in members { object[key] = value }   // the last of a repeated key, as Python's json does
+
         func int(_ key: String, _ fallback: Int? = nil) throws -> Int {
             guard let value = object[key] else {
                 if let fallback { return fallback }
                 throw BertError(.format, "\(source): missing key \"\(key)\"")
             }
-            guard let n = value as? NSNumber, n.doubleValue.rounded() == n.doubleValue else {
-                throw BertError(.format, "\(source): \"\(key)\" must be an integer")
-            }
-            return n.intValue
+            return try Self.integer(value, key: key, source: source)
         }
         func double(_ key: String, _ fallback: Double) throws -> Double {
-            guard let value = object[key], !(value is NSNull) else { return fallback }
-            guard let n = value as? NSNumber else { throw BertError(.format, "\(source): \"\(key)\" must be a number") }
-            return n.doubleValue
+            guard let value = object[key], !value.isNull else { return fallback }
+            guard case .number(let text) = value, let number = Double(text), number.isFinite else {
+                throw BertError(.format, "\(source): \"\(key)\" must be a finite number (got \(value.kindName) \(value.sourceText))")
+            }
+            return number
         }
-        if let type = object["model_type"] as? String, type != "bert" {
+        func string(_ key: String) throws -> String? {
+            guard let value = object[key], !value.isNull else { return nil }
+            guard let text = value.stringValue else {
+                throw BertError(.format, "\(source): \"\(key)\" must be a string (got \(value.kindName) \(value.sourceText))")
+            }
+            return text
+        }
+        if let type = try string("model_type"), type != "bert" {
             throw BertError(.format, "\(source): model_type is \"\(type)\", only \"bert\" is supported")
         }
         self.init(vocabSize: try int("vocab_size"), hiddenSize: try int("hidden_size"),
@@ -72,19 +103,27 @@ extension BertConfig {
                   intermediateSize: try int("intermediate_size"),
                   maxPositionEmbeddings: try int("max_position_embeddings", 512),
                   typeVocabSize: try int("type_vocab_size", 2))
-        hiddenAct = object["hidden_act"] as? String ?? "gelu"
+        hiddenAct = try string("hidden_act") ?? "gelu"
         layerNormEps = try double("layer_norm_eps", 1e-12)
         initializerRange = try double("initializer_range", 0.02)
         hiddenDropoutProb = try double("hidden_dropout_prob", 0.1)
         attentionProbsDropoutProb = try double("attention_probs_dropout_prob", 0.1)
-        if let value = object["classifier_dropout"], !(value is NSNull) { classifierDropout = try double("classifier_dropout", 0) }
-        padTokenId = (object["pad_token_id"] as? NSNumber)?.intValue ?? 0
-        problemType = object["problem_type"] as? String
-        architectures = object["architectures"] as? [String] ?? []
-        if let labels = object["id2label"] as? [String: Any] {
+        if let value = object["classifier_dropout"], !value.isNull { classifierDropout = try double("classifier_dropout", 0) }
+        if let value = object["pad_token_id"], !value.isNull { padTokenId = try Self.integer(value, key: "pad_token_id", source: source) }
+        problemType = try string("problem_type")
+        if let value = object["architectures"], !value.isNull {
+            guard let names = value.elements?.map(\.stringValue), !names.contains(nil) else {
+                throw BertError(.format, "\(source): \"architectures\" must be a list of class names such as [\"BertModel\"]")
+            }
+            architectures = names.compactMap { $0 }
+        }
+        if let labels = object["id2label"], !labels.isNull {
+            guard let entries = labels.members else {
+                throw BertError(.format, "\(source): \"id2label\" must be an object such as {\"0\": \"negative\"}")
+            }
             var map: [Int: String] = [:]
-            for (key, value) in labels {
-                guard let id = Int(key), let name = value as? String else {
+            for (key, value) in entries {
+                guard let id = Int(key), let name = value.stringValue else {
                     throw BertError(.format, "\(source): id2label entry \"\(key)\" is not an integer id with a name")
                 }
                 map[id] = name
@@ -93,11 +132,36 @@ extension BertConfig {
                 throw BertError(.format, "\(source): id2label ids must be 0..<\(map.count)")
             }
             id2label = map
-        } else if let n = object["num_labels"] as? Int, n > 0 {
+        } else if let value = object["num_labels"], !value.isNull {
+            let n = try Self.integer(value, key: "num_labels", source: source)
+            guard (1...Self.maximumLabels).contains(n) else {
+                throw BertError(.format, "\(source): num_labels must be between 1 and \(Self.maximumLabels) (got \(n))")
+            }
             id2label = Dictionary(uniqueKeysWithValues: (0..<n).map { ($0, "LABEL_\($0)") })
         }
-        for (key, value) in object where !Self.knownKeys.contains(key) { extraFields[key] = JSONValue(value) }
+        for (key, value) in object where !Self.knownKeys.contains(key) {
+            extraFields[key] = try JSONValue(value, key: key, source: source)
+        }
         try validate(source: source)
+    }
+
+    /// An integer key: a JSON integer, or a number with an integral value (`1e3`, `768.0`, what
+    /// json.dump writes for a float). Values past `Int` say they are too large rather than
+    /// wrapping or trapping in the conversion.
+    static func integer(_ value: OrderedJSON, key: String, source: String) throws -> Int {
+        guard case .number(let text) = value else {
+            throw BertError(.format, "\(source): \"\(key)\" must be an integer (got \(value.kindName) \(value.sourceText))")
+        }
+        if let n = Int(text) { return n }
+        guard let number = Double(text), number.rounded() == number else {
+            throw BertError(.format, "\(source): \"\(key)\" must be an integer (got \(text))")
+        }
+        // 2^53: every integer below is exact in a Double, and far above any size limit.
+        guard abs(number) < 0x1p53 else {
+            let limit = sizeLimits[key].map { " (at most \($0))" } ?? ""
+            throw BertError(.format, "\(source): \"\(key)\" is \(text), far too large\(limit)")
+        }
+        return Int(number)
     }
 
     /// The config as transformers writes it, with `architectures` and the label maps.

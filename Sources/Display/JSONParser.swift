@@ -119,6 +119,13 @@ struct JSONParser {
         return value
     }
 
+    /// Python's `json` accepts `"\ud800"`, but half a UTF-16 pair is not a character and a
+    /// Swift `String` cannot hold one; say which escape it was.
+    private func loneSurrogate(_ code: UInt32) -> JSONParseError {
+        let hex = String(code, radix: 16)
+        return error("unpaired surrogate \\u\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex) (half of a UTF-16 pair is not a character)")
+    }
+
     private mutating func parseString() throws -> String {
         index += 1  // opening quote
         let start = index
@@ -164,13 +171,13 @@ struct JSONParser {
                     if index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
                         index += 2
                         let low = try parseHex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate") }
+                        guard (0xDC00...0xDFFF).contains(low) else { throw loneSurrogate(code) }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     } else {
-                        throw error("unpaired surrogate")
+                        throw loneSurrogate(code)
                     }
                 } else if (0xDC00...0xDFFF).contains(code) {
-                    throw error("unpaired surrogate")
+                    throw loneSurrogate(code)
                 }
                 guard let scalar = Unicode.Scalar(code) else { throw error("invalid code point") }
                 utf8.append(contentsOf: Array(String(Character(scalar)).utf8))

@@ -76,13 +76,17 @@ public enum OrderedJSON: Equatable {
     }
 }
 
-/// Why `OrderedJSON.parse` refused its input. Callers wrap it with the file name.
+/// Why `OrderedJSON.parse` refused its input. Callers wrap it with the file name:
+/// `config.json: invalid JSON at line 3, column 18: expected ',' or '}'`.
 public struct OrderedJSONError: Error, CustomStringConvertible {
     /// Byte offset in the input where parsing stopped.
     public let offset: Int
+    /// Line (1-based) and column (1-based, in Unicode scalars) of `offset`, what an editor shows.
+    public let line: Int
+    public let column: Int
     public let reason: String
     /// Set when the failure is a repeated key (with `rejectDuplicateKeys`).
     public let duplicateKey: String?
 
-    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+    public var description: String { "invalid JSON at line \(line), column \(column): \(reason)" }
 }

@@ -30,7 +30,47 @@ struct OrderedJSONParser {
     }
 
     func failure(_ reason: String, duplicateKey: String? = nil) -> OrderedJSONError {
-        OrderedJSONError(offset: index, reason: reason, duplicateKey: duplicateKey)
+        // Counted only on failure: a newline ends a line (CRLF counts once, as its LF), and a
+        // column advances once per scalar (every UTF-8 byte but continuation bytes).
+        var line = 1, column = 1
+        for byte in bytes[..<min(index, bytes.count)] {
+            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80, byte != 0x0D { column += 1 }
+        }
+        return OrderedJSONError(offset: index, line: line, column: column, reason: reason, duplicateKey: duplicateKey)
+    }
+
+    /// The character at `index` for a message: printable ASCII as itself, anything else by code
+    /// point (an invisible U+200B or U+FEFF otherwise reads as ''), bytes that are not UTF-8 as hex.
+    func describeCharacter() -> String {
+        let byte = bytes[index]
+        if (0x21...0x7E).contains(byte) { return "'\(Character(Unicode.Scalar(byte)))'" }
+        if byte < 0x80 { return "U+\(Self.hex(UInt32(byte), width: 4))" }
+        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+        if length > 1, index + length <= bytes.count,
+           let text = String(validating: bytes[index..<index + length], as: UTF8.self), let scalar = text.unicodeScalars.first {
+            return "U+\(Self.hex(scalar.value, width: 4)) '\(text)'"
+        }
+        return "byte 0x\(Self.hex(UInt32(byte), width: 2)), which is not UTF-8 text (is the file in another encoding?)"
+    }
+
+    static func hex(_ value: UInt32, width: Int) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    /// Python's `json.dump` writes float('nan') and float('inf') as these words, which JSON
+    /// does not have; named so the message says what to change.
+    private static let pythonWords = ["NaN", "Infinity", "-Infinity"]
+
+    private func pythonWordHere() -> String? {
+        Self.pythonWords.first { word in
+            index + word.utf8.count <= bytes.count && bytes[index..<index + word.utf8.count].elementsEqual(word.utf8)
+        }
+    }
+
+    private func pythonWordFailure(_ word: String) -> OrderedJSONError {
+        failure("\(word) is not a JSON number (Python's json.dump writes it for a float that is not finite); "
+                + "write a finite number or null instead")
     }
 
     mutating func skipWhitespace() {
@@ -52,8 +92,12 @@ struct OrderedJSONParser {
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
-        default: throw failure("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            if let word = pythonWordHere() { throw pythonWordFailure(word) }
+            return .number(try parseNumber())
+        default:
+            if let word = pythonWordHere() { throw pythonWordFailure(word) }
+            throw failure("unexpected character \(describeCharacter())")
         }
     }
 
@@ -73,7 +117,12 @@ struct OrderedJSONParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key string") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}"), !members.isEmpty {
+                    throw failure("a comma before '}': JSON allows no comma after the last member")
+                }
+                throw failure("expected a key string")
+            }
             let key = try parseString()
             if rejectDuplicateKeys, !seen.insert(Array(key.utf8)).inserted {
                 throw failure("key '\(key)' appears more than once", duplicateKey: key)

@@ -4,6 +4,14 @@ import Foundation
 /// `history_request` (IPython `HistoryManager` semantics, kept in memory): entries are
 /// `(session, line, input, output)` where `line` is the cell's execution count and `session`
 /// counts kernel restarts from 1.
+///
+/// It keeps the latest `maximumEntries` entries and at most `maximumBytes` of text, dropping the
+/// oldest first, so a kernel that runs for weeks (or a loop of `execute_request`s) cannot grow
+/// without bound. 10,000 entries is IPython's `InteractiveShell.history_length` default ("Total
+/// length of command history", IPython `core/interactiveshell.py`), far more than a notebook
+/// session runs. IPython keeps its history on disk (SQLite) and this store is in memory, and a
+/// cell's text result can be large, so the text is bounded too: 64 MiB, room for 10,000 entries of
+/// over 6 KB each.
 public struct HistoryStore {
     public struct Entry: Equatable {
         public var session: Int
@@ -12,14 +20,42 @@ public struct HistoryStore {
         public var output: String?
     }
 
+    public static let defaultMaximumEntries = 10_000
+    public static let defaultMaximumBytes = 64 << 20
+
     public private(set) var entries: [Entry] = []
     public private(set) var session = 1
+    public let maximumEntries: Int
+    public let maximumBytes: Int
+    /// UTF-8 bytes of the inputs and outputs held.
+    public private(set) var bytes = 0
 
-    public init() {}
+    public init(maximumEntries: Int = HistoryStore.defaultMaximumEntries,
+                maximumBytes: Int = HistoryStore.defaultMaximumBytes) {
+        precondition(maximumEntries > 0 && maximumBytes > 0, "a history holds at least one entry")
+        self.maximumEntries = maximumEntries
+        self.maximumBytes = maximumBytes
+    }
 
     public mutating func append(line: Int, input: String, output: String?) {
         entries.append(Entry(session: session, line: line, input: input, output: output))
+        bytes += Self.size(of: entries[entries.count - 1])
+        // Drop the oldest, but never the entry just added (a single huge cell stays findable
+        // until the next one arrives).
+        var drop = max(0, entries.count - maximumEntries)
+        var remaining = bytes
+        for entry in entries[..<drop] { remaining -= Self.size(of: entry) }
+        while remaining > maximumBytes, drop < entries.count - 1 {
+            remaining -= Self.size(of: entries[drop])
+            drop += 1
+        }
+        if drop > 0 {
+            entries.removeFirst(drop)
+            bytes = remaining
+        }
     }
+
+    private static func size(of entry: Entry) -> Int { entry.input.utf8.count + (entry.output?.utf8.count ?? 0) }
 
     /// A restart starts a new session; earlier sessions stay searchable.
     public mutating func newSession() { session += 1 }

@@ -103,7 +103,7 @@ extension Kernel {
             withInterpreter { interpreter.restart() }
             stateLock.lock()
             executionCount = 0
-            abortingQueuedCells = false
+            abortRule = nil
             history.newSession()
             stateLock.unlock()
             headers.renewSession()

@@ -9,7 +9,6 @@ import Display
 ///     let kernel = Kernel(interpreter: engine, transport: server)
 ///     kernel.start()                                  // status: starting
 ///     kernel.handle(request, on: .shell)              // busy, outputs, reply, idle
-///     kernel.shellQueueDrained()                      // ends stop-on-error aborting
 ///
 /// Threads: shell requests arrive on one thread, control requests on another, concurrently.
 /// Calls into the interpreter (except `interrupt`) are serialised by a lock, so a control
@@ -23,21 +22,26 @@ public final class Kernel {
     let headers: HeaderFactory
     let log: (String) -> Void
 
-    /// Guards `executionCount`, `history` and `abortingQueuedCells`.
+    /// Guards `executionCount`, `history` and `abortRule`.
     let stateLock = NSLock()
     var executionCount = 0
     var history = HistoryStore()
-    /// Set when a cell fails with `stop_on_error`; queued `execute_request`s are then answered
-    /// with an error until the server reports the shell queue empty.
-    var abortingQueuedCells = false
+    /// Set when a cell fails with `stop_on_error`: says which later `execute_request`s were sent
+    /// before the client could have seen the error, and are aborted.
+    var abortRule: StopOnError?
     /// Serialises `execute`, `complete`, `inspect`, `isComplete` and `restart`.
     let interpreterLock = NSLock()
+    /// How long the reply of a cell that stops the queue is held (`StopOnError.replyHold`; 0 in
+    /// tests over a fake transport, where nothing arrives meanwhile).
+    let errorReplyHold: Double
 
     public init(interpreter: Interpreter, transport: KernelTransport, username: String = "kernel",
+                errorReplyHold: Double = StopOnError.replyHold,
                 log: @escaping (String) -> Void = Kernel.logToStandardError) {
         self.interpreter = interpreter
         self.transport = transport
         self.headers = HeaderFactory(username: username)
+        self.errorReplyHold = errorReplyHold
         self.log = log
     }
 
@@ -62,12 +66,6 @@ public final class Kernel {
     /// Asks the running cell to stop (SIGINT, `interrupt_request`). Safe from any thread.
     public func interrupt() { interpreter.interrupt() }
 
-    /// The server found no further request waiting on shell: stop aborting queued cells.
-    public func shellQueueDrained() {
-        stateLock.lock(); defer { stateLock.unlock() }
-        abortingQueuedCells = false
-    }
-
     /// Answers one request, wrapped in `status: busy` / `idle` with the request as parent.
     public func handle(_ request: Message, on channel: Channel) {
         publishStatus("busy", parent: request.header)
@@ -89,6 +87,31 @@ public final class Kernel {
             reply(to: request, on: channel, content: ["status": "ok"])
         case .inputReply: log("ignoring input_reply: this kernel never asks for input")
         case .unknown(let type): log("ignoring unknown message type '\(type)' on \(channel.rawValue)")
+        }
+    }
+
+    /// Answers a signed message whose header could be read but whose content could not (see
+    /// `UnreadableMessage`): busy, an error reply (an `execute_request` also gets an `error`
+    /// output, so the notebook shows why the cell did not run), idle. Without this the front end
+    /// would wait for the reply forever. Messages that get no reply anyway are only logged.
+    public func handleUnreadable(_ unreadable: UnreadableMessage, on channel: Channel) {
+        let request = unreadable.message
+        publishStatus("busy", parent: request.header)
+        defer { publishStatus("idle", parent: request.header) }
+        let evalue = "the \(request.msgType) could not be read, so nothing was done: \(unreadable.problem)"
+        switch MessageType(msgType: request.msgType) {
+        case .executeRequest:
+            if abortIfSentBeforeAnError(request, on: channel) { return }
+            rejectExecute(request, on: channel, ename: "FormatError", evalue: evalue, silent: false, stopOnError: true)
+        case .commOpen, .commMsg, .commClose, .inputReply, .unknown:
+            // No reply is expected (or, for unknown types, ever given).
+            log("ignoring unreadable \(request.msgType): \(unreadable.problem)")
+        case .kernelInfoRequest, .isCompleteRequest, .completeRequest, .inspectRequest, .historyRequest,
+             .commInfoRequest, .shutdownRequest, .interruptRequest:
+            reply(to: request, on: channel, content: [
+                "status": "error", "ename": "FormatError", "evalue": .string(evalue),
+                "traceback": [.string("FormatError: \(evalue)")],
+            ], metadata: ["status": "error"])
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Dispatch
 import Display
 
 /// One Jupyter message, parsed: the routing identities, the four JSON parts and the binary
@@ -17,15 +18,20 @@ public struct Message: Equatable {
     public var metadata: JSON
     public var content: JSON
     public var buffers: [Data]
+    /// When the server read the message off its socket (monotonic clock), or nil for a message
+    /// built in process. Stop-on-error uses it to tell a request that was already waiting when a
+    /// cell's error reply went out from one that came later (`StopOnError`).
+    public var receivedAt: DispatchTime?
 
     public init(identities: [Data] = [], header: JSON, parentHeader: JSON = [:], metadata: JSON = [:],
-                content: JSON = [:], buffers: [Data] = []) {
+                content: JSON = [:], buffers: [Data] = [], receivedAt: DispatchTime? = nil) {
         self.identities = identities
         self.header = header
         self.parentHeader = parentHeader
         self.metadata = metadata
         self.content = content
         self.buffers = buffers
+        self.receivedAt = receivedAt
     }
 
     /// `header.msg_type`, or "" when absent.

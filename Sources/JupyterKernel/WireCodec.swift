@@ -24,13 +24,27 @@ public enum WireError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+/// A correctly signed message whose header is readable but whose parent header, metadata or
+/// content is not (JSON that does not parse, such as a lone surrogate escape `"\ud800"`, or not an
+/// object). Unlike the other `WireError`s it can be answered: `message` holds the identities and
+/// the header, with the other parts empty, so the kernel can reply with an error to the right
+/// client instead of leaving it waiting (`Kernel.handleUnreadable`).
+public struct UnreadableMessage: Error, Equatable, CustomStringConvertible {
+    public var message: Message
+    public var problem: WireError
+
+    public var description: String { "\(message.msgType) \(message.msgID): \(problem)" }
+}
+
 /// Encodes and decodes the wire form of a message (jupyter_client `docs/messaging.rst`,
 /// "The Wire Protocol"):
 ///
 ///     [identities..., "<IDS|MSG>", signature, header, parent_header, metadata, content, buffers...]
 ///
 /// `decode` verifies the signature over the raw received JSON frames before parsing them and
-/// rejects a signature it has already seen, as jupyter_client's `Session` does. Thread-safe.
+/// rejects a signature it has already seen, as jupyter_client's `Session` does. It throws a
+/// `WireError` for a message to drop and an `UnreadableMessage` for one to answer with an
+/// error. Thread-safe.
 public final class WireCodec {
     public static let delimiter = Data("<IDS|MSG>".utf8)
 
@@ -63,19 +77,31 @@ public final class WireCodec {
         guard signer.verify(signature: signature, of: parts) else { throw WireError.badSignature }
         if signer.isEnabled, !replayGuard.insert(signature) { throw WireError.duplicateSignature }
 
-        let names = ["header", "parent_header", "metadata", "content"]
-        var values: [JSON] = []
-        for (name, frame) in zip(names, parts) {
-            let value: JSON
-            do { value = try JSON.parse(frame) } catch { throw WireError.badJSON(frame: name, reason: "\(error)") }
-            guard case .object = value else { throw WireError.notAnObject(frame: name) }
-            values.append(value)
-        }
-        for field in ["msg_id", "msg_type"] where values[0][field]?.stringValue == nil {
+        // The header first: without a readable header there is nobody to answer, so the message
+        // is dropped. With one, a frame that does not parse is the sender's mistake to be told
+        // about, not a reason to leave a front end waiting forever (`UnreadableMessage`).
+        let header = try Self.parseObject(parts[parts.startIndex], frame: "header")
+        for field in ["msg_id", "msg_type"] where header[field]?.stringValue == nil {
             throw WireError.missingField(field)
         }
-        return Message(identities: Array(frames[..<split]), header: values[0], parentHeader: values[1],
-                       metadata: values[2], content: values[3],
+        let identities = Array(frames[..<split])
+        var values: [JSON] = []
+        for (name, frame) in zip(["parent_header", "metadata", "content"], parts.dropFirst()) {
+            do {
+                values.append(try Self.parseObject(frame, frame: name))
+            } catch let problem as WireError {
+                throw UnreadableMessage(message: Message(identities: identities, header: header), problem: problem)
+            }
+        }
+        return Message(identities: identities, header: header, parentHeader: values[0],
+                       metadata: values[1], content: values[2],
                        buffers: Array(rest[(rest.startIndex + 5)...]))
+    }
+
+    private static func parseObject(_ frame: Data, frame name: String) throws -> JSON {
+        let value: JSON
+        do { value = try JSON.parse(frame) } catch { throw WireError.badJSON(frame: name, reason: "\(error)") }
+        guard case .object = value else { throw WireError.notAnObject(frame: name) }
+        return value
     }
 }

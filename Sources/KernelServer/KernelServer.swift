@@ -12,8 +12,11 @@ import JupyterKernel
 /// - IOPub: one publisher thread (`IOPubPublisher`) with stream batching.
 ///
 /// SIGINT interrupts the running cell instead of killing the process. A malformed message
-/// (bad signature, bad JSON, missing frames, replayed signature) is dropped with one line on
-/// stderr. `serve()` returns after a `shutdown_request` has been answered.
+/// (bad signature, a header that does not parse, missing frames, replayed signature) is dropped
+/// with one line on stderr; a signed one whose header reads but whose content does not is
+/// answered with an error (`Kernel.handleUnreadable`). Before each shell reply the server reads
+/// the requests already waiting, so stop-on-error knows which were queued before an error
+/// reply (`StopOnError`). `serve()` returns after a `shutdown_request` has been answered.
 ///
 ///     let server = try KernelServer(connection: ConnectionInfo(contentsOf: path), interpreter: engine)
 ///     server.serve()
@@ -28,6 +31,9 @@ public final class KernelServer: KernelTransport {
     private let publisher: IOPubPublisher
     private let log: (String) -> Void
     private var kernel: Kernel?
+    /// Shell requests read off the socket but not yet handled, oldest first, with the time they
+    /// were read. Touched by the shell thread only (`sendReply` on shell runs there too).
+    private var pendingShell: [(frames: [Data], receivedAt: DispatchTime)] = []
 
     private let stateLock = NSLock()
     private var stopping = false
@@ -55,6 +61,11 @@ public final class KernelServer: KernelTransport {
             try socket.bind(connection.endpoint(port: port))
         }
         codec = WireCodec(key: connection.key)
+        if connection.key.isEmpty {
+            // As jupyter_client's `Session.__init__` warns: anyone who can reach the ports can
+            // then run cells as this user.
+            log("Message signing is disabled (the connection file's key is empty). This is insecure and not recommended!")
+        }
         publisher = IOPubPublisher(socket: iopub, codec: codec, log: log)
         kernel = Kernel(interpreter: interpreter, transport: self, username: ProcessInfo.processInfo.environment["USER"] ?? "kernel",
                         log: log)
@@ -66,7 +77,11 @@ public final class KernelServer: KernelTransport {
         switch channel {
         case .iopub: publisher.enqueue(message)
         // Replies are sent by the thread that handles the request, which owns that socket.
-        case .shell: sendReply(message, on: shell, name: "shell")
+        case .shell:
+            // Read what is already waiting first, so that each request's `receivedAt` says
+            // whether it was queued before this reply left (stop-on-error's rule 1).
+            readWaitingShellRequests()
+            sendReply(message, on: shell, name: "shell")
         case .control: sendReply(message, on: control, name: "control")
         case .stdin: sendReply(message, on: stdin, name: "stdin")
         }
@@ -162,30 +177,65 @@ public final class KernelServer: KernelTransport {
         }
     }
 
+    /// Reads one multipart message off `socket` and decodes it. A message whose header is
+    /// readable but whose content is not is answered with an error by the kernel; anything else
+    /// malformed is dropped with one log line.
     private func receive(on socket: ZMQSocket, name: String) -> Message? {
         do {
-            return try codec.decode(socket.receiveMultipart())
-        } catch let error as WireError {
-            log("\(name): dropped a malformed message: \(error)")
+            return try decode(socket.receiveMultipart(), receivedAt: .now(), name: name)
         } catch {
             log("\(name): receive failed: \(error)")
+            return nil
+        }
+    }
+
+    private func decode(_ frames: [Data], receivedAt: DispatchTime, name: String) -> Message? {
+        do {
+            var message = try codec.decode(frames)
+            message.receivedAt = receivedAt
+            return message
+        } catch let unreadable as UnreadableMessage {
+            log("\(name): answering an unreadable message with an error: \(unreadable)")
+            let channel = Channel(rawValue: name) ?? .shell
+            if channel != .stdin { kernel?.handleUnreadable(unreadable, on: channel) }
+        } catch {
+            log("\(name): dropped a malformed message: \(error)")
         }
         return nil
     }
 
+    /// Moves every message already waiting on the shell socket into `pendingShell`.
+    private func readWaitingShellRequests() {
+        while shell.waitReadable(timeoutMilliseconds: 0) {
+            do {
+                pendingShell.append((try shell.receiveMultipart(), .now()))
+            } catch {
+                log("shell: receive failed: \(error)")
+                return
+            }
+        }
+    }
+
+    /// The oldest shell request: one read ahead, else one from the socket.
+    private func nextShellRequest() -> Message? {
+        if !pendingShell.isEmpty {
+            let (frames, receivedAt) = pendingShell.removeFirst()
+            return decode(frames, receivedAt: receivedAt, name: "shell")
+        }
+        return receive(on: shell, name: "shell")
+    }
+
     private func serveShell(_ kernel: Kernel) {
         while !isStopping {
-            let ready = ZMQSocket.poll([shell, stdin], timeoutMilliseconds: pollMilliseconds)
+            let ready = ZMQSocket.poll([shell, stdin], timeoutMilliseconds: pendingShell.isEmpty ? pollMilliseconds : 0)
             // This language never asks for input, so nothing on stdin is expected.
             if ready[1], let message = receive(on: stdin, name: "stdin") {
                 log("stdin: ignoring \(message.msgType)")
             }
-            guard ready[0] else { continue }
-            if let message = receive(on: shell, name: "shell") {
+            guard ready[0] || !pendingShell.isEmpty else { continue }
+            if let message = nextShellRequest() {
                 kernel.handle(message, on: .shell)
             }
-            // Stop-on-error aborts exactly the requests already queued behind a failed cell.
-            if !shell.waitReadable(timeoutMilliseconds: 0) { kernel.shellQueueDrained() }
         }
     }
 

@@ -30,10 +30,21 @@ public struct ParameterLayout {
     public mutating func append(_ name: String, shape: [Int], decays: Bool? = nil) {
         precondition(index[name] == nil, "duplicate parameter \(name)")
         let decay = decays ?? !(name.hasSuffix("bias") || name.contains("LayerNorm"))
+        // Callers bound the sizes first (BertConfig.validate); overflow here is a programmer
+        // error, so it stops with the tensor's name rather than wrapping or trapping blind.
+        var count = 1
+        for dimension in shape {
+            precondition(dimension >= 0, "negative dimension in \(name) \(shape)")
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            precondition(!overflow, "\(name) \(shape) overflows Int")
+            count = product
+        }
+        let (total, overflow) = totalCount.addingReportingOverflow(count)
+        precondition(!overflow, "the layout's size overflows Int at \(name)")
         let entry = Entry(name: name, shape: shape, offset: totalCount, decays: decay)
         index[name] = entries.count
         entries.append(entry)
-        totalCount += entry.count
+        totalCount = total
     }
 
     public subscript(name: String) -> Entry? { index[name].map { entries[$0] } }

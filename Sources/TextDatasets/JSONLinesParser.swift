@@ -114,10 +114,16 @@ struct JSONReader {
         }
     }
 
+    /// Deepest nesting read. A cell of a dataset is a scalar or a list of scalars, so anything
+    /// past depth 2 is `.unsupported` anyway; the limit keeps a hostile line (`[[[[...` 400,000
+    /// deep) from overflowing the stack, which killed the kernel with SIGSEGV (issue 13).
+    static let maxDepth = 128
+
     let bytes: [UInt8]
     var position: Int
     let source: String
     private(set) var line = 1
+    private var depth = 0
 
     init(bytes: [UInt8], position: Int, source: String) {
         self.bytes = bytes
@@ -153,8 +159,13 @@ struct JSONReader {
         skipWhitespace()
         guard let byte = peek() else { throw error("unexpected end of file; expected a JSON value") }
         switch byte {
-        case UInt8(ascii: "{"): return try readObject()
-        case UInt8(ascii: "["): return try readArray()
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth < Self.maxDepth else {
+                throw error("arrays and objects nested more than \(Self.maxDepth) deep; a label is a value or a list of values")
+            }
+            depth += 1
+            defer { depth -= 1 }
+            return byte == UInt8(ascii: "{") ? try readObject() : try readArray()
         case UInt8(ascii: "\""): return .string(try readString())
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)

@@ -12,6 +12,12 @@ enum TextFileDecoding {
         guard !isDirectory.boolValue else {
             throw DatasetError.file("\(path) is a directory, not a data file")
         }
+        // A named pipe would block the kernel in open(2) until a writer appears (issue 13).
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        if let type = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType,
+           type != .typeRegular {
+            throw DatasetError.file("\(path) is a named pipe, device or socket, not a regular file; save the data to a file")
+        }
     }
 
     /// The whole file, or a `FileError` naming it.

@@ -76,6 +76,12 @@ struct TokenizerConfig {
     }
 
     static func readBytes(_ url: URL) throws -> [UInt8] {
+        // A named pipe would block the kernel in open(2) until a writer appears (issue 13).
+        let resolved = url.resolvingSymlinksInPath().path
+        if let type = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType,
+           type != .typeRegular, type != .typeDirectory {
+            throw WordPieceError(file: url.path, "is a named pipe, device or socket, not a regular file")
+        }
         do { return [UInt8](try Data(contentsOf: url)) } catch {
             throw WordPieceError(file: url.path, "cannot read: \(error.localizedDescription)")
         }

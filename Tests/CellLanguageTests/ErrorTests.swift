@@ -15,9 +15,21 @@ final class ErrorTests: XCTestCase {
             "line 2, column 11:",
             "    print(\"a\"))",
             "              ^",
-            "SyntaxError: unexpected ')' after the statement; put each statement on its own line or separate them with ';'",
+            "SyntaxError: expected the end of the statement, found ')'; put each statement on its own line or separate them with ';'",
         ])
         XCTAssertNil(engine.session.value(of: "x"), "a cell with a syntax error runs nothing")
+    }
+
+    func testInvisibleCharacterIsNamedInTheSyntaxErrorWithACaretUnderIt() {
+        let e = error("print(1)\u{200B}")
+        XCTAssertEqual(e?.ename, "SyntaxError")
+        XCTAssertEqual(e?.evalue, "unexpected character U+200B ZERO WIDTH SPACE")
+        XCTAssertEqual(e?.traceback.first, "line 1, column 9:")
+    }
+
+    func testCellStartingWithAByteOrderMarkRuns() {
+        XCTAssertNil(error("\u{FEFF}let x = -9223372036854775808"))
+        XCTAssertEqual(engine.session.value(of: "x"), .int(Int.min))
     }
 
     func testUnknownCommandSuggestsTheClosest() {

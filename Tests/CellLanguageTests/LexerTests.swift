@@ -68,4 +68,39 @@ final class LexerTests: XCTestCase {
         XCTAssertEqual(issue?.message, "unexpected character '#'")
         XCTAssertEqual(issue?.range.start.column, 3)
     }
+
+    func testInvisibleCharactersAreNamedByCodePointNotQuotedAsNothing() {
+        XCTAssertEqual(Lexer.tokenize("print(1)\u{200B}").issues.first?.message,
+                       "unexpected character U+200B ZERO WIDTH SPACE")
+        XCTAssertEqual(Lexer.tokenize("a\u{00A0}b").issues.first?.message, "unexpected character U+00A0 NO-BREAK SPACE")
+        XCTAssertEqual(Lexer.tokenize("a \u{FEFF}b").issues.first?.message,
+                       "unexpected character U+FEFF ZERO WIDTH NO-BREAK SPACE", "a byte-order mark inside a cell")
+        XCTAssertEqual(Lexer.tokenize("\u{7}").issues.first?.message, "unexpected character U+0007", "control characters have no Unicode name")
+        XCTAssertEqual(Lexer.tokenize("a \u{301}").issues.first?.message,
+                       "unexpected character U+0301 COMBINING ACUTE ACCENT")
+        XCTAssertEqual(Lexer.tokenize("€").issues.first?.message, "unexpected character '€' (U+20AC EURO SIGN)")
+    }
+
+    func testCurlyQuotesSayStringsNeedStraightOnes() {
+        XCTAssertEqual(Lexer.tokenize("print(\u{201C}hi\u{201D})").issues.first?.message,
+                       "unexpected character '\u{201C}' (U+201C LEFT DOUBLE QUOTATION MARK); strings are written between straight quotes \"")
+    }
+
+    func testLeadingByteOrderMarkIsSkippedAndTakesNoColumn() {
+        let (tokens, issues) = Lexer.tokenize("\u{FEFF}print(x)")
+        XCTAssertEqual(issues, [])
+        XCTAssertEqual(tokens.map(\.kind), [.identifier("print"), .punctuation("("), .identifier("x"), .punctuation(")"), .endOfInput])
+        XCTAssertEqual(tokens[0].range.start, SourceLocation(offset: 1, line: 1, column: 1), "offsets count the mark, columns do not")
+        XCTAssertEqual(tokens[2].range.start.column, 7)
+    }
+
+    func testMostNegativeIntegerIsOneLiteral() {
+        XCTAssertEqual(kinds("-9223372036854775808"), [.integer(Int.min), .endOfInput])
+        XCTAssertEqual(kinds("[-9223372036854775808, 9223372036854775807]"),
+                       [.punctuation("["), .integer(Int.min), .punctuation(","), .integer(Int.max), .punctuation("]"), .endOfInput])
+        XCTAssertEqual(Lexer.tokenize("9223372036854775808").issues.first?.message,
+                       "integer literal 9223372036854775808 does not fit in 64 bits")
+        XCTAssertEqual(Lexer.tokenize("-9223372036854775809").issues.first?.message,
+                       "integer literal 9223372036854775809 does not fit in 64 bits")
+    }
 }

@@ -62,6 +62,29 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(error?.range.start.column, 10)
     }
 
+    func testWhatFollowsAStatementIsNamedGrammatically() {
+        XCTAssertEqual(parseError("print(1) \"a\"")?.message,
+                       "expected the end of the statement, found a string; put each statement on its own line or separate them with ';'")
+        XCTAssertEqual(parseError("x 3")?.message,
+                       "expected the end of the statement, found '3'; put each statement on its own line or separate them with ';'")
+    }
+
+    func testMostNegativeIntegerParsesAndItsNegationIsAnErrorNotATrap() throws {
+        let program = try Parser.parse("let n = -9223372036854775808")
+        guard case .binding(_, _, .literal(.integer(let n), let range), _) = program.statements.first else {
+            return XCTFail("\(program)")
+        }
+        XCTAssertEqual(n, Int.min)
+        XCTAssertEqual(range.start.column, 9)
+        XCTAssertEqual(try Parser.parse("- 5").statements, [.expression(.literal(.integer(-5), SourceRange(
+            SourceLocation(offset: 0, line: 1, column: 1), SourceLocation(offset: 3, line: 1, column: 4))))])
+        XCTAssertEqual(parseError("- -9223372036854775808")?.message, "integer literal 9223372036854775808 does not fit in 64 bits")
+    }
+
+    func testCellStartingWithAByteOrderMarkParses() throws {
+        XCTAssertEqual(try Parser.parse("\u{FEFF}let x = 1").statements.count, 1)
+    }
+
     func testMissingValueAtTheEndIsMarkedAtEnd() {
         XCTAssertEqual(parseError("let x =")?.atEnd, true)
         XCTAssertEqual(parseError("train(epochs: 3,")?.atEnd, true)

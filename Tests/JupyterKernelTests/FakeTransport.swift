@@ -78,15 +78,18 @@ final class FakeInterpreter: Interpreter {
 enum Requests {
     private static var counter = 0
 
-    static func make(_ msgType: String, _ content: JSON = [:]) -> Message {
+    /// A request dated now, as jupyter_client dates what it sends (`date` overrides it).
+    static func make(_ msgType: String, _ content: JSON = [:], date: String = HeaderFactory.now()) -> Message {
         counter += 1
         let header: JSON = ["msg_id": .string("client-\(counter)"), "session": "client-session", "username": "test",
-                            "date": "2026-11-27T17:00:00.000000Z", "msg_type": .string(msgType), "version": "5.3"]
+                            "date": .string(date), "msg_type": .string(msgType), "version": "5.3"]
         return Message(identities: [Data("client-identity".utf8)], header: header, content: content)
     }
 
-    static func execute(_ code: String, silent: Bool = false, storeHistory: Bool = true, stopOnError: Bool = true) -> Message {
+    static func execute(_ code: String, silent: Bool = false, storeHistory: Bool = true, stopOnError: Bool = true,
+                        date: String = HeaderFactory.now()) -> Message {
         make("execute_request", ["code": .string(code), "silent": .bool(silent), "store_history": .bool(storeHistory),
-                                 "user_expressions": [:], "allow_stdin": false, "stop_on_error": .bool(stopOnError)])
+                                 "user_expressions": [:], "allow_stdin": false, "stop_on_error": .bool(stopOnError)],
+             date: date)
     }
 }

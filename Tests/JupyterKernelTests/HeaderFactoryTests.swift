@@ -57,4 +57,31 @@ final class GlobTests: XCTestCase {
         XCTAssertFalse(Glob("*a*b*c").matches("xxaxxcxxb"))
         XCTAssertFalse(Glob("Print*").matches("print(1)"))
     }
+
+    func testHeaderDatesAsClientsWriteThemParseToTheSameInstant() throws {
+        // 2026-11-27T17:04:49Z is 1795799089 s since 1970 (`date -u -d 2026-11-27T17:04:49 +%s`).
+        let epoch = 1_795_799_089.0
+        let cases: [(String, Double)] = [
+            ("2026-11-27T17:04:49.123456Z", epoch + 0.123456),  // jupyter_client
+            ("2026-11-27T17:04:49.123Z", epoch + 0.123),        // JupyterLab, Date.toISOString()
+            ("2026-11-27T17:04:49Z", epoch),
+            ("2026-11-27T17:04:49.5+00:00", epoch + 0.5),       // Python isoformat()
+            ("2026-11-27T18:04:49+01:00", epoch),
+            ("2026-11-27T12:34:49-0430", epoch),
+        ]
+        for (text, expected) in cases {
+            let seconds = try XCTUnwrap(HeaderFactory.seconds(fromISO8601: text), text)
+            XCTAssertEqual(seconds, expected, accuracy: 1e-6, text)
+        }
+        for bad in ["", "yesterday", "2026-11-27T17:04:49", "2026-11-27", "2026-13-27T17:04:49Z", "2026-11-27T17:04:49.Z",
+                    "2026-11-27T17:04:49Zjunk"] {
+            XCTAssertNil(HeaderFactory.seconds(fromISO8601: bad), bad)
+        }
+    }
+
+    func testOurOwnHeaderDateReadsBackAsNow() throws {
+        let date = try XCTUnwrap(HeaderFactory(username: "u").header(msgType: "x")["date"]?.stringValue)
+        let seconds = try XCTUnwrap(HeaderFactory.seconds(fromISO8601: date))
+        XCTAssertEqual(seconds, HeaderFactory.currentSeconds(), accuracy: 1)
+    }
 }

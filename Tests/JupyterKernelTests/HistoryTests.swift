@@ -48,4 +48,29 @@ final class HistoryTests: XCTestCase {
         XCTAssertEqual(history(["hist_access_type": "tail", "n": 2]), [[1, 4, "value"], [2, 1, "hello"]])
         XCTAssertEqual(history(["hist_access_type": "range", "session": -1, "start": 4]), [[1, 4, "value"]])
     }
+
+    func testKernelHistoryIsCappedAtIPythonsHistoryLength() {
+        XCTAssertEqual(HistoryStore.defaultMaximumEntries, 10_000)
+        XCTAssertEqual(kernel.history.maximumEntries, 10_000)
+    }
+
+    func testOldestEntriesGoPastTheEntryCap() {
+        var store = HistoryStore(maximumEntries: 3)
+        for line in 1...5 { store.append(line: line, input: "cell \(line)", output: nil) }
+        XCTAssertEqual(store.entries.map(\.line), [3, 4, 5])
+        XCTAssertEqual(store.bytes, 18)
+        XCTAssertEqual(store.range(session: 1, start: 1, stop: nil).map(\.line), [3, 4, 5])
+    }
+
+    func testOldestEntriesGoPastTheByteCapButNeverTheNewest() {
+        var store = HistoryStore(maximumEntries: 100, maximumBytes: 10)
+        store.append(line: 1, input: "abcd", output: "e")   // 5 bytes
+        store.append(line: 2, input: "fgh", output: nil)    // 8 in all
+        store.append(line: 3, input: "ijk", output: nil)    // 11: line 1 goes
+        XCTAssertEqual(store.entries.map(\.line), [2, 3])
+        XCTAssertEqual(store.bytes, 6)
+        store.append(line: 4, input: String(repeating: "x", count: 50), output: nil)
+        XCTAssertEqual(store.entries.map(\.line), [4], "a single cell larger than the cap is kept until the next")
+        XCTAssertEqual(store.bytes, 50)
+    }
 }

@@ -12,7 +12,8 @@ final class KernelCoreTests: XCTestCase {
     override func setUp() {
         transport = FakeTransport()
         interpreter = FakeInterpreter()
-        kernel = Kernel(interpreter: interpreter, transport: transport, log: { [unowned self] in self.logged.append($0) })
+        kernel = Kernel(interpreter: interpreter, transport: transport, errorReplyHold: 0,
+                        log: { [unowned self] in self.logged.append($0) })
     }
 
     /// Handles `request` and returns what was sent while doing so.
@@ -127,30 +128,143 @@ final class KernelCoreTests: XCTestCase {
         XCTAssertEqual(replies[0].content["execution_count"], 1)
     }
 
-    func testQueuedCellsAfterAnErrorAreAbortedUntilTheQueueDrains() {
+    func testRequestsSentBeforeTheErrorReplyAreAbortedAndLaterOnesRun() {
+        // Made (dated) by the client before the failing cell was answered: "Run All".
+        let queuedDate = HeaderFactory.now()
+        let queued = Requests.execute("hello", date: queuedDate)
+        let inFlight = Requests.execute("value", date: queuedDate)
         send(Requests.execute("undefined_name"))
-        let queued = Requests.execute("hello")
+
         let (iopub, replies) = send(queued)
         assertWrappedInBusyIdle(iopub, parent: queued)
         XCTAssertEqual(types(iopub), ["status", "status"], "an aborted cell publishes no input and no output")
         XCTAssertEqual(replies[0].content["status"], "error")
+        XCTAssertEqual(replies[0].content["ename"], "ExecutionAborted")
         XCTAssertEqual(replies[0].content["execution_count"], 1)
         // Other requests are still served while aborting.
         XCTAssertEqual(send(Requests.make("kernel_info_request")).replies[0].content["status"], "ok")
-        send(Requests.execute("value"))
+        XCTAssertEqual(send(inFlight).replies[0].content["ename"], "ExecutionAborted")
         XCTAssertEqual(interpreter.executed, ["undefined_name"])
 
-        kernel.shellQueueDrained()
+        // Made after the error reply: the client may have seen it, so it runs.
         let (_, after) = send(Requests.execute("value"))
         XCTAssertEqual(after[0].content["status"], "ok")
         XCTAssertEqual(after[0].content["execution_count"], 2)
         XCTAssertEqual(interpreter.executed, ["undefined_name", "value"])
     }
 
+    func testARequestTheServerHadReadBeforeTheErrorReplyIsAbortedWhateverItsDate() {
+        // A client clock ahead of the kernel's dates a queued request after the error; the server
+        // read it before the reply went out, so it was queued and is aborted (ipykernel's rule).
+        var queued = Requests.execute("hello", date: "2999-01-01T00:00:00Z")
+        queued.receivedAt = .now()
+        send(Requests.execute("undefined_name"))
+        XCTAssertEqual(send(queued).replies[0].content["ename"], "ExecutionAborted")
+        var later = Requests.execute("hello", date: "2999-01-01T00:00:00Z")
+        later.receivedAt = .now()
+        XCTAssertEqual(send(later).replies[0].content["status"], "ok", "read after the reply and dated after it")
+    }
+
+    func testAnOldDateStopsAbortingOneSecondAfterTheError() {
+        // A client clock far behind makes every request look old; only the first second after an
+        // error is affected.
+        send(Requests.execute("undefined_name"))
+        XCTAssertEqual(send(Requests.execute("hello", date: "2001-01-01T00:00:00Z")).replies[0].content["ename"],
+                       "ExecutionAborted")
+        Thread.sleep(forTimeInterval: StopOnError.inFlightWindow + 0.05)
+        XCTAssertEqual(send(Requests.execute("hello", date: "2001-01-01T00:00:00Z")).replies[0].content["status"], "ok")
+    }
+
+    func testARequestWithoutAReadableDateIsJudgedByTheQueueAlone() {
+        send(Requests.execute("undefined_name"))
+        var undated = Requests.execute("hello")
+        undated.header = .object(undated.header.objectValue!.merging(["date": "yesterday"]) { $1 })
+        XCTAssertEqual(send(undated).replies[0].content["status"], "ok")
+    }
+
+    func testTheReplyOfAFailureThatStopsTheQueueIsHeldSoRequestsSentMeanwhileAreCaught() {
+        let held = Kernel(interpreter: interpreter, transport: transport, log: { _ in })
+        XCTAssertEqual(held.errorReplyHold, 0.05)
+        func seconds(_ request: Message) -> Double {
+            let start = DispatchTime.now()
+            held.handle(request, on: .shell)
+            return Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        }
+        XCTAssertGreaterThanOrEqual(seconds(Requests.execute("undefined_name")), 0.05)
+        XCTAssertLessThan(seconds(Requests.execute("undefined_name", stopOnError: false)), 0.05,
+                          "a failure that does not stop the queue is answered at once")
+    }
+
+    func testASilentFailureDoesNotAbortTheQueue() {
+        let queued = Requests.execute("hello")
+        send(Requests.execute("undefined_name", silent: true))
+        XCTAssertEqual(send(queued).replies[0].content["status"], "ok")
+    }
+
     func testStopOnErrorFalseDoesNotAbortTheQueue() {
         send(Requests.execute("undefined_name", stopOnError: false))
         let (_, replies) = send(Requests.execute("value"))
         XCTAssertEqual(replies[0].content["status"], "ok")
+    }
+
+    func testCodeThatIsNotAStringIsAnArgumentErrorNotAnEmptyCell() {
+        let request = Requests.make("execute_request", ["code": 5, "silent": false])
+        let (iopub, replies) = send(request)
+        assertWrappedInBusyIdle(iopub, parent: request)
+        XCTAssertEqual(types(iopub), ["status", "error", "status"])
+        XCTAssertEqual(replies.map(\.msgType), ["execute_reply"])
+        XCTAssertEqual(replies[0].content["status"], "error")
+        XCTAssertEqual(replies[0].content["ename"], "ArgumentError")
+        XCTAssertEqual(replies[0].content["evalue"], "the execute_request was not run: 'code' must be a string, not the number 5")
+        XCTAssertEqual(replies[0].content["execution_count"], 0)
+        XCTAssertEqual(interpreter.executed, [], "nothing ran")
+        XCTAssertEqual(kernel.currentExecutionCount, 0, "nothing was counted")
+
+        XCTAssertEqual(send(Requests.make("execute_request", [:])).replies[0].content["evalue"],
+                       "the execute_request was not run: it has no 'code'")
+        let flags = send(Requests.make("execute_request", ["code": "hello", "silent": "no", "stop_on_error": 1]))
+        XCTAssertEqual(flags.replies[0].content["evalue"], .string("the execute_request was not run: "
+            + "'silent' must be true or false, not the string \"no\"; 'stop_on_error' must be true or false, not the number 1"))
+        XCTAssertEqual(interpreter.executed, [])
+    }
+
+    func testARefusedRequestStopsRunAllLikeAFailingCell() {
+        let queued = Requests.execute("hello")
+        send(Requests.make("execute_request", ["code": ["print"]]))
+        XCTAssertEqual(send(queued).replies[0].content["ename"], "ExecutionAborted")
+    }
+
+    func testUnreadableExecuteRequestIsAnsweredWithAFormatError() {
+        let request = Requests.make("execute_request")
+        let unreadable = UnreadableMessage(message: request, problem: .badJSON(frame: "content", reason: "unpaired surrogate \\ud800"))
+        transport.clear()
+        kernel.handleUnreadable(unreadable, on: .shell)
+        assertWrappedInBusyIdle(transport.iopub, parent: request)
+        XCTAssertEqual(types(transport.iopub), ["status", "error", "status"])
+        let reply = transport.replies[0]
+        XCTAssertEqual(reply.msgType, "execute_reply")
+        XCTAssertEqual(reply.identities, request.identities)
+        XCTAssertEqual(reply.content["status"], "error")
+        XCTAssertEqual(reply.content["ename"], "FormatError")
+        XCTAssertEqual(reply.content["evalue"],
+                       "the execute_request could not be read, so nothing was done: content is not valid JSON: unpaired surrogate \\ud800")
+        XCTAssertEqual(reply.content["execution_count"], 0)
+        XCTAssertEqual(interpreter.executed, [])
+    }
+
+    func testUnreadableOtherRequestGetsAnErrorReplyAndACommMessageOnlyALogLine() {
+        transport.clear()
+        kernel.handleUnreadable(UnreadableMessage(message: Requests.make("complete_request"), problem: .notAnObject(frame: "content")),
+                                on: .shell)
+        XCTAssertEqual(transport.replies.map(\.msgType), ["complete_reply"])
+        XCTAssertEqual(transport.replies[0].content["status"], "error")
+        XCTAssertEqual(types(transport.iopub), ["status", "status"])
+
+        transport.clear()
+        kernel.handleUnreadable(UnreadableMessage(message: Requests.make("comm_msg"), problem: .notAnObject(frame: "content")),
+                                on: .shell)
+        XCTAssertEqual(transport.replies.count, 0)
+        XCTAssertTrue(logged.last?.contains("ignoring unreadable comm_msg") == true, "\(logged)")
     }
 
     func testCompleteInspectAndIsCompleteAskTheInterpreter() {

@@ -98,15 +98,43 @@ final class WireCodecTests: XCTestCase {
         }
         let header = #"{"msg_id":"1","msg_type":"kernel_info_request"}"#
         let codec = WireCodec(key: key)
-        XCTAssertThrowsError(try codec.decode(frames([header, "{}", "{}", "{not json"]))) {
-            guard case .badJSON(frame: "content", _)? = $0 as? WireError else { return XCTFail("\($0)") }
+        XCTAssertThrowsError(try codec.decode(frames(["{not json", "{}", "{}", "{}"]))) {
+            guard case .badJSON(frame: "header", _)? = $0 as? WireError else { return XCTFail("\($0)") }
         }
-        XCTAssertThrowsError(try codec.decode(frames([header, "[]", "{}", "{}"]))) {
-            XCTAssertEqual($0 as? WireError, .notAnObject(frame: "parent_header"))
+        XCTAssertThrowsError(try codec.decode(frames(["[]", "{}", "{}", "{}"]))) {
+            XCTAssertEqual($0 as? WireError, .notAnObject(frame: "header"))
         }
         XCTAssertThrowsError(try codec.decode(frames([#"{"msg_id":"1"}"#, "{}", "{}", "{}"]))) {
             XCTAssertEqual($0 as? WireError, .missingField("msg_type"))
         }
+        // With a readable header the message can be answered: it is unreadable, not dropped.
+        XCTAssertThrowsError(try codec.decode(frames([header, "[]", "{}", "{}"]))) {
+            XCTAssertEqual(($0 as? UnreadableMessage)?.problem, .notAnObject(frame: "parent_header"))
+        }
+    }
+
+    func testSignedRequestWithALoneSurrogateInItsContentIsUnreadableWithItsHeaderKept() throws {
+        let signer = MessageSigner(key: key)
+        let parts = [#"{"msg_id":"m7","msg_type":"execute_request"}"#, "{}", "{}", #"{"code":"print(\"\ud800\")"}"#]
+            .map { Data($0.utf8) }
+        let identity = Data("client".utf8)
+        let frames = [identity, WireCodec.delimiter, signer.signature(of: parts)] + parts
+        XCTAssertThrowsError(try WireCodec(key: key).decode(frames)) { error in
+            guard let unreadable = error as? UnreadableMessage else { return XCTFail("\(error)") }
+            XCTAssertEqual(unreadable.message.msgID, "m7")
+            XCTAssertEqual(unreadable.message.msgType, "execute_request")
+            XCTAssertEqual(unreadable.message.identities, [identity])
+            guard case .badJSON(frame: "content", let reason) = unreadable.problem else { return XCTFail("\(unreadable)") }
+            XCTAssertTrue(reason.contains(#"unpaired surrogate \ud800"#), reason)
+        }
+    }
+
+    func testMostNegativeInt64LiteralIsReadExactly() throws {
+        XCTAssertEqual(try JSON.parse(#"{"n":-9223372036854775808,"m":9223372036854775807}"#),
+                       ["n": .int(Int.min), "m": .int(Int.max)])
+        XCTAssertEqual(JSON.int(Int.min).serialized(), "-9223372036854775808")
+        // One past either end is no longer an Int, but still a number.
+        XCTAssertEqual(try JSON.parse("-9223372036854775809"), .double(-9223372036854775809.0))
     }
 
     func testEmptyKeySendsEmptySignatureAndAcceptsUnsigned() throws {

@@ -27,6 +27,18 @@ final class JSONLinesParserTests: XCTestCase {
         XCTAssertEqual(table.rows[0].fields, [.list(["a", "2"]), .unsupported(kind: "an object"), .unsupported(kind: "a nested array")])
     }
 
+    func testALabelNested400000DeepIsAFormatErrorNamingTheLineNotACrash() throws {
+        // Issue 13: `"[" * 400000` recursed until the stack overflowed (SIGSEGV).
+        let deep = "{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \"label\": " + String(repeating: "[", count: 400_000) + "}\n"
+        assertDatasetError(.format, ["t.jsonl, line 2", "nested more than 128 deep"]) { try parse(deep) }
+        // The same through a whole-file JSON array, and objects count as levels too.
+        let objects = "[" + String(repeating: "{\"a\": ", count: 200) + "1" + String(repeating: "}", count: 200) + "]"
+        assertDatasetError(.format, ["line 1", "nested more than 128 deep"]) { try parse(objects) }
+        // Nesting up to the limit still reads (as an unsupported cell).
+        let allowed = "{\"label\": " + String(repeating: "[", count: 127) + String(repeating: "]", count: 127) + "}"
+        XCTAssertEqual(try parse(allowed).rows[0].fields, [.unsupported(kind: "a nested array")])
+    }
+
     func testJSONArrayFileIsAccepted() throws {
         let table = try parse("[\n  {\"text\": \"a\", \"label\": \"x\"},\n  {\"text\": \"b\", \"label\": \"y\"}\n]\n")
         XCTAssertEqual(table.rows.map(\.line), [2, 3])

@@ -95,6 +95,14 @@ final class TextDatasetLoadingTests: XCTestCase {
         assertDatasetError(.argument, ["limit must be a positive"]) { try TextDataset.load(dataset: "demo", limit: 0) }
     }
 
+    func testANamedPipeIsAFileErrorInsteadOfBlockingInOpen() throws {
+        // Issue 13: open(2) of a FIFO waits for a writer forever, and interrupt cannot free it.
+        let files = try TemporaryFiles()
+        let pipe = files.directory.appendingPathComponent("reviews.csv").path
+        XCTAssertEqual(mkfifo(pipe, 0o644), 0)
+        assertDatasetError(.file, ["reviews.csv is a named pipe", "not a regular file"]) { try TextDataset.load(dataset: pipe) }
+    }
+
     func testTestFileUsesTheTrainingMapAndRejectsUnseenLabels() throws {
         let train = try files.write("train.csv", "text,label\na,neg\nb,pos\nc,pos\n")
         let test = try files.write("test.csv", "text,label\nx,pos\ny,neg\n")

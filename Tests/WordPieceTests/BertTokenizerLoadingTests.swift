@@ -58,7 +58,12 @@ final class BertTokenizerLoadingTests: XCTestCase {
         try write("tokenizer_config.json", #"{"do_lower_case": "yes"}"#)
         assertLoadFails(["tokenizer_config.json", "'do_lower_case'", "expected true, false or null"])
         try write("tokenizer_config.json", #"{"do_lower_case": true,"#)
-        assertLoadFails(["tokenizer_config.json", "invalid JSON at byte"])
+        assertLoadFails(["tokenizer_config.json", "invalid JSON at line 1, column 24", "expected a key string"])
+    }
+
+    func testANamedPipeVocabularyIsRefusedInsteadOfBlockingInOpen() throws {
+        XCTAssertEqual(mkfifo(directory.appendingPathComponent("vocab.txt").path, 0o644), 0)
+        assertLoadFails(["vocab.txt", "is a named pipe, device or socket, not a regular file"])
     }
 
     func testConfigOptionsApplyToVocabTxt() throws {
@@ -85,7 +90,7 @@ final class BertTokenizerLoadingTests: XCTestCase {
         """)
         assertLoadFails(["tokenizer.json", "added_tokens[0]", "single_word"])
         try write("tokenizer.json", "not json")
-        assertLoadFails(["tokenizer.json", "invalid JSON at byte"])
+        assertLoadFails(["tokenizer.json", "invalid JSON at line 1, column 2"])
     }
 
     func testTokenizerJSONKeepsCanonicallyEquivalentTokensApart() throws {

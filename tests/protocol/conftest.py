@@ -1,6 +1,7 @@
 """Shared fixtures for the protocol suite: a running `bert` kernel (from the kernelspec that
 `bert-kernel install --prefix .venv` wrote) with its stderr captured, and raw ZeroMQ access
 to its sockets for the tests that send what jupyter_client never would."""
+import datetime
 import hashlib
 import hmac
 import json
@@ -113,8 +114,11 @@ class RunningKernel:
 
     def frames(self, msg_type, content, key=None, header_overrides=None):
         """The four JSON frames of a request and their signature, as jupyter_client builds them."""
+        # The date a client would write (jupyter_client: now, UTC): stop-on-error compares it
+        # with the time of the last error reply.
+        now = datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
         header = {"msg_id": uuid.uuid4().hex, "session": "raw-test", "username": "test",
-                  "date": "2026-01-01T00:00:00.000000Z", "msg_type": msg_type, "version": "5.3"}
+                  "date": now, "msg_type": msg_type, "version": "5.3"}
         header.update(header_overrides or {})
         parts = [json.dumps(p).encode() for p in (header, {}, {}, content)]
         return header["msg_id"], self.sign(parts, key), parts

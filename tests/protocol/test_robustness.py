@@ -2,11 +2,15 @@
 users of other kernels report most: heartbeat during long work, forged or broken messages,
 queued cells after an error, restart."""
 import json
+import subprocess
 import time
 
 import zmq
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
+from jupyter_client.kernelspec import KernelSpecManager
 
-from conftest import receive
+from conftest import KERNEL_NAME, receive, require_kernelspec
 
 
 def test_heartbeat_echoes_while_a_cell_runs(kernel):
@@ -38,13 +42,13 @@ def test_wrong_signature_gets_no_reply_and_runs_nothing(kernel):
 def test_malformed_messages_are_dropped_logged_and_serving_continues(kernel):
     shell = kernel.raw_socket("shell")
     _, signature, parts = kernel.frames("kernel_info_request", {})
-    bad_json = [parts[0], b"{}", b"{}", b"{not json"]
-    not_object = [parts[0], b"[]", b"{}", b"{}"]
+    bad_header = [b"{not json", b"{}", b"{}", b"{}"]
+    not_object = [b"[]", b"{}", b"{}", b"{}"]
     no_msg_type = [json.dumps({"msg_id": "x"}).encode(), b"{}", b"{}", b"{}"]
     cases = {
         "no <IDS|MSG> delimiter": [signature] + parts,
         "frames after the delimiter": [b"<IDS|MSG>", signature, parts[0]],
-        "not valid JSON": [b"<IDS|MSG>", kernel.sign(bad_json)] + bad_json,
+        "not valid JSON": [b"<IDS|MSG>", kernel.sign(bad_header)] + bad_header,
         "not a JSON object": [b"<IDS|MSG>", kernel.sign(not_object)] + not_object,
         "header has no string 'msg_type'": [b"<IDS|MSG>", kernel.sign(no_msg_type)] + no_msg_type,
         "signature does not match": [b"<IDS|MSG>", b"", *parts],
@@ -63,6 +67,79 @@ def test_malformed_messages_are_dropped_logged_and_serving_continues(kernel):
     reply, outputs = kernel.execute('print("alive")')
     assert reply["content"]["status"] == "ok"
     assert kernel.km.is_alive()
+
+
+def test_signed_request_with_unreadable_content_gets_an_error_reply(kernel):
+    """A header that reads names the sender, so a content frame that does not (bad JSON, not an
+    object, a lone surrogate) is answered: busy, error, reply, idle, instead of silence."""
+    shell = kernel.raw_socket("shell")
+    kernel.flush_iopub()
+    msg_id, _, parts = kernel.frames("kernel_info_request", {})
+    parts[3] = b"{not json"
+    shell.send_multipart([b"<IDS|MSG>", kernel.sign(parts)] + parts)
+    [reply] = receive(shell, 1.0)
+    header, content = json.loads(reply[2]), json.loads(reply[5])
+    assert header["msg_type"] == "kernel_info_reply"
+    assert json.loads(reply[3])["msg_id"] == msg_id
+    assert content["status"] == "error" and content["ename"] == "FormatError"
+    assert "content is not valid JSON" in content["evalue"]
+    assert "answering an unreadable message" in kernel.stderr
+    assert kernel.outputs_of(msg_id, timeout=5) == []
+
+
+def test_execute_request_with_a_lone_surrogate_gets_an_error_not_silence(kernel):
+    kernel.flush_iopub()
+    shell = kernel.raw_socket("shell")
+    msg_id, _, parts = kernel.frames("execute_request", {"code": 'print("\ud800")', "silent": False,
+                                                        "store_history": True})
+    assert b"\\ud800" in parts[3], "json.dumps writes the lone surrogate as an escape"
+    shell.send_multipart([b"<IDS|MSG>", kernel.sign(parts)] + parts)
+    [reply] = receive(shell, 1.0)
+    content = json.loads(reply[5])
+    assert json.loads(reply[2])["msg_type"] == "execute_reply"
+    assert content["status"] == "error" and content["ename"] == "FormatError"
+    assert "\\ud800" in content["evalue"], content["evalue"]
+    assert "execution_count" in content
+    outputs = kernel.outputs_of(msg_id, timeout=5)  # returns at idle, so busy and idle were sent
+    assert [m["msg_type"] for m in outputs] == ["error"]
+    assert outputs[0]["content"]["ename"] == "FormatError"
+
+
+def test_execute_request_whose_code_is_not_a_string_gets_an_argument_error(kernel):
+    kernel.flush_iopub()
+    shell = kernel.raw_socket("shell")
+    msg_id, signature, parts = kernel.frames("execute_request", {"code": 5, "silent": False})
+    shell.send_multipart([b"<IDS|MSG>", signature] + parts)
+    [reply] = receive(shell, 1.0)
+    content = json.loads(reply[5])
+    assert content["status"] == "error" and content["ename"] == "ArgumentError"
+    assert "'code' must be a string, not the number 5" in content["evalue"]
+    assert [m["msg_type"] for m in kernel.outputs_of(msg_id, timeout=5)] == ["error"]
+    # Nothing ran and nothing was counted.
+    reply, _ = kernel.execute("1")
+    assert reply["content"]["execution_count"] == 1
+
+
+def test_empty_key_warns_that_signing_is_off(tmp_path):
+    """As jupyter_client's Session warns: an empty key means anyone who reaches the ports can run code."""
+    require_kernelspec()
+    binary = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv[0]
+    path, _ = write_connection_file(str(tmp_path / "connection.json"), key=b"")
+    log = tmp_path / "stderr.log"
+    with open(log, "wb") as stderr:
+        process = subprocess.Popen([binary, "kernel", "--connection-file", path], stderr=stderr)
+    try:
+        client = BlockingKernelClient(connection_file=path)
+        client.load_connection_file()
+        client.start_channels()
+        client.wait_for_ready(timeout=30)
+        client.shutdown()
+        process.wait(timeout=10)
+        client.stop_channels()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "Message signing is disabled" in log.read_text()
 
 
 def test_replayed_message_is_dropped(kernel):

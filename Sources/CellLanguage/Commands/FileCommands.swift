@@ -1,3 +1,4 @@
+import Bert
 import Foundation
 
 /// Files a notebook writes for itself: a small CSV of one's own data, a config, a note.
@@ -9,7 +10,8 @@ enum FileCommands {
                 summary: "Writes text to a file (e.g. a small CSV to load as a dataset).",
                 doc: "Writes `text` to the file at `to`, relative to the kernel's working directory (the "
                     + "notebook's folder). The file is replaced atomically: a failure never leaves half a file. "
-                    + "With `append: true` the text is added to the end instead. Folders are not created.",
+                    + "With `append: true` the text is added to the end instead. Missing folders on the way are "
+                    + "created, as `save(to:)` does.",
                 parameters: [
                     Parameter(positional: "text", .string, doc: "what to write (a multi-line `\"\"\"` string is handy)"),
                     Parameter("to", .string, paths: true, doc: "the file to write"),
@@ -33,9 +35,11 @@ enum FileCommands {
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw SessionError(.file, "\(path) is a folder, not a file", argument: "to")
         }
+        // One rule for write and save(to:): missing parent folders are created (a notebook has no
+        // other way to make them).
         let folder = url.deletingLastPathComponent()
-        guard FileManager.default.fileExists(atPath: folder.path) else {
-            throw SessionError(.file, "no such folder: \(folder.path)", argument: "to")
+        do { try FileFailure.createFolder(folder) } catch let error as BertError {
+            throw SessionError(.file, error.message, argument: "to")
         }
         do {
             if append, let handle = FileHandle(forWritingAtPath: url.path) {
@@ -46,7 +50,7 @@ enum FileCommands {
                 try Data(text.utf8).write(to: url, options: .atomic)
             }
         } catch {
-            throw SessionError(.file, "could not write \(path): \(error.localizedDescription)", argument: "to")
+            throw SessionError(.file, "could not write \(path): " + FileFailure.sentence(error, path: url.path), argument: "to")
         }
     }
 }

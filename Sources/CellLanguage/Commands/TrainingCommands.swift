@@ -78,8 +78,11 @@ enum TrainingCommands {
                 summary: "Saves the model as a Hugging Face directory.",
                 doc: "Writes `config.json` (with `id2label`, `label2id` and `problem_type`), `model.safetensors`, `vocab.txt` and "
                     + "`tokenizer_config.json`, loadable by transformers' `BertForSequenceClassification.from_pretrained` "
-                    + "and by `load(model:)`, which gets the label names back. Atomic: a failure never leaves a half-written "
-                    + "model where a good one was.",
+                    + "and by `load(model:)`, which gets the label names back. Atomic: the new model is written beside the "
+                    + "old one and swapped in with one rename, so a failure or a crash never leaves a half-written model "
+                    + "where a good one was. Never deletes what it did not write: the folder must be new, empty, or an "
+                    + "earlier save holding nothing else (each save lists its files in `.bert-kernel-save`); never the "
+                    + "notebook's folder or one that holds it. Missing folders on the way are created, as `write` does.",
                 parameters: [Parameter("to", .string, paths: true, doc: "the directory to write")],
                 example: "save(to: \"my-model\")"
             ) { args, context in

@@ -41,8 +41,8 @@ extension Session {
                                                         labels: labelNames)
         let tokenizer = try BertTokenizer(directory: directory)
         if tokenizer.vocabularySize > network.config.vocabSize {
-            throw SessionError(.format, "\(directory.path): the tokenizer has \(tokenizer.vocabularySize) tokens but "
-                               + "config.json's vocab_size is \(network.config.vocabSize)", argument: "model")
+            throw SessionError(.format, Self.vocabularyMismatch(tokenizer, vocabSize: network.config.vocabSize,
+                                                                directory: directory), argument: "model")
         }
         var loaded = LoadedModel(network: network, tokenizer: tokenizer, source: name, directory: directory, report: report,
                                  classifierIsFresh: report.initialized.contains("classifier.weight"))
@@ -60,6 +60,24 @@ extension Session {
         setComponent(nil, as: OptimizerState.self)
         setComponent(nil, as: TrainingHistory.self)
         return ModelSummary(model: loaded, note: note)
+    }
+
+    /// Why the tokenizer has more ids than the embeddings have rows. A special token missing
+    /// from vocab.txt is given a new id past the vocabulary (as transformers does), so the usual
+    /// cause is a vocabulary without [CLS] or [SEP]: name it rather than blame vocab_size.
+    static func vocabularyMismatch(_ tokenizer: BertTokenizer, vocabSize: Int, directory: URL) -> String {
+        let specials = [tokenizer.paddingToken, tokenizer.unknownToken, tokenizer.classifierToken,
+                        tokenizer.separatorToken, tokenizer.maskToken]
+        let missing = specials.filter { special in
+            tokenizer.addedTokens.contains { $0.content == special && $0.id >= tokenizer.baseVocabularySize }
+        }
+        if !missing.isEmpty {
+            let names = missing.joined(separator: " and ")
+            return "\(directory.path): the vocabulary (vocab.txt or tokenizer.json) has no \(names) token"
+                + (missing.count > 1 ? "s" : "") + "; BERT needs [PAD], [UNK], [CLS], [SEP] and [MASK]. Add \(names) "
+                + "to the vocabulary, or name the token it uses instead in tokenizer_config.json (cls_token, sep_token, ...)"
+        }
+        return "\(directory.path): the tokenizer has \(tokenizer.vocabularySize) tokens but config.json's vocab_size is \(vocabSize)"
     }
 
     /// The classifier outputs a dataset asks for: its class names, or for regression one output

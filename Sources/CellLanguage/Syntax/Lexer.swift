@@ -5,7 +5,9 @@
 /// Comments (`//` to end of line, nested `/* */`) and spaces are skipped; newlines are tokens
 /// because they end statements. Strings take Swift's escapes (`\n`, `\t`, `\r`, `\0`, `\"`,
 /// `\'`, `\\`, `\u{1F600}`); `"""` opens a multi-line string whose closing delimiter's
-/// indentation is removed from every line, as in Swift.
+/// indentation is removed from every line, as in Swift. A byte-order mark (U+FEFF) at the very
+/// start, which editors on Windows and text pasted from files put there, is skipped and takes no
+/// column.
 public struct Lexer {
     public private(set) var tokens: [Token] = []
     public private(set) var issues: [LexIssue] = []
@@ -51,6 +53,7 @@ public struct Lexer {
     }
 
     private mutating func run() {
+        if peek() == "\u{FEFF}" { index += 1 }  // not `advance()`: the mark has no width
         while let c = peek() {
             let start = location
             switch c {
@@ -79,11 +82,39 @@ public struct Lexer {
                     tokens.append(Token(kind, SourceRange(start, location)))
                 } else {
                     advance()
-                    issue(.invalid, "unexpected character '\(c)'", from: start)
+                    issue(.invalid, "unexpected character \(Lexer.describe(c))", from: start)
                 }
             }
         }
         tokens.append(Token(.endOfInput, SourceRange(location, location)))
+    }
+
+    /// How a character the cell language cannot read is named in an error. One that shows as
+    /// nothing or as a space (a zero-width space, a byte-order mark inside the cell, a no-break
+    /// space, a control character) is named only by code point and Unicode name, since quoting
+    /// it would show `''`; a visible one is quoted too:
+    ///
+    ///     describe("\u{200B}")  // U+200B ZERO WIDTH SPACE
+    ///     describe("€")         // '€' (U+20AC EURO SIGN)
+    static func describe(_ c: Unicode.Scalar) -> String {
+        let hex = String(c.value, radix: 16, uppercase: true)
+        var name = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        if let unicodeName = c.properties.name ?? c.properties.nameAlias { name += " " + unicodeName }
+        var text: String
+        switch c.properties.generalCategory {
+        case _ where c.isASCII && c.value > 0x20 && c.value < 0x7F:
+            text = "'\(c)'"
+        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .privateUse,
+             .surrogate, .unassigned, .nonspacingMark, .enclosingMark, .spacingMark:
+            text = name
+        default:
+            text = c.properties.isWhitespace || c.properties.isDefaultIgnorableCodePoint ? name : "'\(c)' (\(name))"
+        }
+        // Word processors and web pages turn quotes curly; the cell language needs straight ones.
+        if ["\u{201C}", "\u{201D}", "\u{201E}", "\u{201F}", "\u{2033}", "\u{FF02}"].contains(c) {
+            text += "; strings are written between straight quotes \""
+        }
+        return text
     }
 
     static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
@@ -151,6 +182,11 @@ public struct Lexer {
             tokens.append(Token(.double(value), range))
         } else if let value = Int(text) {
             tokens.append(Token(.integer(value), range))
+        } else if let minus = tokens.last, minus.kind == .punctuation("-"), let value = Int("-" + text) {
+            // -9223372036854775808 (Int.min) fits in 64 bits though its digits alone do not: the
+            // minus and the digits become one literal. (The language has no subtraction, so a
+            // minus before a number is always its sign.)
+            tokens[tokens.count - 1] = Token(.integer(value), minus.range.union(range))
         } else {
             issue(.invalid, "integer literal \(text) does not fit in 64 bits", from: start)
         }

@@ -74,7 +74,7 @@ public struct Parser {
             switch current.kind {
             case .newline, .endOfInput, .punctuation(";"): continue
             default:
-                throw error("unexpected \(current.display) after the statement; put each statement on its own line or separate them with ';'", at: current)
+                throw error("expected the end of the statement, found \(current.display); put each statement on its own line or separate them with ';'", at: current)
             }
         }
         return Program(statements: statements, suppressesResult: endsWithSemicolon)
@@ -136,8 +136,11 @@ public struct Parser {
             let number = current
             switch number.kind {
             case .integer(let i):
+                // `- -9223372036854775808` is the one negation that does not fit.
+                let (negated, overflow) = Int(0).subtractingReportingOverflow(i)
+                guard !overflow else { throw error("integer literal \(negated.magnitude) does not fit in 64 bits", at: number) }
                 _ = advance()
-                return .literal(.integer(-i), token.range.union(number.range))
+                return .literal(.integer(negated), token.range.union(number.range))
             case .double(let d):
                 _ = advance()
                 return .literal(.double(-d), token.range.union(number.range))

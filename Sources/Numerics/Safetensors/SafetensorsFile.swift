@@ -48,12 +48,18 @@ public final class SafetensorsFile: @unchecked Sendable {
             SafetensorsError(file: path, tensor: tensor, reason: reason)
         }
 
-        let descriptor = open(path, O_RDONLY)
+        // Look before opening: open(2) of a FIFO blocks until a writer appears, and an interrupt
+        // cannot free the kernel from it (issue 13). O_NONBLOCK covers the race of the path
+        // becoming a FIFO between the two calls; it means nothing for a regular file's reads.
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw fail("cannot open: \(String(cString: strerror(errno)))") }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw fail(Self.notRegularReason(status.st_mode)) }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK)
         guard descriptor >= 0 else { throw fail("cannot open: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        var status = stat()
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         guard fstat(descriptor, &status) == 0 else { throw fail("cannot stat: \(String(cString: strerror(errno)))") }
-        guard (status.st_mode & S_IFMT) == S_IFREG else { throw fail("not a regular file") }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw fail(Self.notRegularReason(status.st_mode)) }
         let fileSize = Int(status.st_size)
         guard fileSize >= 8 else {
             throw fail("file is \(fileSize) bytes, too short for the 8-byte header length (truncated or not safetensors)")
@@ -124,6 +130,17 @@ public final class SafetensorsFile: @unchecked Sendable {
         self.mappingSize = fileSize
         self.dataStart = 8 + headerSize
         keepMapping = true
+    }
+
+    /// Why a path that is not a regular file cannot be a checkpoint, by what it is.
+    static func notRegularReason(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "is a folder, not a safetensors file"
+        case S_IFIFO: return "is a named pipe (FIFO), not a regular file; it would block the kernel waiting for a writer"
+        case S_IFCHR, S_IFBLK: return "is a device, not a regular file"
+        case S_IFSOCK: return "is a socket, not a regular file"
+        default: return "not a regular file"
+        }
     }
 
     deinit {

@@ -12,7 +12,17 @@ import Foundation
 /// sees half a file and a failed write leaves any previous file intact.
 public enum SafetensorsWriter {
     public static func write(_ tensors: [SafetensorsTensor], metadata: [String: String], to url: URL) throws {
-        let path = url.path
+        let data = try encode(tensors, metadata: metadata, path: url.path)
+        do {
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw SafetensorsError(file: url.path, reason: "cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    /// The bytes of the file `write` writes, for callers that write it themselves (`save(to:)`
+    /// syncs it to disk and words the errno). `path` names the file in errors.
+    public static func encode(_ tensors: [SafetensorsTensor], metadata: [String: String], path: String) throws -> Data {
         var seen = Set<String>()
         for tensor in tensors {
             guard tensor.name != "__metadata__", !tensor.name.isEmpty else {
@@ -60,11 +70,7 @@ public enum SafetensorsWriter {
             // Float32 little-endian: the host's own layout on every platform Swift targets here.
             tensor.values.withUnsafeBytes { data.append(contentsOf: $0) }
         }
-        do {
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw SafetensorsError(file: path, reason: "cannot write: \(error.localizedDescription)")
-        }
+        return data
     }
 
     /// A JSON string literal, escaping what RFC 8259 requires.
