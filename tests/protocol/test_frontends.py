@@ -132,13 +132,31 @@ def test_kernel_with_a_bad_connection_file_exits_with_a_message(tmp_path):
 
 
 def test_bench_reports_kernel_section_as_json():
-    """The benchmark runs end to end and reports both kernels (numbers are not judged here)."""
+    """The kernel and machine sections report as JSON (numbers are not judged here)."""
     binary = bert_kernel_binary()
-    result = subprocess.run([binary, "bench", "--json", "--rounds", "5", "--starts", "1", "--python", sys.executable],
-                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    result = subprocess.run([binary, "bench", "--json", "--only", "machine,kernel", "--starts", "1",
+                             "--python", sys.executable], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     names = [m["name"] for m in report["kernel"]]
     assert names == ["startup to kernel_info_reply", "execute round-trip (median)", "execute to reply (median)"]
     for measurement in report["kernel"]:
         assert measurement["value"] > 0 and measurement["reference"]["name"] == "ipykernel"
+    # The machine it ran on: CPU, BLAS core, and the sgemm peak measured in this run (issue 12).
+    machine = report["machine"]
+    assert machine[0]["blas_core"] and machine[0]["cpu"] and machine[0]["threads"] >= 1
+    assert machine[-1]["name"] == "sgemm peak on the model's shapes" and machine[-1]["value"] > 0
+
+
+def test_bench_model_sections_run_end_to_end():
+    """Inference, training and real-data sections run (one round) and divide by the measured peak."""
+    binary = bert_kernel_binary()
+    result = subprocess.run([binary, "bench", "--json", "--only", "inference,training,data", "--rounds", "1",
+                             "--python", sys.executable], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    inference = report["inference"]
+    assert inference[0]["sgemm_peak_gflops"] > 0
+    shares = [m for m in inference if m["name"].startswith("T=64 share of the measured sgemm peak")]
+    assert shares and shares[0]["value"] > 0
+    assert report["training"] and report["data"]
