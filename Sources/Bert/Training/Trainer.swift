@@ -152,8 +152,7 @@ public final class Trainer {
             var lossSum = 0.0, correct = 0, seen = 0, stepsThisEpoch = 0
             for first in stride(from: 0, to: batches.count, by: options.accumulate) {
                 let group = Array(batches[first..<min(first + options.accumulate, batches.count)])
-                let result = try optimizerStep(group.map { $0.map { train[$0] } }, options: options,
-                                               checkInterrupt: checkInterrupt)
+                let result = try optimizerStep(group.map { $0.map { train[$0] } }, checkInterrupt: checkInterrupt)
                 runStep += 1
                 stepsThisEpoch += 1
                 samples += result.examples
@@ -213,6 +212,7 @@ public final class Trainer {
         o.maxGradNorm = options.clip.map(Float.init)
         o.loss = LossOptions(classWeights: options.classWeights, labelSmoothing: Float(options.labelSmoothing))
         o.dropoutSeed = options.seed
+        o.dropoutNumbering = .fineTuning
         step.options = o
     }
 
@@ -225,40 +225,31 @@ public final class Trainer {
         let correct: Int
     }
 
-    /// Forward + backward of each micro-batch (gradients of loss / k accumulated), then clipping
-    /// and the AdamW update, as `TrainingStep.run` does, keeping each micro-batch's logits for
-    /// the training accuracy. Throws before the update on an interrupt or a non-finite number.
-    private func optimizerStep(_ microBatches: [[EncodedExample]], options: Options,
-                               checkInterrupt: () throws -> Void) throws -> StepResult {
-        let network = self.network
-        let o = step.options
-        network.zeroGradients()
-        let scale = 1 / Float(microBatches.count)
+    /// One `TrainingStep.run` over the micro-batches (each padded to its longest example, as
+    /// transformers' `padding=True`; rounding up to a multiple would only cost compute, arenas are
+    /// reused across batch shapes), and the training accuracy from the logits it returns. Throws
+    /// before the update on an interrupt or a non-finite number.
+    private func optimizerStep(_ microBatches: [[EncodedExample]], checkInterrupt: () throws -> Void) throws -> StepResult {
         let L = network.config.numLabels
         let task = network.config.resolvedProblemType
-        var lossSum = 0.0, examples = 0, correct = 0
-        for (index, examplesOfBatch) in microBatches.enumerated() {
-            try checkInterrupt()
-            // Padded to the longest example, as transformers' `padding=True` (rounding up to a
-            // multiple would only cost compute: arenas are reused across batch shapes).
-            let batch = try Predictor.batch(examplesOfBatch, paddingId: paddingId,
-                                            limit: network.config.maxPositionEmbeddings)
-            let labels = TaskTargets.labels(examplesOfBatch, task: task, labels: L)
-            let seed = o.dropoutSeed.map { $0 &+ UInt64(step.step &* 1_000_003 &+ index) &* 0x9E37_79B9_7F4A_7C15 }
-            let report: BertLossReport
-            do {
-                report = try network.forwardBackward(batch, labels: labels, options: o.loss, scale: scale,
-                                                     dropoutSeed: seed, checkInterrupt: checkInterrupt)
-            } catch let error as BertError where error.kind == .numeric {
-                network.zeroGradients()
-                throw BertError(.numeric, "the training loss became non-finite at step \(step.step + 1); training stopped "
-                                + "and the weights of step \(step.step) are kept (try a smaller lr or clip)")
+        let batches = try microBatches.map { examples in
+            (try Predictor.batch(examples, paddingId: paddingId, limit: network.config.maxPositionEmbeddings),
+             TaskTargets.labels(examples, task: task, labels: L))
+        }
+        let result = try step.run(batches, checkInterrupt: checkInterrupt, error: { reason, number in
+            switch reason {
+            case .loss:
+                BertError(.numeric, "the training loss became non-finite at step \(number); training stopped "
+                          + "and the weights of step \(number - 1) are kept (try a smaller lr or clip)")
+            case .gradientNorm:
+                BertError(.numeric, "the gradient norm became non-finite at step \(number); training stopped "
+                          + "and the weights of step \(number - 1) are kept (try a smaller lr or clip)")
             }
-            lossSum += Double(report.loss)
-            // The arena forwardBackward just filled (same shape and mode), read for accuracy.
-            let activations = network.activations(B: batch.batchSize, T: batch.sequenceLength, training: true,
-                                                  dropout: seed != nil, keepAttentions: false)
-            let logits = activations.arena[activations.logits]
+        })
+        var lossSum = 0.0, examples = 0, correct = 0
+        for (examplesOfBatch, micro) in zip(microBatches, result.microBatches) {
+            lossSum += Double(micro.loss)
+            let logits = micro.logits ?? []
             for (row, example) in examplesOfBatch.enumerated() {
                 switch task {
                 case .singleLabel:
@@ -272,21 +263,9 @@ public final class Trainer {
                     break
                 }
             }
-            examples += batch.batchSize
+            examples += examplesOfBatch.count
         }
-        let norm: Float
-        if let maxNorm = o.maxGradNorm {
-            norm = GradientClipping.clip(network.gradients, maxNorm: maxNorm)
-        } else {
-            norm = GradientClipping.norm(network.gradients)
-        }
-        guard norm.isFinite else {
-            network.zeroGradients()
-            throw BertError(.numeric, "the gradient norm became non-finite at step \(step.step + 1); training stopped "
-                            + "and the weights of step \(step.step) are kept (try a smaller lr or clip)")
-        }
-        let lr = step.schedule.learningRate(at: step.step)
-        step.optimizer.update(parameters: network.parameters, gradients: network.gradients, lr: lr)
-        return StepResult(loss: lossSum / Double(microBatches.count), learningRate: lr, examples: examples, correct: correct)
+        return StepResult(loss: lossSum / Double(microBatches.count), learningRate: result.learningRate,
+                          examples: examples, correct: correct)
     }
 }
