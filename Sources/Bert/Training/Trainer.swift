@@ -14,7 +14,8 @@ import Numerics
 /// its schedule is extended to the old step count plus the new steps. The loop checks
 /// `checkInterrupt` before every micro-batch and every encoder layer of its forward and backward passes
 /// (an interrupt is honoured within one layer's time): a stop leaves the weights as the last completed
-/// optimizer step made them (partial gradients are discarded), and the optimizer consistent.
+/// optimizer step made them (partial gradients are discarded), and the optimizer consistent. A run
+/// that throws before its first update leaves the step exactly as it was (its options included).
 public final class Trainer {
     public struct Options: Equatable {
         public var epochs = 3
@@ -131,12 +132,17 @@ public final class Trainer {
         }
         let perEpoch = options.stepsPerEpoch(count: train.count)
         let runSteps = perEpoch * options.epochs
+        // A run that throws before its first update leaves the step as it found it.
+        let stepOptionsBefore = step.options
+        var runStep = 0
+        var finished = false
+        defer { if runStep == 0 && !finished { step.options = stepOptionsBefore } }
         configureSchedule(options: options, runSteps: runSteps)
 
         let evaluator = Evaluation(network: network, paddingId: paddingId)
         var events: [EpochEvent] = []
         var bestLoss = Double.infinity, bestEpoch: Int?, bestWeights: [Float]?, epochsWithoutImprovement = 0
-        var runStep = 0, samples = 0
+        var samples = 0
         var stoppedEarly = false
         for epoch in 0..<options.epochs {
             var generator = SeededGenerator(seed: options.seed &+ UInt64(epoch) &* 0x9E37_79B9)
@@ -197,6 +203,7 @@ public final class Trainer {
             bestWeights.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
             restored = bestEpoch
         }
+        finished = true
         return Outcome(epochs: events, steps: runStep, stoppedEarly: stoppedEarly, bestEpoch: restored)
     }
 
