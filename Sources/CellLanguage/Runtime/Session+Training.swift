@@ -24,7 +24,8 @@ extension Session {
     public func train(_ options: TrainOptions = TrainOptions(), output: OutputSink? = nil) throws -> TrainingReport {
         let loadedModel = try requireModel()
         var model = loadedModel
-        try options.validate(maxPositions: model.maxPositions)
+        try options.checkDeclaredRanges()
+        try checkMaxLength(options.maxLength, for: model)
         var data = try requireDataset().dataset
         try options.validate(for: data.task)
         guard model.hasClassifier else { throw SessionError(.state, "the model has no classifier head") }
@@ -90,26 +91,20 @@ extension Session {
             setComponent(optimizerState)
         }
         let trainer = Trainer(step: optimizerState.step, paddingId: model.tokenizer.paddingTokenId)
-        let trainerOptions = Trainer.Options(
-            epochs: options.epochs, learningRate: options.lr, batchSize: options.batch, warmup: options.warmup,
-            weightDecay: options.weightDecay, seed: UInt64(options.seed), clip: options.clip, accumulate: options.accumulate,
-            patience: options.patience,
-            classWeights: options.classWeights ? LossOptions.balancedWeights(labels: data.train.compactMap(\.label.classID), classes: L) : nil,
-            labelSmoothing: options.labelSmoothing, groupByLength: options.groupByLength)
 
-        // The history is stored after every epoch and on the way out, so an interrupted or
-        // failed run keeps what it measured.
+        // Once a step was taken, the history is stored after every epoch and on the way out, so
+        // an interrupted or failed run keeps what it measured.
         var history = self.history
         history.task = data.task
         history.tokenLengths = lengths
         history.maxLength = options.maxLength
         let firstEpochNumber = (history.epochs.last?.epoch ?? 0) + 1
-        let totalSteps = trainerOptions.stepsPerEpoch(count: trainExamples.count) * options.epochs
+        let totalSteps = options.stepsPerEpoch(count: trainExamples.count) * options.epochs
         let progress = output.map { ProgressBar(output: $0, title: "train", total: totalSteps, unit: "step") }
         defer { if committed { setComponent(history) } }
         let validationSplit = data.validation
         let outcome = try trainer.run(
-            train: trainExamples, validation: validationExamples, options: trainerOptions,
+            train: trainExamples, validation: validationExamples, options: options,
             onStep: { event in
                 commit()
                 model.classifierIsFresh = false
