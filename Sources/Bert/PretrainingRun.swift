@@ -15,10 +15,10 @@ public struct PretrainingRecord: Equatable {
 }
 
 /// Pre-trains a BERT from scratch with masked-LM + next-sentence prediction, the loss
-/// `BertForPreTraining` computes (the two cross-entropies summed). It uses the same pieces as
-/// fine-tuning: `BertNetwork.forwardBackward` (the layers' backward passes), global-norm
-/// clipping, `AdamW` with the no-decay groups and the linear warm-up/decay schedule. It is not a
-/// `TrainingStep` only because a step must report the MLM and NSP losses separately.
+/// `BertForPreTraining` computes (the two cross-entropies summed). Each update is a
+/// `TrainingStep` (the one fine-tuning uses): `BertNetwork.forwardBackward` (the layers' backward
+/// passes), global-norm clipping, `AdamW` with the no-decay groups and the linear warm-up/decay
+/// schedule; the step reports the MLM and NSP losses separately.
 ///
 ///     let run = try PretrainingRun(documents: corpus.documents, tokenizer: tokenizer, options: options)
 ///     while run.step < options.steps {
@@ -33,11 +33,11 @@ public final class PretrainingRun {
     public let options: PretrainingOptions
     public private(set) var records: [PretrainingRecord] = []
     public private(set) var batches: PretrainingBatches
-    public let optimizer: AdamW
-    public let schedule: LinearSchedule
+    /// The optimizer (AdamW moments, step count) and schedule.
+    public let trainingStep: TrainingStep
 
     /// Updates taken so far.
-    public var step: Int { optimizer.step }
+    public var step: Int { trainingStep.step }
 
     /// A freshly initialised model (transformers' `_init_weights` from `options.seed`) and the
     /// batch stream over `documents`.
@@ -55,9 +55,15 @@ public final class PretrainingRun {
                                          tokenizer: tokenizer, vocabularySize: config.vocabSize,
                                          maxLength: options.maxLength, batchSize: options.batchSize,
                                          seed: options.seed &+ 1)
-        optimizer = AdamW(layout: network.layout, settings: AdamW.Settings(weightDecay: options.weightDecay))
-        schedule = LinearSchedule(peakLearningRate: options.learningRate, warmupSteps: options.warmupSteps,
-                                  totalSteps: options.steps)
+        trainingStep = try TrainingStep(network: network, options: Self.stepOptions(options))
+    }
+
+    /// The step's options: the run's rate, schedule over `steps`, decay and clipping; dropout
+    /// seeded from the run's seed in the `.preTraining` numbering, off when `dropout` is 0.
+    static func stepOptions(_ options: PretrainingOptions) -> TrainingStep.Options {
+        TrainingStep.Options(learningRate: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: options.steps,
+                             weightDecay: options.weightDecay, maxGradNorm: options.maxGradNorm,
+                             dropoutSeed: options.dropout > 0 ? options.seed : nil, dropoutNumbering: .preTraining)
     }
 
     /// One update: next batch, forward + backward of MLM + NSP, clipping, AdamW at the
@@ -66,31 +72,18 @@ public final class PretrainingRun {
     @discardableResult
     public func runStep() throws -> PretrainingRecord {
         let next = try batches.next()
-        let (report, norm, lr) = try Self.update(network, optimizer: optimizer, schedule: schedule, options: options,
-                                                 batch: next.batch, labels: next.labels)
-        let record = PretrainingRecord(step: step, maskedLMLoss: report.maskedLMLoss ?? .nan,
-                                       nextSentenceLoss: report.nextSentenceLoss ?? .nan, learningRate: lr,
-                                       gradientNorm: norm, maskedPositions: next.maskedCount)
+        let result = try trainingStep.run([(next.batch, next.labels)], error: { reason, number in
+            switch reason {
+            case .loss(let error): error
+            case .gradientNorm(let norm):
+                BertError(.numeric, "the gradient norm is \(norm) at pre-training step \(number); the weights were not changed")
+            }
+        })
+        let micro = result.microBatches[0]
+        let record = PretrainingRecord(step: step, maskedLMLoss: micro.maskedLMLoss ?? .nan,
+                                       nextSentenceLoss: micro.nextSentenceLoss ?? .nan, learningRate: result.learningRate,
+                                       gradientNorm: result.gradientNorm, maskedPositions: next.maskedCount)
         records.append(record)
         return record
-    }
-
-    /// The update itself, on a given batch (the parity test feeds PyTorch's batches here).
-    static func update(_ network: BertNetwork, optimizer: AdamW, schedule: LinearSchedule, options: PretrainingOptions,
-                       batch: BertBatch, labels: BertLabels) throws -> (report: BertLossReport, norm: Float, lr: Float) {
-        let step = optimizer.step
-        network.zeroGradients()
-        // One dropout seed per step, derived from the run's seed (as TrainingStep does).
-        let dropoutSeed = options.dropout > 0 ? (options.seed &+ UInt64(step &+ 1) &* 0x9E37_79B9_7F4A_7C15) : nil
-        let report = try network.forwardBackward(batch, labels: labels, dropoutSeed: dropoutSeed)
-        let norm = options.maxGradNorm.map { GradientClipping.clip(network.gradients, maxNorm: $0) }
-            ?? GradientClipping.norm(network.gradients)
-        guard norm.isFinite else {
-            network.zeroGradients()
-            throw BertError(.numeric, "the gradient norm is \(norm) at pre-training step \(step + 1); the weights were not changed")
-        }
-        let lr = schedule.learningRate(at: step)
-        optimizer.update(parameters: network.parameters, gradients: network.gradients, lr: lr)
-        return (report, norm, lr)
     }
 }

@@ -24,14 +24,17 @@ final class PretrainingTests: XCTestCase {
         options.dropout = 0
         options.weightDecay = (settings["weight_decay"] as! NSNumber).floatValue
         options.maxGradNorm = (settings["max_grad_norm"] as! NSNumber).floatValue
-        let optimizer = AdamW(layout: network.layout, settings: AdamW.Settings(weightDecay: options.weightDecay))
-        let schedule = LinearSchedule(peakLearningRate: (settings["lr"] as! NSNumber).floatValue,
-                                      warmupSteps: settings["warmup_steps"] as! Int,
-                                      totalSteps: settings["total_steps"] as! Int)
+        options.learningRate = (settings["lr"] as! NSNumber).floatValue
+        options.steps = settings["total_steps"] as! Int
+        options.warmupFraction = Double(settings["warmup_steps"] as! Int) / Double(options.steps)
+        // The run's own step (its options from PretrainingRun), fed PyTorch's batches.
+        let step = try TrainingStep(network: network, options: PretrainingRun.stepOptions(options))
+        XCTAssertEqual(step.options.warmupSteps, settings["warmup_steps"] as! Int)
+        XCTAssertNil(step.options.dropoutSeed)
         for (index, expected) in (fixture["steps"] as! [[String: Any]]).enumerated() {
             let (batch, labels) = batches[index % batches.count]
-            let (report, norm, lr) = try PretrainingRun.update(network, optimizer: optimizer, schedule: schedule,
-                                                               options: options, batch: batch, labels: labels)
+            let result = try step.run([(batch, labels)])
+            let (report, norm, lr) = (result.microBatches[0], result.gradientNorm, result.learningRate)
             XCTAssertEqual(report.maskedLMLoss!, (expected["mlm_loss"] as! NSNumber).floatValue, accuracy: 1e-3, "step \(index) MLM")
             XCTAssertEqual(report.nextSentenceLoss!, (expected["nsp_loss"] as! NSNumber).floatValue, accuracy: 1e-3, "step \(index) NSP")
             XCTAssertEqual(report.loss, report.maskedLMLoss! + report.nextSentenceLoss!, accuracy: 1e-6)

@@ -28,8 +28,8 @@ final class TrainerTests: XCTestCase {
 
     private func checkTrainerAgainstHandMadeSteps(groupByLength: Bool) throws {
         let data = examples()
-        let options = Trainer.Options(epochs: 2, learningRate: 1e-3, batchSize: 3, warmup: 0.25, weightDecay: 0.05, seed: 5,
-                                      clip: 1.0, accumulate: 2, groupByLength: groupByLength)
+        let options = TrainOptions(epochs: 2, lr: 1e-3, batch: 3, warmup: 0.25, weightDecay: 0.05, seed: 5,
+                                   clip: 1.0, accumulate: 2, groupByLength: groupByLength)
         // The Trainer.
         let (ours, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
         let step = try TrainingStep(network: ours, options: .init(learningRate: 1, totalSteps: 1))
@@ -116,7 +116,7 @@ final class TrainerTests: XCTestCase {
             var losses: [Double] = []
             let outcome = try Trainer(step: step, paddingId: 0).run(
                 train: task.data, validation: task.data,
-                options: .init(epochs: 1, learningRate: 1e-3, batchSize: 4, seed: 9, labelSmoothing: task.smoothing),
+                options: .init(epochs: 1, lr: 1e-3, batch: 4, seed: 9, labelSmoothing: task.smoothing),
                 onStep: { losses.append($0.loss) })
             XCTAssertEqual(outcome.epochs[0].validation?.task.rawValue, task.problemType)
 
@@ -154,7 +154,7 @@ final class TrainerTests: XCTestCase {
         let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
         let step = try TrainingStep(network: network, options: .init(learningRate: 1, totalSteps: 1))
         let trainer = Trainer(step: step, paddingId: 0)
-        let options = Trainer.Options(epochs: 1, learningRate: 1e-3, batchSize: 4, warmup: 0.5)
+        let options = TrainOptions(epochs: 1, lr: 1e-3, batch: 4, warmup: 0.5)
         _ = try trainer.run(train: examples(), validation: [], options: options)
         XCTAssertEqual(step.step, 3)
         XCTAssertEqual(step.options.warmupSteps, 2)
@@ -179,7 +179,7 @@ final class TrainerTests: XCTestCase {
             var afterFirstStep: [Float] = []
             XCTAssertThrowsError(try Trainer(step: step, paddingId: 0).run(
                 train: examples(), validation: [],
-                options: .init(epochs: 1, learningRate: 1e-3, batchSize: 2, accumulate: 2),
+                options: .init(epochs: 1, lr: 1e-3, batch: 2, accumulate: 2),
                 onStep: { _ in
                     stepsDone += 1
                     afterFirstStep = network.parameters.array

@@ -8,61 +8,15 @@ import Numerics
 ///
 ///     let step = try TrainingStep(network: network, options: .init(learningRate: 5e-5, totalSteps: 1))
 ///     let trainer = Trainer(step: step, paddingId: tokenizer.paddingTokenId)
-///     let outcome = try trainer.run(train: examples, validation: held, options: .init(epochs: 3))
+///     let outcome = try trainer.run(train: examples, validation: held, options: TrainOptions(epochs: 3))
 ///
 /// The optimizer (moments, step count, schedule) lives in `step`, so a second `run` continues:
 /// its schedule is extended to the old step count plus the new steps. The loop checks
 /// `checkInterrupt` before every micro-batch and every encoder layer of its forward and backward passes
 /// (an interrupt is honoured within one layer's time): a stop leaves the weights as the last completed
-/// optimizer step made them (partial gradients are discarded), and the optimizer consistent.
+/// optimizer step made them (partial gradients are discarded), and the optimizer consistent. A run
+/// that throws before its first update leaves the step exactly as it was (its options included).
 public final class Trainer {
-    public struct Options: Equatable {
-        public var epochs = 3
-        public var learningRate = 5e-5
-        public var batchSize = 32
-        /// Fraction of the run's optimizer steps spent warming up (first run only).
-        public var warmup = 0.0
-        public var weightDecay = 0.01
-        public var seed: UInt64 = 42
-        /// Maximum global gradient norm; nil for no clipping.
-        public var clip: Double? = 1.0
-        /// Micro-batches per optimizer step.
-        public var accumulate = 1
-        /// Epochs without a better validation loss before stopping; nil for no early stopping.
-        public var patience: Int?
-        /// (L) per-class loss weights, or nil (single-label only).
-        public var classWeights: [Float]?
-        /// ε of the cross-entropy's label smoothing, in [0, 1) (single-label only).
-        public var labelSmoothing = 0.0
-        /// Batches of similar length (`LengthGrouping`, transformers' `group_by_length`) instead
-        /// of plain shuffled ones.
-        public var groupByLength = false
-
-        public init(epochs: Int = 3, learningRate: Double = 5e-5, batchSize: Int = 32, warmup: Double = 0,
-                    weightDecay: Double = 0.01, seed: UInt64 = 42, clip: Double? = 1.0, accumulate: Int = 1,
-                    patience: Int? = nil, classWeights: [Float]? = nil, labelSmoothing: Double = 0,
-                    groupByLength: Bool = false) {
-            self.epochs = epochs
-            self.learningRate = learningRate
-            self.batchSize = batchSize
-            self.warmup = warmup
-            self.weightDecay = weightDecay
-            self.seed = seed
-            self.clip = clip
-            self.accumulate = accumulate
-            self.patience = patience
-            self.classWeights = classWeights
-            self.labelSmoothing = labelSmoothing
-            self.groupByLength = groupByLength
-        }
-
-        /// Optimizer steps of one epoch over `count` examples (a last partial step included).
-        public func stepsPerEpoch(count: Int) -> Int {
-            let batches = (count + batchSize - 1) / batchSize
-            return (batches + accumulate - 1) / accumulate
-        }
-    }
-
     /// After each optimizer step.
     public struct StepEvent {
         /// Steps of this run so far, and the run's total.
@@ -120,40 +74,46 @@ public final class Trainer {
     /// label of that task (a class id, a set of class ids, a value), class ids in 0..<L.
     /// - onStep, onEpoch: progress reports (called on this thread)
     /// - checkInterrupt: throws to stop; called before every micro-batch and validation batch
-    public func run(train: [EncodedExample], validation: [EncodedExample], options: Options,
+    public func run(train: [EncodedExample], validation: [EncodedExample], options: TrainOptions,
                     onStep: (StepEvent) -> Void = { _ in }, onEpoch: (EpochEvent) -> Void = { _ in },
                     checkInterrupt: () throws -> Void = {}) throws -> Outcome {
         guard !train.isEmpty else { throw BertError(.argument, "there are no training examples") }
+        try options.validate()
         let task = network.config.resolvedProblemType
         try TaskTargets.check(train + validation, task: task, labels: network.config.numLabels)
-        if task != .singleLabel, options.classWeights != nil || options.labelSmoothing != 0 {
+        if task != .singleLabel, options.classWeights || options.labelSmoothing != 0 {
             throw BertError(.argument, "class weights and label smoothing apply to single-label classification only")
         }
+        let classWeights = options.classWeights ? Self.balancedWeights(train, classes: network.config.numLabels) : nil
         let perEpoch = options.stepsPerEpoch(count: train.count)
         let runSteps = perEpoch * options.epochs
-        configureSchedule(options: options, runSteps: runSteps)
+        // A run that throws before its first update leaves the step as it found it.
+        let stepOptionsBefore = step.options
+        var runStep = 0
+        var finished = false
+        defer { if runStep == 0 && !finished { step.options = stepOptionsBefore } }
+        configureSchedule(options: options, classWeights: classWeights, runSteps: runSteps)
 
         let evaluator = Evaluation(network: network, paddingId: paddingId)
         var events: [EpochEvent] = []
         var bestLoss = Double.infinity, bestEpoch: Int?, bestWeights: [Float]?, epochsWithoutImprovement = 0
-        var runStep = 0, samples = 0
+        var samples = 0
         var stoppedEarly = false
         for epoch in 0..<options.epochs {
-            var generator = SeededGenerator(seed: options.seed &+ UInt64(epoch) &* 0x9E37_79B9)
+            var generator = SeededGenerator(seed: UInt64(options.seed) &+ UInt64(epoch) &* 0x9E37_79B9)
             var order = generator.shuffled(Array(train.indices))
             if options.groupByLength {
                 // transformers groups by the examples of one optimizer step (batch × accumulation).
                 order = LengthGrouping.order(shuffled: order, lengths: train.map(\.count),
-                                             batchSize: options.batchSize * options.accumulate)
+                                             batchSize: options.batch * options.accumulate)
             }
-            let batches = stride(from: 0, to: order.count, by: options.batchSize).map {
-                Array(order[$0..<min($0 + options.batchSize, order.count)])
+            let batches = stride(from: 0, to: order.count, by: options.batch).map {
+                Array(order[$0..<min($0 + options.batch, order.count)])
             }
             var lossSum = 0.0, correct = 0, seen = 0, stepsThisEpoch = 0
             for first in stride(from: 0, to: batches.count, by: options.accumulate) {
                 let group = Array(batches[first..<min(first + options.accumulate, batches.count)])
-                let result = try optimizerStep(group.map { $0.map { train[$0] } }, options: options,
-                                               checkInterrupt: checkInterrupt)
+                let result = try optimizerStep(group.map { $0.map { train[$0] } }, checkInterrupt: checkInterrupt)
                 runStep += 1
                 stepsThisEpoch += 1
                 samples += result.examples
@@ -166,7 +126,7 @@ public final class Trainer {
             }
             var validationResult: Evaluation.Result?
             if !validation.isEmpty {
-                validationResult = try evaluator.run(validation, batchSize: max(options.batchSize, 32),
+                validationResult = try evaluator.run(validation, batchSize: max(options.batch, 32),
                                                      checkInterrupt: checkInterrupt)
             }
             let validationLoss = validationResult?.loss
@@ -198,21 +158,36 @@ public final class Trainer {
             bestWeights.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
             restored = bestEpoch
         }
+        finished = true
         return Outcome(epochs: events, steps: runStep, stoppedEarly: stoppedEarly, bestEpoch: restored)
+    }
+
+    /// scikit-learn's "balanced" weights over the training examples, n / (L · count(class)).
+    /// (A loop of its own: `compactMap { $0.target?.classID }` inside `run` crashes Swift 6.3.1's
+    /// optimizer, CopyPropagation, in release builds.)
+    private static func balancedWeights(_ examples: [EncodedExample], classes: Int) -> [Float] {
+        var ids: [Int] = []
+        ids.reserveCapacity(examples.count)
+        for example in examples {
+            if case .classID(let id)? = example.target { ids.append(id) }
+        }
+        return LossOptions.balancedWeights(labels: ids, classes: classes)
     }
 
     /// One run's schedule: the first run warms up over `warmup · runSteps` steps (rounded up, as
     /// transformers' `get_warmup_steps`) and decays to 0 at its end; a later run keeps the
     /// warmup and extends the decay over the new steps, at the new peak learning rate.
-    func configureSchedule(options: Options, runSteps: Int) {
+    /// - classWeights: (L) the loss's class weights, or nil
+    func configureSchedule(options: TrainOptions, classWeights: [Float]?, runSteps: Int) {
         var o = step.options
-        o.learningRate = Float(options.learningRate)
+        o.learningRate = Float(options.lr)
         if step.step == 0 { o.warmupSteps = Int((options.warmup * Double(runSteps)).rounded(.up)) }
         o.totalSteps = step.step + runSteps
         o.weightDecay = Float(options.weightDecay)
         o.maxGradNorm = options.clip.map(Float.init)
-        o.loss = LossOptions(classWeights: options.classWeights, labelSmoothing: Float(options.labelSmoothing))
-        o.dropoutSeed = options.seed
+        o.loss = LossOptions(classWeights: classWeights, labelSmoothing: Float(options.labelSmoothing))
+        o.dropoutSeed = UInt64(options.seed)
+        o.dropoutNumbering = .fineTuning
         step.options = o
     }
 
@@ -225,40 +200,31 @@ public final class Trainer {
         let correct: Int
     }
 
-    /// Forward + backward of each micro-batch (gradients of loss / k accumulated), then clipping
-    /// and the AdamW update, as `TrainingStep.run` does, keeping each micro-batch's logits for
-    /// the training accuracy. Throws before the update on an interrupt or a non-finite number.
-    private func optimizerStep(_ microBatches: [[EncodedExample]], options: Options,
-                               checkInterrupt: () throws -> Void) throws -> StepResult {
-        let network = self.network
-        let o = step.options
-        network.zeroGradients()
-        let scale = 1 / Float(microBatches.count)
+    /// One `TrainingStep.run` over the micro-batches (each padded to its longest example, as
+    /// transformers' `padding=True`; rounding up to a multiple would only cost compute, arenas are
+    /// reused across batch shapes), and the training accuracy from the logits it returns. Throws
+    /// before the update on an interrupt or a non-finite number.
+    private func optimizerStep(_ microBatches: [[EncodedExample]], checkInterrupt: () throws -> Void) throws -> StepResult {
         let L = network.config.numLabels
         let task = network.config.resolvedProblemType
-        var lossSum = 0.0, examples = 0, correct = 0
-        for (index, examplesOfBatch) in microBatches.enumerated() {
-            try checkInterrupt()
-            // Padded to the longest example, as transformers' `padding=True` (rounding up to a
-            // multiple would only cost compute: arenas are reused across batch shapes).
-            let batch = try Predictor.batch(examplesOfBatch, paddingId: paddingId,
-                                            limit: network.config.maxPositionEmbeddings)
-            let labels = TaskTargets.labels(examplesOfBatch, task: task, labels: L)
-            let seed = o.dropoutSeed.map { $0 &+ UInt64(step.step &* 1_000_003 &+ index) &* 0x9E37_79B9_7F4A_7C15 }
-            let report: BertLossReport
-            do {
-                report = try network.forwardBackward(batch, labels: labels, options: o.loss, scale: scale,
-                                                     dropoutSeed: seed, checkInterrupt: checkInterrupt)
-            } catch let error as BertError where error.kind == .numeric {
-                network.zeroGradients()
-                throw BertError(.numeric, "the training loss became non-finite at step \(step.step + 1); training stopped "
-                                + "and the weights of step \(step.step) are kept (try a smaller lr or clip)")
+        let batches = try microBatches.map { examples in
+            (try Predictor.batch(examples, paddingId: paddingId, limit: network.config.maxPositionEmbeddings),
+             TaskTargets.labels(examples, task: task, labels: L))
+        }
+        let result = try step.run(batches, checkInterrupt: checkInterrupt, error: { reason, number in
+            switch reason {
+            case .loss:
+                BertError(.numeric, "the training loss became non-finite at step \(number); training stopped "
+                          + "and the weights of step \(number - 1) are kept (try a smaller lr or clip)")
+            case .gradientNorm:
+                BertError(.numeric, "the gradient norm became non-finite at step \(number); training stopped "
+                          + "and the weights of step \(number - 1) are kept (try a smaller lr or clip)")
             }
-            lossSum += Double(report.loss)
-            // The arena forwardBackward just filled (same shape and mode), read for accuracy.
-            let activations = network.activations(B: batch.batchSize, T: batch.sequenceLength, training: true,
-                                                  dropout: seed != nil, keepAttentions: false)
-            let logits = activations.arena[activations.logits]
+        })
+        var lossSum = 0.0, examples = 0, correct = 0
+        for (examplesOfBatch, micro) in zip(microBatches, result.microBatches) {
+            lossSum += Double(micro.loss)
+            let logits = micro.logits ?? []
             for (row, example) in examplesOfBatch.enumerated() {
                 switch task {
                 case .singleLabel:
@@ -272,21 +238,9 @@ public final class Trainer {
                     break
                 }
             }
-            examples += batch.batchSize
+            examples += examplesOfBatch.count
         }
-        let norm: Float
-        if let maxNorm = o.maxGradNorm {
-            norm = GradientClipping.clip(network.gradients, maxNorm: maxNorm)
-        } else {
-            norm = GradientClipping.norm(network.gradients)
-        }
-        guard norm.isFinite else {
-            network.zeroGradients()
-            throw BertError(.numeric, "the gradient norm became non-finite at step \(step.step + 1); training stopped "
-                            + "and the weights of step \(step.step) are kept (try a smaller lr or clip)")
-        }
-        let lr = step.schedule.learningRate(at: step.step)
-        step.optimizer.update(parameters: network.parameters, gradients: network.gradients, lr: lr)
-        return StepResult(loss: lossSum / Double(microBatches.count), learningRate: lr, examples: examples, correct: correct)
+        return StepResult(loss: lossSum / Double(microBatches.count), learningRate: result.learningRate,
+                          examples: examples, correct: correct)
     }
 }

@@ -1,14 +1,15 @@
 import Foundation
 import Numerics
 
-/// One optimizer step of fine-tuning, for a trainer to loop over: forward, loss and backward on
-/// each micro-batch (gradients accumulated, each loss scaled by 1 / accumulation as the transformers
-/// Trainer does), then clipping, AdamW and the schedule.
+/// One optimizer step, the only one: fine-tuning (`Trainer`), pre-training (`PretrainingRun`) and
+/// the benchmark all call `run`. Forward, loss and backward on each micro-batch (gradients
+/// accumulated, each loss scaled by 1 / accumulation as the transformers Trainer does), then
+/// clipping, AdamW and the schedule.
 ///
 ///     let step = TrainingStep(network: network, options: .init(learningRate: 5e-5, totalSteps: 300))
 ///     for batch in batches {
 ///         let result = try step.run([(batch, .classes(labels))])
-///         print(result.loss, result.learningRate)
+///         print(result.loss, result.learningRate, result.microBatches[0].logits!)
 ///     }
 ///
 /// The step count, moments and schedule live here, so a second round of training continues.
@@ -24,11 +25,15 @@ public final class TrainingStep {
         /// nil: no clipping.
         public var maxGradNorm: Float? = 1.0
         public var loss = LossOptions()
-        /// Training-mode dropout from this seed (each step derives its own); nil turns dropout off.
+        /// Training-mode dropout from this seed (each micro-batch of each step derives its own,
+        /// `TrainingStep.dropoutSeed`); nil turns dropout off.
         public var dropoutSeed: UInt64? = 42
+        /// How the micro-batches of successive steps are numbered for their dropout seeds.
+        public var dropoutNumbering: DropoutNumbering = .fineTuning
 
         public init(learningRate: Float, warmupSteps: Int = 0, totalSteps: Int, weightDecay: Float = 0,
-                    maxGradNorm: Float? = 1.0, loss: LossOptions = LossOptions(), dropoutSeed: UInt64? = 42) {
+                    maxGradNorm: Float? = 1.0, loss: LossOptions = LossOptions(), dropoutSeed: UInt64? = 42,
+                    dropoutNumbering: DropoutNumbering = .fineTuning) {
             self.learningRate = learningRate
             self.warmupSteps = warmupSteps
             self.totalSteps = totalSteps
@@ -36,6 +41,7 @@ public final class TrainingStep {
             self.maxGradNorm = maxGradNorm
             self.loss = loss
             self.dropoutSeed = dropoutSeed
+            self.dropoutNumbering = dropoutNumbering
         }
 
         func validate() throws {
@@ -53,16 +59,63 @@ public final class TrainingStep {
         }
     }
 
+    /// The two numberings of dropout streams in use, both cases of the one rule of `dropoutSeed`:
+    ///
+    ///     seed = base + (step · stride + microBatch + offset) · φ   (mod 2⁶⁴),   φ = 0x9E37_79B9_7F4A_7C15
+    ///
+    /// with `step` the updates taken before this one and `microBatch` its 0-based micro-batch.
+    public enum DropoutNumbering: Equatable {
+        /// stride 1_000_003, offset 0: every micro-batch of every update its own stream (room for
+        /// a million micro-batches per update). Fine-tuning and the benchmark.
+        case fineTuning
+        /// stride 1, offset 1: one batch per update, numbered from 1. Pre-training has always
+        /// drawn these; keeping them keeps its runs (and the notebooks' numbers) as they were.
+        case preTraining
+
+        public var stride: Int { self == .fineTuning ? 1_000_003 : 1 }
+        public var offset: Int { self == .fineTuning ? 0 : 1 }
+    }
+
+    /// The dropout seed of micro-batch `microBatch` of the update after `step` updates (see
+    /// `DropoutNumbering`). φ is SplitMix64's increment, so nearby streams get unrelated seeds.
+    public static func dropoutSeed(base: UInt64, step: Int, microBatch: Int, numbering: DropoutNumbering) -> UInt64 {
+        base &+ UInt64(step &* numbering.stride &+ microBatch &+ numbering.offset) &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    /// What one micro-batch computed.
+    public struct MicroBatch: Equatable {
+        /// The loss the gradients are of (before the 1 / k scale): the task loss, or MLM + NSP.
+        public let loss: Float
+        /// The parts of a pre-training loss; nil for the losses this batch did not have.
+        public let maskedLMLoss: Float?
+        public let nextSentenceLoss: Float?
+        /// (B, L) classifier logits of the training-mode forward pass (dropout on); nil when the
+        /// labels are not a classifier's (pre-training).
+        public let logits: [Float]?
+        /// The dropout seed this batch was run with; nil without dropout.
+        public let dropoutSeed: UInt64?
+    }
+
     public struct Result: Equatable {
         /// Mean of the micro-batch losses (unscaled).
         public let loss: Float
         public let microLosses: [Float]
+        /// Each micro-batch's losses and logits, in order.
+        public let microBatches: [MicroBatch]
         /// Gradient 2-norm before clipping.
         public let gradientNorm: Float
         /// The learning rate this update used.
         public let learningRate: Float
         /// Updates taken so far, this one included.
         public let step: Int
+    }
+
+    /// Why `run` threw before touching the weights, for callers that word the error their way.
+    public enum NonFinite {
+        /// A micro-batch's loss was not finite (the network's error).
+        case loss(BertError)
+        /// The global gradient norm was not finite.
+        case gradientNorm(Float)
     }
 
     public let network: BertNetwork
@@ -86,18 +139,44 @@ public final class TrainingStep {
     /// Updates taken so far.
     public var step: Int { optimizer.step }
 
-    /// One optimizer update from `microBatches` (gradient accumulation over them). On a
-    /// non-finite loss or gradient, throws before touching the weights.
-    public func run(_ microBatches: [(BertBatch, BertLabels)]) throws -> Result {
+    /// The error `run` throws by default: the network's own for a loss, and for the gradient norm
+    /// "the gradient norm is nan at step 3; the weights were not changed".
+    public static func defaultError(_ reason: NonFinite, step: Int) -> BertError {
+        switch reason {
+        case .loss(let error): error
+        case .gradientNorm(let norm): BertError(.numeric, "the gradient norm is \(norm) at step \(step); the weights were not changed")
+        }
+    }
+
+    /// One optimizer update from `microBatches` (gradient accumulation over them).
+    /// - checkInterrupt: called before every micro-batch and every encoder layer of its forward
+    ///   and backward passes; throwing abandons the update (the weights stay as they were)
+    /// - error: the error to throw on a non-finite loss or gradient norm, given the reason and
+    ///   the 1-based number of the update not taken; it is thrown before the weights change,
+    ///   with the gradients zeroed
+    public func run(_ microBatches: [(BertBatch, BertLabels)], checkInterrupt: () throws -> Void = {},
+                    error: (NonFinite, _ step: Int) -> BertError = TrainingStep.defaultError) throws -> Result {
         guard !microBatches.isEmpty else { throw BertError(.argument, "a training step needs at least one batch") }
         network.zeroGradients()
         let scale = 1 / Float(microBatches.count)
-        var losses: [Float] = []
+        var done: [MicroBatch] = []
         for (index, (batch, labels)) in microBatches.enumerated() {
-            let seed = options.dropoutSeed.map { $0 &+ UInt64(step &* 1_000_003 &+ index) &* 0x9E37_79B9_7F4A_7C15 }
-            let report = try network.forwardBackward(batch, labels: labels, options: options.loss, scale: scale,
-                                                     dropoutSeed: seed)
-            losses.append(report.loss)
+            try checkInterrupt()
+            let seed = options.dropoutSeed.map {
+                Self.dropoutSeed(base: $0, step: step, microBatch: index, numbering: options.dropoutNumbering)
+            }
+            let report: BertLossReport
+            do {
+                report = try network.forwardBackward(batch, labels: labels, options: options.loss, scale: scale,
+                                                     dropoutSeed: seed, checkInterrupt: checkInterrupt)
+            } catch let failure as BertError where failure.kind == .numeric {
+                network.zeroGradients()
+                throw error(.loss(failure), step + 1)
+            }
+            done.append(MicroBatch(loss: report.loss, maskedLMLoss: report.maskedLMLoss,
+                                   nextSentenceLoss: report.nextSentenceLoss,
+                                   logits: labels.heads.contains(.classifier) ? logits(of: batch, dropout: seed != nil) : nil,
+                                   dropoutSeed: seed))
         }
         let norm: Float
         if let maxNorm = options.maxGradNorm {
@@ -107,13 +186,22 @@ public final class TrainingStep {
         }
         guard norm.isFinite else {
             network.zeroGradients()
-            throw BertError(.numeric, "the gradient norm is \(norm) at step \(step + 1); the weights were not changed")
+            throw error(.gradientNorm(norm), step + 1)
         }
         let lr = schedule.learningRate(at: step)
         PhaseClock.measure(.optimizer) {
             optimizer.update(parameters: network.parameters, gradients: network.gradients, lr: lr)
         }
-        return Result(loss: losses.reduce(0, +) / Float(losses.count), microLosses: losses, gradientNorm: norm,
-                      learningRate: lr, step: step)
+        let losses = done.map(\.loss)
+        return Result(loss: losses.reduce(0, +) / Float(losses.count), microLosses: losses, microBatches: done,
+                      gradientNorm: norm, learningRate: lr, step: step)
+    }
+
+    /// (B, L) logits of the training forward pass `forwardBackward` just ran, copied out of the
+    /// arena it filled (same shape and mode).
+    private func logits(of batch: BertBatch, dropout: Bool) -> [Float] {
+        let activations = network.activations(B: batch.batchSize, T: batch.sequenceLength, training: true,
+                                              dropout: dropout, keepAttentions: false)
+        return Array(UnsafeBufferPointer(start: activations.arena[activations.logits], count: activations.logits.count))
     }
 }

@@ -1,3 +1,4 @@
+import Bert
 import Foundation
 import Display
 
@@ -43,7 +44,7 @@ enum Help {
         var facts = [p.typeDescription]
         if let d = p.defaultValue { facts[0] += " = " + d.plainText } else if p.optional { facts[0] += " = nil" } else { facts.append("required") }
         if !p.allowed.isEmpty { facts.append("one of " + p.allowed.map { "\"\($0)\"" }.joined(separator: ", ")) }
-        if let r = p.range { facts.append("\(Value.formatNumber(r.lowerBound))...\(Value.formatNumber(r.upperBound))") }
+        if let r = p.range { facts.append(r.text(Value.formatNumber)) }
         return facts.joined(separator: ", ") + " — " + p.doc
     }
 
@@ -58,7 +59,7 @@ enum Help {
                     let name = p.label.map { "`\($0):`" } ?? "`_ \(p.name)`"
                     var type = "`\(p.typeDescription)`"
                     if !p.allowed.isEmpty { type += " (" + p.allowed.map { "`\"\($0)\"`" }.joined(separator: ", ") + ")" }
-                    if let r = p.range { type += " in `\(Value.formatNumber(r.lowerBound))...\(Value.formatNumber(r.upperBound))`" }
+                    if let r = p.range { type += " in `\(r.text(Value.formatNumber))`" }
                     let def = p.defaultValue.map { "`\($0.plainText)`" } ?? (p.optional ? "`nil`" : "required")
                     out += "| \(name) | \(type) | \(def) | \(p.doc.replacingOccurrences(of: "|", with: "\\|")) |\n"
                 }

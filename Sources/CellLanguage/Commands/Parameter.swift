@@ -1,3 +1,5 @@
+import Bert
+
 /// The type a parameter accepts. `Int` literals are accepted where a `Double` is expected.
 public indirect enum ParameterType: Equatable, Sendable, CustomStringConvertible {
     case string
@@ -49,8 +51,8 @@ public struct Parameter {
     public var suggestions: [String]
     /// For strings: completion offers file paths.
     public var completesPaths: Bool
-    /// For numbers: the accepted closed range.
-    public var range: ClosedRange<Double>?
+    /// For numbers: the accepted values.
+    public var range: OptionRange?
     public var doc: String
 
     public init(_ label: String, _ type: ParameterType, default defaultValue: Value? = nil, optional: Bool = false,
@@ -64,8 +66,19 @@ public struct Parameter {
         self.allowed = allowed
         self.suggestions = suggestions
         self.completesPaths = paths
-        self.range = range
+        self.range = range.map(OptionRange.init)
         self.doc = doc
+    }
+
+    /// The parameter of a declared training option: its name, type, default, range and doc.
+    public init(_ option: TrainOptions.Declaration) {
+        let type: ParameterType = switch option.kind {
+        case .int: .int
+        case .double: .double
+        case .bool: .bool
+        }
+        self.init(option.name, type, default: Value(option.defaultValue), optional: option.optional, doc: option.doc)
+        range = option.range
     }
 
     public init(positional name: String, _ type: ParameterType, default defaultValue: Value? = nil,
@@ -117,7 +130,7 @@ public struct Parameter {
             default: numbers = []
             }
             for n in numbers where !(range.contains(n)) {
-                return .rejected("must be between \(Value.formatNumber(range.lowerBound)) and \(Value.formatNumber(range.upperBound)), got \(Value.formatNumber(n))")
+                return .rejected("must be \(range.phrase(Value.formatNumber)), got \(Value.formatNumber(n))")
             }
         }
         return .accepted(converted)
@@ -151,6 +164,30 @@ public struct Parameter {
             for t in types { if let c = convert(value, to: t) { return c } }
             return nil
         default: return nil
+        }
+    }
+}
+
+extension Value {
+    /// A declared option's value; nil for `.none` (the parameter is optional without a default).
+    init?(_ value: TrainOptions.OptionValue) {
+        switch value {
+        case .int(let i): self = .int(i)
+        case .double(let d): self = .double(d)
+        case .bool(let b): self = .bool(b)
+        case .none: return nil
+        }
+    }
+}
+
+extension Arguments {
+    /// The checked argument of a declared training option.
+    func value(of option: TrainOptions.Declaration) throws -> TrainOptions.OptionValue {
+        if option.optional, !has(option.name) { return .none }
+        switch option.kind {
+        case .int: return .int(try int(option.name))
+        case .double: return .double(try double(option.name))
+        case .bool: return .bool(try bool(option.name))
         }
     }
 }

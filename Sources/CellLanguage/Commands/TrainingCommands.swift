@@ -1,3 +1,4 @@
+import Bert
 import Display
 
 /// Fine-tuning, evaluating and saving: bindings over `Session.train`, `Session.evaluate` and
@@ -24,31 +25,12 @@ enum TrainingCommands {
                     + "continues with the same optimizer state (step count, moments; the schedule is extended over the "
                     + "new steps; `warmup` applies to the first call). Interrupting stops at the next batch with the "
                     + "steps done kept; a non-finite loss stops with a NumericError keeping the last good weights.",
-                parameters: [
-                    Parameter("epochs", .int, default: .int(3), range: 1...10_000, doc: "passes over the training split"),
-                    Parameter("lr", .double, default: .double(5e-5), doc: "peak learning rate"),
-                    Parameter("batch", .int, default: .int(32), range: 1...65_536, doc: "examples per batch"),
-                    Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "tokens kept per example"),
-                    Parameter("warmup", .double, default: .double(0.0), doc: "fraction of the steps spent warming up"),
-                    Parameter("weightDecay", .double, default: .double(0.01), doc: "AdamW's decoupled weight decay"),
-                    Parameter("seed", .int, default: .int(42), doc: "seeds shuffling and dropout"),
-                    Parameter("clip", .double, default: .double(1.0), optional: true, doc: "maximum gradient norm; nil for none"),
-                    Parameter("accumulate", .int, default: .int(1), range: 1...4096, doc: "batches per optimizer step"),
-                    Parameter("patience", .int, optional: true, doc: "early stopping on the validation loss"),
-                    Parameter("classWeights", .bool, default: .bool(false), doc: "balanced class weights in the loss"),
-                    Parameter("labelSmoothing", .double, default: .double(0.0), doc: "label smoothing ε in [0, 1)"),
-                    Parameter("groupByLength", .bool, default: .bool(false), doc: "batch examples of similar length together"),
-                ],
+                parameters: TrainOptions.declarations.map(Parameter.init),
                 returns: "Training",
                 example: "train(epochs: 3, lr: 5e-5, batch: 32)"
             ) { args, context in
-                let options = TrainOptions(
-                    epochs: try args.int("epochs"), lr: try args.double("lr"), batch: try args.int("batch"),
-                    maxLength: try args.int("maxLength"), warmup: try args.double("warmup"),
-                    weightDecay: try args.double("weightDecay"), seed: try args.int("seed"),
-                    clip: try args.optionalDouble("clip"), accumulate: try args.int("accumulate"),
-                    patience: try args.optionalInt("patience"), classWeights: try args.bool("classWeights"),
-                    labelSmoothing: try args.double("labelSmoothing"), groupByLength: try args.bool("groupByLength"))
+                var options = TrainOptions()
+                for option in TrainOptions.declarations { option.write(try args.value(of: option), &options) }
                 let report = try context.session.train(options, output: context.output)
                 return .rich(RichValue(typeName: "Training", bundle: report.bundle, payload: report))
             },

@@ -96,7 +96,7 @@ extension Session {
         case .lengths:
             guard model != nil, dataset != nil else { throw SessionError(.state, kind.prerequisite) }
             let lengths = try tokenLengths()
-            let maxLength = history.maxLength ?? TrainOptions().maxLength
+            let maxLength = history.maxLength ?? TrainOptions.defaults.maxLength
             let truncated = lengths.filter { $0 > maxLength }.count
             return PlotFigure(figure: Charts.lengths(lengths: lengths, maxLength: maxLength),
                               description: "token lengths of \(lengths.count) training texts; longest \(lengths.max() ?? 0); "

@@ -15,22 +15,30 @@ extension Session {
     /// `BertForSequenceClassification` picks it from `problem_type`, which is set to match:
     /// cross-entropy (single-label), binary cross-entropy per label (multi-label), mean squared
     /// error on one output (regression).
+    ///
+    /// Until its first optimizer step the call stores nothing: failing before it (an argument,
+    /// state or numeric error, an interrupt) leaves the session exactly as it was (model, its
+    /// config and weights, optimizer, history, dataset). From the first step on, the steps done
+    /// are kept.
     @discardableResult
     public func train(_ options: TrainOptions = TrainOptions(), output: OutputSink? = nil) throws -> TrainingReport {
-        var model = try requireModel()
-        try options.validate(maxPositions: model.maxPositions)
+        let loadedModel = try requireModel()
+        var model = loadedModel
+        try options.checkDeclaredRanges()
+        try checkMaxLength(options.maxLength, for: model)
         var data = try requireDataset().dataset
         try options.validate(for: data.task)
         guard model.hasClassifier else { throw SessionError(.state, "the model has no classifier head") }
         if data.task == .multiLabel, data.labelMap.count == 0 {
             throw SessionError(.state, "the multi-label dataset names no labels (every list is empty)")
         }
+        // Aligning may rename the labels or set the problem type of the model's config in place;
+        // that is undone unless a step is taken. Components are stored at the first step.
+        let configBefore = loadedModel.network.config
+        var committed = false
+        defer { if !committed { try? loadedModel.network.updateConfig { $0 = configBefore } } }
         let (alignedModel, alignedData, _) = try align(model, data)
-        if alignedModel !== model {
-            setComponent(alignedModel)
-            setComponent(nil, as: OptimizerState.self)
-        }
-        if alignedData.labelMap != data.labelMap { setComponent(LoadedDataset(alignedData)) }
+        let datasetChanged = alignedData.labelMap != data.labelMap
         model = alignedModel
         data = alignedData
         guard !data.train.isEmpty else { throw SessionError(.state, "the dataset has no training examples") }
@@ -66,36 +74,39 @@ extension Session {
         let trainExamples = try encode(data.train, keepLengths: true)
         let validationExamples = try encode(data.validation, keepLengths: false)
 
+        // The optimizer continues when it belongs to the (aligned) model; a new model gets a new one.
         let optimizerState: OptimizerState
-        if let existing = optimizer {
+        if let existing = component(OptimizerState.self), existing.belongs(to: model.network) {
             optimizerState = existing
         } else {
             optimizerState = OptimizerState(step: try TrainingStep(network: model.network,
                                                                    options: .init(learningRate: Float(options.lr), totalSteps: 1)))
+        }
+        /// At the first optimizer step: the aligned model and dataset and the optimizer become the session's.
+        func commit() {
+            guard !committed else { return }
+            committed = true
+            if model !== loadedModel { setComponent(model) }
+            if datasetChanged { setComponent(LoadedDataset(data)) }
             setComponent(optimizerState)
         }
         let trainer = Trainer(step: optimizerState.step, paddingId: model.tokenizer.paddingTokenId)
-        let trainerOptions = Trainer.Options(
-            epochs: options.epochs, learningRate: options.lr, batchSize: options.batch, warmup: options.warmup,
-            weightDecay: options.weightDecay, seed: UInt64(options.seed), clip: options.clip, accumulate: options.accumulate,
-            patience: options.patience,
-            classWeights: options.classWeights ? LossOptions.balancedWeights(labels: data.train.compactMap(\.label.classID), classes: L) : nil,
-            labelSmoothing: options.labelSmoothing, groupByLength: options.groupByLength)
 
-        // The history is stored after every epoch and on the way out, so an interrupted or
-        // failed run keeps what it measured.
+        // Once a step was taken, the history is stored after every epoch and on the way out, so
+        // an interrupted or failed run keeps what it measured.
         var history = self.history
         history.task = data.task
         history.tokenLengths = lengths
         history.maxLength = options.maxLength
         let firstEpochNumber = (history.epochs.last?.epoch ?? 0) + 1
-        let totalSteps = trainerOptions.stepsPerEpoch(count: trainExamples.count) * options.epochs
+        let totalSteps = options.stepsPerEpoch(count: trainExamples.count) * options.epochs
         let progress = output.map { ProgressBar(output: $0, title: "train", total: totalSteps, unit: "step") }
-        defer { setComponent(history) }
+        defer { if committed { setComponent(history) } }
         let validationSplit = data.validation
         let outcome = try trainer.run(
-            train: trainExamples, validation: validationExamples, options: trainerOptions,
+            train: trainExamples, validation: validationExamples, options: options,
             onStep: { event in
+                commit()
                 model.classifierIsFresh = false
                 history.steps.append(.init(step: event.globalStep, epoch: Double(event.epoch) + event.epochFraction,
                                            loss: event.loss, learningRate: event.learningRate))

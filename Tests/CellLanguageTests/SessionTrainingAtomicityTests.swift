@@ -1,0 +1,128 @@
+import Display
+import Foundation
+import TextDatasets
+import XCTest
+@testable import Bert
+@testable import CellLanguage
+
+/// `train` stores nothing before its first optimizer step: a call that fails before it leaves
+/// the model (its config, and its weights bit for bit), the optimizer (the same object, its
+/// options, step count and moments bit for bit), the history and the dataset as they were.
+final class SessionTrainingAtomicityTests: XCTestCase {
+    private var directory: URL!
+    private var modelDirectory: URL!
+    private var dataPath: String!
+
+    override func setUpWithError() throws {
+        directory = try TinyModelFixture.temporaryDirectory(self)
+        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
+        dataPath = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(), named: "reviews.csv", in: directory).path
+    }
+
+    /// Everything a failed `train` must leave as it was.
+    private struct Snapshot: Equatable {
+        var model: ObjectIdentifier?
+        var config: BertConfig?
+        var weights: [UInt32]
+        var optimizer: ObjectIdentifier?
+        var optimizerOptions: TrainingStep.Options?
+        var optimizerStep: Int?
+        var moments: [UInt32]
+        var hasHistory: Bool
+        var steps: [TrainingHistory.StepRecord]
+        var epochs: [TrainingHistory.EpochRecord]
+        var tokenLengths: [Int]
+        var maxLength: Int?
+        var task: TaskKind?
+        var dataset: [Example]?
+        var datasetLabels: [String]?
+
+        init(_ session: Session) {
+            let model = session.model
+            self.model = model.map(ObjectIdentifier.init)
+            config = model?.config
+            weights = model?.network.parameters.array.map(\.bitPattern) ?? []
+            let optimizer = session.component(OptimizerState.self)
+            self.optimizer = optimizer.map(ObjectIdentifier.init)
+            optimizerOptions = optimizer?.step.options
+            optimizerStep = optimizer?.step.step
+            moments = optimizer.map { ($0.step.optimizer.m.array + $0.step.optimizer.v.array).map(\.bitPattern) } ?? []
+            hasHistory = session.component(TrainingHistory.self) != nil
+            let history = session.history
+            steps = history.steps
+            epochs = history.epochs
+            tokenLengths = history.tokenLengths
+            maxLength = history.maxLength
+            task = history.task
+            dataset = session.dataset.map { $0.dataset.train + $0.dataset.validation }
+            datasetLabels = session.dataset?.labelNames
+        }
+    }
+
+    private func assertFailsLeavingTheSessionAsItWas(_ session: Session, _ options: TrainOptions, ename: String,
+                                                    file: StaticString = #filePath, line: UInt = #line) {
+        let before = Snapshot(session)
+        XCTAssertThrowsError(try session.train(options), file: file, line: line) { error in
+            let kind = (error as? SessionError)?.kind ?? (error as? CellErrorConvertible)?.sessionError.kind
+            XCTAssertEqual(kind?.rawValue, ename, "\(error)", file: file, line: line)
+        }
+        XCTAssertEqual(Snapshot(session), before, file: file, line: line)
+    }
+
+    func testANumericErrorAtTheFirstStepOfAFirstRunLeavesNoOptimizerAndNoHistory() throws {
+        let session = Session()
+        try session.load(model: modelDirectory.path, labels: 2)
+        try session.load(dataset: dataPath, validation: 0.25)
+        let classifier = try XCTUnwrap(session.model?.network.parameter("classifier.weight"))
+        classifier[0] = .nan
+        assertFailsLeavingTheSessionAsItWas(session, TrainOptions(epochs: 2, batch: 8, maxLength: 32), ename: "NumericError")
+        XCTAssertNil(session.component(OptimizerState.self))
+        XCTAssertNil(session.component(TrainingHistory.self))
+    }
+
+    func testFailuresBeforeTheFirstStepOfASecondRunKeepTheOptimizerItsScheduleAndTheHistory() throws {
+        let session = Session()
+        try session.load(model: modelDirectory.path, labels: 2)
+        try session.load(dataset: dataPath, validation: 0.25)
+        try session.train(TrainOptions(epochs: 1, lr: 1e-3, batch: 8))
+        let original = try XCTUnwrap(session.model?.network.parameter("classifier.weight"))[0]
+
+        // An interrupt already pending: the encoding loop stops before the trainer starts.
+        session.interrupt()
+        assertFailsLeavingTheSessionAsItWas(session, TrainOptions(epochs: 3, lr: 2e-3, batch: 4, maxLength: 32),
+                                            ename: "KeyboardInterrupt")
+        session.clearInterrupt()
+
+        // A non-finite loss at the first step: the trainer had already extended the schedule.
+        session.model!.network.parameter("classifier.weight")![0] = .nan
+        assertFailsLeavingTheSessionAsItWas(session, TrainOptions(epochs: 3, lr: 2e-3, batch: 4, maxLength: 32, warmup: 0.5),
+                                            ename: "NumericError")
+        session.model!.network.parameter("classifier.weight")![0] = original
+
+        // And then a good run continues from the first run's optimizer.
+        let report = try session.train(TrainOptions(epochs: 1, lr: 1e-3, batch: 8))
+        XCTAssertEqual(report.optimizerStep, 10, "5 steps an epoch, twice")
+    }
+
+    /// A pre-trained model's fresh classifier gets the dataset's `problem_type` when `train`
+    /// aligns it, in place; failing before the first step undoes that too.
+    func testAnAlignmentOfThePretrainedModelIsUndoneWhenTrainFailsBeforeItsFirstStep() throws {
+        let session = Session()
+        try session.load(dataset: dataPath, validation: 0.25)
+        var options = PretrainingOptions()
+        options.steps = 1
+        options.layers = 1
+        options.hidden = 16
+        options.heads = 2
+        options.maxLength = 16
+        options.batchSize = 2
+        try session.pretrain(options: options)
+        XCTAssertNil(session.model?.config.problemType)
+        session.interrupt()
+        assertFailsLeavingTheSessionAsItWas(session, TrainOptions(epochs: 1, batch: 8, maxLength: 16), ename: "KeyboardInterrupt")
+        session.clearInterrupt()
+        XCTAssertNil(session.model?.config.problemType)
+        try session.train(TrainOptions(epochs: 1, batch: 8, maxLength: 16))
+        XCTAssertEqual(session.model?.config.problemType, "single_label_classification")
+    }
+}
