@@ -48,7 +48,7 @@ final class FilePredictionTests: XCTestCase {
         let input = try TinyModelFixture.writeFile((["id,review,note"] + rows).joined(separator: "\n") + "\n", named: "new.csv", in: directory).path
         let engine = Engine()
         _ = run(engine, "load(model: \"\(modelDirectory.path)\")")
-        let outcome = run(engine, "predict(file: \"\(input)\", text: \"review\", to: \"\(path("scored.csv"))\", batch: 8)")
+        let outcome = run(engine, "predict(file: \"\(input)\", text: \"review\", to: \"\(path("scored.csv"))\", batch: 2)")
         // The machine-readable part of the result, whatever its MIME type is called.
         let json = try XCTUnwrap(outcome.value?.data.values.first { $0.objectValue != nil })
 
@@ -209,7 +209,7 @@ final class FilePredictionTests: XCTestCase {
     /// peak after `predict(file:)` minus the resident size before it is the growth (a thread
     /// sampling VmRSS every 2 ms stands in where the reset is refused). A reader that held the
     /// file would grow by at least its size (about 11 MB) plus a String and an array per row;
-    /// the streaming one holds a 1 MB chunk, 4 batches of rows and a 1 MB write buffer. Measured:
+    /// the streaming one holds a 1 MB chunk, 16 batches of rows and a 1 MB write buffer. Measured:
     /// 3 to 4 MB of growth. The bound, 6 MB, leaves room for malloc's slack and is about half of
     /// what holding the file alone would take. One layer of width 4 and one-word texts keep the
     /// forward passes cheap in a debug build (most of the time goes to parsing and writing).
