@@ -57,7 +57,7 @@ extension Session {
         }
         let inputColumns = reader.header
         let outputFormat = paths.format
-        let total = try TableStreamReader(path: file).countRemainingRows()
+        let total = try TableStreamReader(path: file).countRemainingRows(check: { try self.checkInterrupt() })
 
         let temporary = paths.output.deletingLastPathComponent()
             .appendingPathComponent(".\(paths.output.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
@@ -99,6 +99,7 @@ extension Session {
         block.reserveCapacity(blockSize)
         var finished = false
         while !finished {
+            try checkInterrupt()
             block.removeAll(keepingCapacity: true)
             texts.removeAll(keepingCapacity: true)
             pairs.removeAll(keepingCapacity: true)
