@@ -1,6 +1,6 @@
 import Display
 
-/// Loading a dataset: a binding over `Session.load(dataset:...)`.
+/// Loading a dataset and checking it: bindings over `Session.load(dataset:...)` and `Session.check(maxLength:)`.
 enum DataCommands {
     static func all() -> [Command] {
         [
@@ -28,6 +28,27 @@ enum DataCommands {
                     pair: try args.optionalString("pair"), validation: try args.double("validation"),
                     test: try args.optionalString("test"), limit: try args.optionalInt("limit"))
                 return .rich(RichValue(typeName: "Dataset", bundle: summary.bundle, payload: summary))
+            },
+            Command(
+                name: "check", group: .data,
+                summary: "Looks for the loaded dataset's problems: duplicates, leakage, conflicting or misspelt labels, rare classes, truncation.",
+                doc: "Reports, each with a count and the lines of the source file (the first few, then \"and N more\"): "
+                    + "empty or whitespace-only texts; exact duplicates and duplicates after lowercasing and collapsing "
+                    + "whitespace, within a split and across train, validation and test (leakage); the same text with "
+                    + "different labels; label names that differ only in case, spaces or punctuation (likely typos); "
+                    + "classes with fewer than 5 examples or under 1% of the data; texts longer than `maxLength` tokens "
+                    + "(counted with the model's tokenizer when a model is loaded, else a lower bound: words and "
+                    + "punctuation marks); U+FFFD replacement characters left by undecodable bytes. `load(dataset:)` ends "
+                    + "with a one-line summary of these findings when there are any.",
+                parameters: [
+                    Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000,
+                              doc: "the length in tokens beyond which a text counts as truncated"),
+                ],
+                returns: "DataCheck",
+                example: "check()"
+            ) { args, context in
+                let report = try context.session.check(maxLength: try args.int("maxLength"))
+                return .rich(RichValue(typeName: "DataCheck", bundle: report.bundle, payload: report))
             },
         ]
     }

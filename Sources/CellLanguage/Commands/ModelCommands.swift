@@ -1,7 +1,7 @@
 import Display
 
 /// Loading a model, tokenizing and predicting: bindings over `Session.load(model:labels:)`,
-/// `Session.tokenize` and `Session.predict`.
+/// `Session.tokenize`, `Session.predict` and `Session.predict(file:...)`.
 enum ModelCommands {
     static func all() -> [Command] {
         [
@@ -58,6 +58,47 @@ enum ModelCommands {
             ) { args, context in
                 let report = try context.session.predict(try args.strings("texts"), maxLength: try args.int("maxLength"))
                 return .rich(RichValue(typeName: "Predictions", bundle: report.bundle, payload: report))
+            },
+            Command(
+                name: "predict", group: .model,
+                summary: "Scores every row of a CSV, TSV or JSON Lines file into a copy with the predictions added.",
+                doc: "Streams `file` (read and written a chunk at a time, `batch` rows per forward pass, so memory stays flat "
+                    + "for a file of any size) with a progress display (rows, rows/s, ETA). The output `to` (CSV, TSV or "
+                    + "JSON Lines, by its extension) keeps every input column and adds `predicted` (the label; for a "
+                    + "multi-label model the labels whose sigmoid is at or above `threshold`, one value or one per label, "
+                    + "`a|b` in CSV/TSV, a list in JSON Lines; for regression the value), then `p(label)` and "
+                    + "`logit(label)` for each label. `pair` names the second text of a sentence-pair model. A row that "
+                    + "cannot be read (wrong number of fields, bad quoting or JSON, invalid UTF-8, no text) stops with "
+                    + "its line and writes nothing; `onError: \"skip\"` leaves such rows out and lists their lines. The "
+                    + "output is written to a temporary file beside `to` and renamed at the end, so an error or an "
+                    + "interrupt never leaves half a file. The result counts the rows per predicted label.",
+                parameters: [
+                    Parameter("file", .string, paths: true, doc: "the .csv, .tsv or .jsonl file to score"),
+                    Parameter("text", .string, default: .string("text"), doc: "the text column (JSON key)"),
+                    Parameter("pair", .string, optional: true, doc: "the second-text column of a pair model"),
+                    Parameter("to", .string, paths: true, doc: "the file to write (.csv, .tsv or .jsonl); its folder must exist"),
+                    Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "the most tokens per row"),
+                    Parameter("batch", .int, default: .int(32), range: 1...4096, doc: "rows per forward pass"),
+                    Parameter("threshold", .oneOf([.double, .array(.double)]), optional: true,
+                              doc: "multi-label: the sigmoid a label needs (default 0.5), or one per label"),
+                    Parameter("onError", .string, default: .string("stop"), allowed: Session.UnreadableRows.allCases.map(\.rawValue),
+                              doc: "\"stop\" at an unreadable row, or \"skip\" it"),
+                ],
+                returns: "FilePredictions",
+                example: "predict(file: \"new.csv\", text: \"review\", to: \"scored.csv\")"
+            ) { args, context in
+                var threshold: [Double]?
+                switch args["threshold"] {
+                case .double(let value)?: threshold = [value]
+                case .array(let items)?: threshold = items.compactMap { if case .double(let d) = $0 { d } else { nil } }
+                default: threshold = nil
+                }
+                let report = try context.session.predict(
+                    file: try args.string("file"), text: try args.string("text"), pair: try args.optionalString("pair"),
+                    to: try args.string("to"), maxLength: try args.int("maxLength"), batch: try args.int("batch"),
+                    threshold: threshold, onError: Session.UnreadableRows(rawValue: try args.string("onError")) ?? .stop,
+                    output: context.output)
+                return .rich(RichValue(typeName: "FilePredictions", bundle: report.bundle, payload: report))
             },
         ]
     }

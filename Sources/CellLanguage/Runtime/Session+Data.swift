@@ -36,12 +36,13 @@ extension Session {
                 note = "warning: " + error.message
             }
         }
+        let check = try datasetCheck(data, maxLength: 128, tokenizer: (aligned ?? model)?.tokenizer)
         if let aligned, aligned !== model {
             setComponent(aligned)
             setComponent(nil, as: OptimizerState.self)
         }
         setComponent(LoadedDataset(data))
-        return DatasetSummary(dataset: data, note: note)
+        return DatasetSummary(dataset: data, note: note, check: check)
     }
 
     /// Untruncated token counts (with `[CLS]`/`[SEP]`) of the training texts: from the last
@@ -65,12 +66,27 @@ extension Session {
 public struct DatasetSummary {
     public let dataset: TextDataset
     public let note: String?
+    /// What `check()` finds (at maxLength 128), summarised in one line when there is anything.
+    public let check: DatasetCheck?
+
+    public init(dataset: TextDataset, note: String?, check: DatasetCheck? = nil) {
+        self.dataset = dataset
+        self.note = note
+        self.check = check
+    }
+
+    /// "check() finds 2 empty texts, 3 duplicate rows; run check() for the lines", or nil.
+    public var checkLine: String? {
+        check?.oneLineSummary.map { "check() finds \($0); run check() for the lines" }
+    }
 
     public var json: JSON {
         var object: [String: JSON] = [
             "name": .string(dataset.name), "task": .string(dataset.task.rawValue),
             "train": .int(dataset.train.count), "validation": .int(dataset.validation.count), "test": .int(dataset.test.count),
             "labels": JSON(dataset.labelMap.names), "note": note.map { .string($0) } ?? .null,
+            "check": .object(Dictionary((check?.findings ?? []).map { ($0.kind.rawValue, JSON.int($0.count)) },
+                                        uniquingKeysWith: { first, _ in first })),
         ]
         for split in TextDataset.Split.allCases {
             object["\(split.rawValue)_counts"] = JSON(dataset.labelCounts(in: split))
@@ -104,9 +120,9 @@ public struct DatasetSummary {
                 + "max \(Value.format(range.max))"
         }
         var bundle = HTMLTable(columns: ["label", "train", "validation", "test"], rows: rows, caption: caption).bundle(json: json)
-        if let note {
-            bundle.data["text/plain"] = .string((bundle.plainText ?? "") + "\n" + note)
-            bundle.data["text/html"] = .string((bundle.data["text/html"]?.stringValue ?? "") + "<p>\(HTML.escape(note))</p>")
+        for line in [note, checkLine].compactMap({ $0 }) {
+            bundle.data["text/plain"] = .string((bundle.plainText ?? "") + "\n" + line)
+            bundle.data["text/html"] = .string((bundle.data["text/html"]?.stringValue ?? "") + "<p>\(HTML.escape(line))</p>")
         }
         return bundle
     }

@@ -1,0 +1,74 @@
+/// One value of a row read by `TableStreamReader` or written by `TableStreamWriter`, kept close
+/// to how the file wrote it so that a scored copy of a file keeps every input column as it was.
+///
+///     .text("a fine film")        // a CSV/TSV field, a JSON string
+///     .number("0.731")            // a JSON number, as its literal
+///     .json("{\"a\": [1, 2]}")    // any other JSON value (true, null, arrays, objects), as JSON text
+///     .list(["sports", "news"])   // labels: a JSON array of strings, `sports|news` in CSV/TSV
+///     .missing                    // a key absent from a JSON line
+public enum TableCell: Equatable, Sendable {
+    case text(String)
+    case number(String)
+    case json(String)
+    case list([String])
+    case missing
+
+    /// The cell as a text to tokenize: strings as they are, numbers and booleans as written;
+    /// nil for null, absent keys, lists and objects (which are not a text).
+    public var scalarText: String? {
+        switch self {
+        case .text(let text), .number(let text): return text
+        case .json(let raw): return raw == "true" || raw == "false" ? raw : nil
+        case .list, .missing: return nil
+        }
+    }
+}
+
+extension JSONReader.Value {
+    /// The value as a cell: strings and numbers as such, anything else as its JSON text.
+    var tableCell: TableCell {
+        switch self {
+        case .string(let text): return .text(text)
+        case .number(let literal): return .number(literal)
+        default: return .json(jsonText)
+        }
+    }
+
+    /// RFC 8259 text of the value (numbers as their literal, so `1.0` stays `1.0`).
+    var jsonText: String {
+        switch self {
+        case .string(let text): return TableCell.quotedJSON(text)
+        case .number(let literal): return literal
+        case .bool(let flag): return flag ? "true" : "false"
+        case .null: return "null"
+        case .array(let elements, _): return "[" + elements.map(\.jsonText).joined(separator: ", ") + "]"
+        case .object(let members):
+            return "{" + members.map { TableCell.quotedJSON($0.0) + ": " + $0.1.jsonText }.joined(separator: ", ") + "}"
+        }
+    }
+}
+
+extension TableCell {
+    /// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
+    static func quotedJSON(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
