@@ -80,7 +80,7 @@ final class EngineTests: XCTestCase {
         let info = run("info()").value
         XCTAssertTrue(info?.plainText?.contains("name  String: \"<b>\"") == true, info?.plainText ?? "")
         XCTAssertTrue(info?.data["text/html"]?.stringValue?.contains("&lt;b&gt;") == true)
-        XCTAssertEqual(info?.data["application/json"], ["bindings": ["name": "<b>"]])
+        XCTAssertEqual(info?.data[MimeBundle.numbersType], ["bindings": ["name": "<b>"]])
     }
 
     func testResetEmptiesTheSession() {
@@ -99,7 +99,7 @@ final class EngineTests: XCTestCase {
         engine.session.setComponent(Marker())
         XCTAssertNotNil(engine.session.component(Marker.self))
         let info = run("info()").value
-        XCTAssertEqual(info?.data["application/json"]?["model"], ["layers": 6])
+        XCTAssertEqual(info?.data[MimeBundle.numbersType]?["model"], ["layers": 6])
         _ = run("reset()")
         XCTAssertNil(engine.session.component(Marker.self))
     }

@@ -8,7 +8,7 @@ enum SessionCommands {
                 name: "info", group: .session,
                 summary: "Shows what the session holds.",
                 doc: "Lists the `let` bindings and, once loaded, the model, dataset, optimizer state and metric history. "
-                    + "The result carries `application/json` with the same facts.",
+                    + "The result carries `application/vnd.bert-kernel+json` with the same facts.",
                 returns: "Info",
                 example: "info()"
             ) { _, context in
