@@ -256,6 +256,13 @@ class Chromium:
         self.ws.send(json.dumps({"id": call_id, "method": method, "params": params}))
         while True:
             msg = json.loads(self.ws.recv())
+            if msg.get("method") == "Page.javascriptDialogOpening":
+                # JupyterLab asks "leave the page?" (beforeunload) when a notebook with changes
+                # is navigated away from; the dialog would block the navigation forever.
+                self.next_id += 1
+                self.ws.send(json.dumps({"id": self.next_id, "method": "Page.handleJavaScriptDialog",
+                                         "params": {"accept": True}}))
+                continue
             if msg.get("id") == call_id:
                 if "error" in msg:
                     raise RuntimeError(f"{method}: {msg['error']}")
