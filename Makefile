@@ -13,15 +13,15 @@ APT_PKGS  := libzmq3-dev libopenblas-dev pkg-config zlib1g-dev libfreetype-dev f
 REF_VENV  := .venv-ref
 
 .PHONY: demo test setup apt venv build kernelspec swift-test protocol-test notebook-test \
-        docs-check docs fixtures ref-venv bench clean
+        docs-check docs fixtures ref-venv bench clean fuzz fuzz-build fuzz-run fuzz-smoke
 
 ## demo: set up, then run notebooks/01-quickstart.ipynb headlessly into build/
 demo: setup
 	mkdir -p build
 	$(PY) tests/run_notebook.py notebooks/01-quickstart.ipynb --out build/01-quickstart.ipynb --html build/01-quickstart.html
 
-## test: set up, then every test: swift test, the protocol suite, every notebook
-test: setup docs-check swift-test protocol-test notebook-test
+## test: set up, then every test: swift test, the protocol suite, every notebook, a fuzz smoke
+test: setup docs-check swift-test protocol-test notebook-test fuzz-smoke
 
 setup: apt venv build kernelspec
 
@@ -82,6 +82,57 @@ protocol-test: kernelspec
 notebook-test: kernelspec
 	$(PY) -m pytest -q tests/notebooks
 
+## fuzz: each libFuzzer target (Sources/FuzzTargets) for FUZZ_SECONDS, starting from the committed
+## corpus (Tests/FuzzTargetsTests/Corpus/<target>); new inputs accumulate in build/fuzz/<target>/,
+## a crash stops with its input saved as build/fuzz/<target>-crash-*; replay one with the plain
+## build: `.build/debug/bert-fuzz <target> <file>`. FUZZ_TARGETS="csv jsonl" picks targets.
+## fuzz-smoke (part of `make test`): the same for FUZZ_SMOKE_SECONDS each from a fresh directory,
+## so a crash on a known input (or one found within seconds) fails the run.
+## The fuzzing build is a second, instrumented debug build in its own scratch path: coverage and
+## libFuzzer (-sanitize=fuzzer) and AddressSanitizer (the safetensors reader reads a mapped file
+## through raw pointers); -DFUZZING switches bert-fuzz from replaying files to libFuzzer's driver.
+FUZZ_TARGETS       ?= wire cell safetensors csv jsonl config
+FUZZ_SECONDS       ?= 60
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SCRATCH       := .build-fuzz
+FUZZ_BIN           := $(FUZZ_SCRATCH)/debug/bert-fuzz
+FUZZ_CORPUS        := Tests/FuzzTargetsTests/Corpus
+FUZZ_WORK          ?= build/fuzz
+# Leak detection off, in libFuzzer and in LeakSanitizer at exit: Swift's runtime and our
+# process-wide statics (the command registry) hold allocations never freed, which LeakSanitizer
+# reports as a leak of whichever input first needed them, or of the empty input at exit.
+FUZZ_OPTIONS       := -detect_leaks=0 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1
+# Swift's own crash backtracer off: under AddressSanitizer it trips over its own stack reads and
+# buries the real report (a failed precondition, an overflow) under a false stack-buffer-underflow.
+FUZZ_ENV           := ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no
+
+# libFuzzer's runtime ships with the Swift toolchain for Linux (lib/clang/<version>/lib/linux/).
+FUZZ_RUNTIME       := $(wildcard $(dir $(realpath $(shell command -v swiftc)))../lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a)
+
+fuzz-build:
+	@test -n "$(FUZZ_RUNTIME)" || { echo "this Swift toolchain has no libFuzzer runtime (lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a)"; exit 1; }
+	swift build --scratch-path $(FUZZ_SCRATCH) --product bert-fuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+
+fuzz: fuzz-build
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run:
+	@mkdir -p $(FUZZ_WORK); for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_WORK)/$$t; \
+	  log=$(FUZZ_WORK)/$$t.log; \
+	  if $(FUZZ_ENV) $(FUZZ_BIN) $$t $(FUZZ_OPTIONS) -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_WORK)/$$t- \
+	       $(FUZZ_WORK)/$$t $(FUZZ_CORPUS)/$$t >$$log 2>&1; then \
+	    echo "fuzz $$t: $(FUZZ_SECONDS) s, $$(grep -o 'stat::number_of_executed_units: [0-9]*' $$log | grep -o '[0-9]*$$') inputs, no crash ($$log)"; \
+	  else \
+	    tail -n 60 $$log; echo "fuzz $$t FAILED: see $$log and the input in $(FUZZ_WORK)/$$t-*"; exit 1; \
+	  fi; \
+	done
+
+fuzz-smoke: fuzz-build
+	rm -rf build/fuzz-smoke
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) FUZZ_WORK=build/fuzz-smoke
+
 ref-venv: $(REF_VENV)/.installed
 
 $(REF_VENV)/.installed: scripts/reference/requirements.txt
@@ -101,7 +152,7 @@ bench: setup
 	$(BIN) bench
 
 clean:
-	rm -rf .build build
+	rm -rf .build $(FUZZ_SCRATCH) build
 
 ## browser-check: run a notebook through a Jupyter server's websocket API and screenshot it in
 ## JupyterLab with headless Chromium, all on 127.0.0.1 (not part of `make test`).

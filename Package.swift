@@ -30,6 +30,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "bert-kernel", targets: ["bert-kernel"]),
+        // The libFuzzer targets as one program (`make fuzz`); a plain build replays inputs.
+        .executable(name: "bert-fuzz", targets: ["bert-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -82,6 +84,16 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
 
+        // Fuzz targets: the wire codec, the cell parser, safetensors, CSV/TSV/JSONL and config.json,
+        // each a function from bytes to accepted or rejected. `bert-fuzz` runs them under libFuzzer
+        // when built with `-sanitize=fuzzer -DFUZZING` (`make fuzz`), and replays files otherwise;
+        // CFuzzerDriver declares libFuzzer's `LLVMFuzzerRunDriver` for it.
+        .target(name: "FuzzTargets",
+                dependencies: ["JupyterKernel", "CellLanguage", "Numerics", "TextDatasets", "Bert", "Display"],
+                swiftSettings: swiftSettings),
+        .target(name: "CFuzzerDriver"),
+        .executableTarget(name: "bert-fuzz", dependencies: ["FuzzTargets", "CFuzzerDriver"], swiftSettings: swiftSettings),
+
         // Closeness asserts, gradient checks, fixture paths.
         .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"], resources: [.copy("Fixtures")]),
@@ -93,6 +105,7 @@ let package = Package(
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "Numerics", "TestSupport"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "TestSupport"]),
         .testTarget(name: "KernelServerTests", dependencies: ["KernelServer", "JupyterKernel"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A JSON value, used wherever the kernel exchanges structured data: Jupyter message
-/// frames, `application/json` outputs, `config.json`.
+/// frames, `application/vnd.bert-kernel+json` outputs, `config.json`.
 ///
 ///     let value: JSON = ["accuracy": 0.91, "labels": ["neg", "pos"]]
 ///     value.serialized()   // {"accuracy":0.91,"labels":["neg","pos"]}

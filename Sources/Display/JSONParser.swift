@@ -211,6 +211,9 @@ struct JSONParser {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let i = Int(text) { return .int(i) }
         guard let d = Double(text) else { throw error("bad number") }
+        // 1e400 would become infinity, which JSON cannot carry back (it serializes as null), so an
+        // echoed header would change; refused like any other malformed value.
+        guard d.isFinite else { throw error("number \(text.prefix(40)) is beyond the range of a 64-bit float") }
         return .double(d)
     }
 }

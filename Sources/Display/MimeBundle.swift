@@ -2,9 +2,10 @@
 /// it can show. Every bundle the kernel sends has `text/plain`.
 ///
 ///     MimeBundle(plain: "accuracy 0.91", html: "<b>accuracy</b> 0.91", json: ["accuracy": 0.91])
+///     // data: text/plain, text/html, application/vnd.bert-kernel+json
 public struct MimeBundle: Equatable, Sendable {
     /// MIME type -> content (a string for text types and base64 images, a JSON value for
-    /// `application/json`).
+    /// `application/vnd.bert-kernel+json`).
     public var data: [String: JSON]
     /// MIME type -> metadata (e.g. `image/png` -> `{"width": 640}`).
     public var metadata: [String: JSON]
@@ -14,10 +15,19 @@ public struct MimeBundle: Equatable, Sendable {
         self.metadata = metadata
     }
 
+    /// The MIME type of the machine-readable numbers a result carries (metrics, probabilities,
+    /// ids, series) for notebooks and scripts (SPEC section 4, "Outputs"). Not
+    /// `application/json`: JupyterLab ranks that above `text/html` and would render every table as
+    /// a collapsible JSON tree. A `+json` type is still sent and stored in the notebook as a JSON
+    /// value (nbformat's schema treats every `application/...+json` type so), and front ends
+    /// without a renderer for it fall back to the HTML.
+    public static let numbersType = "application/vnd.bert-kernel+json"
+
+    /// `text/plain`, optionally `text/html`, and the numbers as `numbersType`.
     public init(plain: String, html: String? = nil, json: JSON? = nil) {
         var data: [String: JSON] = ["text/plain": .string(plain)]
         if let html { data["text/html"] = .string(html) }
-        if let json { data["application/json"] = json }
+        if let json { data[Self.numbersType] = json }
         self.init(data: data)
     }
 

@@ -51,7 +51,15 @@ final class DisplayHelperTests: XCTestCase {
             """)
         XCTAssertTrue(table.html.hasPrefix("<table><caption>scores</caption><thead><tr><th style=\"text-align: left\">label</th>"))
         XCTAssertTrue(table.html.contains("<td style=\"text-align: left\">pos&lt;</td><td style=\"text-align: right\">0.91</td>"))
-        XCTAssertEqual(table.bundle(json: ["f1": [0.91, 0.8]]).data["application/json"], ["f1": [0.91, 0.8]])
+        XCTAssertEqual(table.bundle(json: ["f1": [0.91, 0.8]]).data[MimeBundle.numbersType], ["f1": [0.91, 0.8]])
+    }
+
+    func testNumbersTravelAsTheVendorJSONTypeNeverAsApplicationJSON() {
+        // JupyterLab ranks application/json above text/html and would show the table as a JSON
+        // tree (issue 13 part 7); the numbers go under our own +json type instead.
+        let bundle = HTMLTable(columns: ["f1"], rows: [["0.9"]]).bundle(json: ["f1": [0.9]])
+        XCTAssertEqual(Set(bundle.data.keys), ["text/plain", "text/html", "application/vnd.bert-kernel+json"])
+        XCTAssertNil(bundle.data["application/json"])
     }
 
     func testValueRendering() {

@@ -81,11 +81,11 @@ final class EngineTests: XCTestCase {
         let info = run("info()").value
         XCTAssertTrue(info?.plainText?.contains("name  String: \"<b>\"") == true, info?.plainText ?? "")
         XCTAssertTrue(info?.data["text/html"]?.stringValue?.contains("&lt;b&gt;") == true)
-        XCTAssertEqual(info?.data["application/json"]?["bindings"], ["name": "<b>"])
+        XCTAssertEqual(info?.data[MimeBundle.numbersType]?["bindings"], ["name": "<b>"])
     }
 
     func testInfoNamesTheMachineAndItsBLASCore() throws {
-        let machine = try XCTUnwrap(run("info()").value?.data["application/json"]?["machine"])
+        let machine = try XCTUnwrap(run("info()").value?.data[MimeBundle.numbersType]?["machine"])
         XCTAssertEqual(machine["blas_core"]?.stringValue, BLASCoreStatus.current.core)
         XCTAssertGreaterThan(machine["sgemm_gflops"]?.doubleValue ?? 0, 0.1, "a measured rate, not a placeholder")
         XCTAssertTrue(machine["blas"]?.stringValue?.hasPrefix("OpenBLAS") == true)
@@ -107,7 +107,7 @@ final class EngineTests: XCTestCase {
         engine.session.setComponent(Marker())
         XCTAssertNotNil(engine.session.component(Marker.self))
         let info = run("info()").value
-        XCTAssertEqual(info?.data["application/json"]?["model"], ["layers": 6])
+        XCTAssertEqual(info?.data[MimeBundle.numbersType]?["model"], ["layers": 6])
         _ = run("reset()")
         XCTAssertNil(engine.session.component(Marker.self))
     }

@@ -23,7 +23,7 @@ final class SessionTaskTests: XCTestCase {
         return outcome
     }
 
-    private func json(_ outcome: CellOutcome) -> JSON? { outcome.value?.data["application/json"] }
+    private func json(_ outcome: CellOutcome) -> JSON? { outcome.value?.data[MimeBundle.numbersType] }
 
     private func doubles(_ value: JSON?) -> [Double] { value?.arrayValue?.compactMap(\.doubleValue) ?? [] }
 

@@ -24,7 +24,7 @@ final class SessionTrainingTests: XCTestCase {
         return outcome
     }
 
-    private func json(_ outcome: CellOutcome) -> JSON? { outcome.value?.data["application/json"] }
+    private func json(_ outcome: CellOutcome) -> JSON? { outcome.value?.data[MimeBundle.numbersType] }
 
     func testLoadTrainEvaluateLearnsTheSeparableDataset() throws {
         let engine = Engine()

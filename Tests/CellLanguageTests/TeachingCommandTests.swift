@@ -24,7 +24,7 @@ final class TeachingCommandTests: XCTestCase {
         XCTAssertNil(outcome.error, "\(code): \(outcome.error.map { "\($0)" } ?? "")", file: file, line: line)
         let bundle = try XCTUnwrap(outcome.value, file: file, line: line)
         XCTAssertNotNil(bundle.data["text/html"], file: file, line: line)
-        XCTAssertNotNil(bundle.data["application/json"], file: file, line: line)
+        XCTAssertNotNil(bundle.data[MimeBundle.numbersType], file: file, line: line)
         return bundle
     }
 
@@ -56,7 +56,7 @@ final class TeachingCommandTests: XCTestCase {
         }
 
         let bundle = try result("mask(\"The child came home from [MASK].\", top: 3)")
-        let json = bundle.data["application/json"]!
+        let json = bundle.data[MimeBundle.numbersType]!
         XCTAssertEqual(json["positions"]?.arrayValue?.first?["predictions"]?.arrayValue?.count, 3)
         XCTAssertTrue(bundle.plainText!.contains("probability"))
     }
@@ -79,7 +79,7 @@ final class TeachingCommandTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(position.originalRank ?? 0, 1)
         }
         let bundle = try result("mask(\"\(text)\", seed: 5)")
-        XCTAssertEqual(bundle.data["application/json"]?["recipe"], .bool(true))
+        XCTAssertEqual(bundle.data[MimeBundle.numbersType]?["recipe"], .bool(true))
         XCTAssertTrue(bundle.plainText!.contains("chosen token"))
     }
 
@@ -122,7 +122,7 @@ final class TeachingCommandTests: XCTestCase {
         XCTAssertEqual(report.probabilities[0], p0, accuracy: 1e-12)
         XCTAssertEqual(report.probabilities.reduce(0, +), 1, accuracy: 1e-12)
         let bundle = try result("nsp(\"The child came home.\", \"She was tired.\")")
-        XCTAssertNotNil(bundle.data["application/json"]?["probabilities"]?["IsNext"])
+        XCTAssertNotNil(bundle.data[MimeBundle.numbersType]?["probabilities"]?["IsNext"])
     }
 
     func testNSPPairsFromTheDemoCorpusShowSegmentsAndLabels() throws {
@@ -142,7 +142,7 @@ final class TeachingCommandTests: XCTestCase {
         }
         XCTAssertTrue(report.pairsBuilt > report.isNextCount && report.isNextCount > 0)
         let bundle = try result("nsp(corpus: \"demo\", pairs: 4)")
-        XCTAssertEqual(bundle.data["application/json"]?["pairs"]?.arrayValue?.count, 4)
+        XCTAssertEqual(bundle.data[MimeBundle.numbersType]?["pairs"]?.arrayValue?.count, 4)
     }
 
     func testNSPCorpusWithOneDocumentExplainsWhyItNeedsTwo() throws {
@@ -181,7 +181,7 @@ final class TeachingCommandTests: XCTestCase {
         let outcome = run("pretrain(corpus: \"demo\", steps: 6, layers: 1, hidden: 16, heads: 2, maxLength: 32, batch: 4)")
         XCTAssertNil(outcome.error, "\(outcome.error.map { "\($0)" } ?? "")")
         let summary = try XCTUnwrap(outcome.value)
-        XCTAssertEqual(summary.data["application/json"]?["steps"], .int(6))
+        XCTAssertEqual(summary.data[MimeBundle.numbersType]?["steps"], .int(6))
         // A progress display updated in place, then the loss plot.
         let displays = sink.events.compactMap { if case .display(let b, let id) = $0 { return (b, id) } else { return nil } }
         XCTAssertNotNil(displays.first?.1, "the progress display has an id")

@@ -12,12 +12,18 @@
 4. save the executed notebook through the contents API (PUT /api/contents/<path>);
 5. open it in JupyterLab in headless Chromium, driven over the DevTools protocol: wait until
    the notebook's outputs have rendered (images decoded), then take screenshots — the top of the
-   notebook, and the first plot scrolled into view.
+   notebook, and the first plot scrolled into view;
+6. check the DOM of the `load(model:)` cell's rendered output area: it must hold an HTML table
+   and no JSON tree (JupyterLab ranks application/json above text/html, so a result carrying
+   application/json shows as a collapsible "root" tree instead of the table; issue 13 part 7).
+   A control notebook whose saved output does carry application/json must show the tree, so the
+   check cannot pass only because it looks in the wrong place.
 
     .venv/bin/python tests/browser/browser_check.py [--notebook notebooks/01-quickstart.ipynb]
                                                     [--out build/browser-check]
 
-Exits non-zero if a cell fails, an output is an error, or the page never renders the outputs.
+Exits non-zero if a cell fails, an output is an error, the page never renders the outputs, or the
+`load(model:)` result is not rendered as a table (or is rendered as a JSON tree).
 Nothing leaves the loopback interface. Needs: Debian's `chromium`, and `jupyterlab` plus
 `websocket-client` in the venv (the Makefile target installs them).
 """
@@ -250,6 +256,13 @@ class Chromium:
         self.ws.send(json.dumps({"id": call_id, "method": method, "params": params}))
         while True:
             msg = json.loads(self.ws.recv())
+            if msg.get("method") == "Page.javascriptDialogOpening":
+                # JupyterLab asks "leave the page?" (beforeunload) when a notebook with changes
+                # is navigated away from; the dialog would block the navigation forever.
+                self.next_id += 1
+                self.ws.send(json.dumps({"id": self.next_id, "method": "Page.handleJavaScriptDialog",
+                                         "params": {"accept": True}}))
+                continue
             if msg.get("id") == call_id:
                 if "error" in msg:
                     raise RuntimeError(f"{method}: {msg['error']}")
@@ -333,6 +346,84 @@ SCROLL_TO_CELL = """
 """
 
 
+# What JupyterLab rendered for the first code cell whose source contains `load(model:`: the MIME
+# type of each rendered output (JupyterLab's renderers set data-mime-type on their node), how many
+# <table> elements, and how many JSON trees (@jupyterlab/json-extension's .jp-RenderedJSON).
+LOAD_MODEL_OUTPUT = """
+(() => {
+  for (const cell of document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell')) {
+    const editor = cell.querySelector('.cm-content');
+    if (!editor || !editor.textContent.includes('load(model:')) continue;
+    cell.scrollIntoView({block: 'start'});
+    const area = cell.querySelector('.jp-OutputArea');
+    if (!area) return {found: true, outputs: 0, mimeTypes: [], tables: 0, jsonTrees: 0};
+    const rendered = [...area.querySelectorAll('[data-mime-type]')];
+    return {found: true,
+            outputs: area.querySelectorAll('.jp-OutputArea-output').length,
+            mimeTypes: rendered.map(node => node.dataset.mimeType),
+            tables: area.querySelectorAll('.jp-OutputArea-output table').length,
+            jsonTrees: area.querySelectorAll('.jp-RenderedJSON, [data-mime-type="application/json"]').length};
+  }
+  return {found: false};
+})()
+"""
+
+
+def table_problem(state):
+    """Why the rendered `load(model:)` output is not a table without a JSON tree, or None."""
+    if not state or not state.get("found"):
+        return "no code cell with load(model: ...) was rendered"
+    if state["jsonTrees"] or "application/json" in state["mimeTypes"]:
+        return f"the load(model:) result is rendered as a JSON tree: {state}"
+    if not state["tables"] or "text/html" not in state["mimeTypes"]:
+        return f"the load(model:) result holds no HTML table: {state}"
+    return None
+
+
+def rendered_load_model(chromium, until, timeout=20):
+    """LOAD_MODEL_OUTPUT, polled until `until(state)` holds or `timeout` seconds pass (renderers
+    such as the JSON tree are loaded lazily); the last state."""
+    deadline = time.time() + timeout
+    while True:
+        state = chromium.evaluate(LOAD_MODEL_OUTPUT)
+        if (state and until(state)) or time.time() > deadline:
+            return state
+        time.sleep(1)
+
+
+def control_notebook(path):
+    """A notebook whose saved `load(model:)` output carries application/json beside the HTML
+    table, as the kernel's results did before issue 13: JupyterLab must render it as a tree."""
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell('load(model: "all-MiniLM-L6-v2", labels: 2)', execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("execute_result", execution_count=1, data={
+        "text/plain": "model  all-MiniLM-L6-v2",
+        "text/html": "<table><tr><th>model</th><td>all-MiniLM-L6-v2</td></tr></table>",
+        "application/json": {"directory": "all-MiniLM-L6-v2", "classifier_fresh": True}})]
+    nb.cells = [cell]
+    nb.metadata["kernelspec"] = {"name": "bert", "display_name": "BERT (Swift)", "language": "bert"}
+    nbformat.write(nb, str(path))
+
+
+def open_and_render(chromium, server, name, minimum, timeout):
+    """Opens `name` in JupyterLab and waits until its outputs have rendered; the last page state."""
+    url = f"{server.base}/lab/tree/{urllib.parse.quote(name)}?token={server.token}&reset"
+    chromium.call("Page.navigate", url=url)
+    log(f"Chromium opens {url.replace(server.token, '<token>')}")
+    deadline = time.time() + timeout
+    probe = RENDER_PROBE % {"min_outputs": max(1, minimum)}
+    state = None
+    while time.time() < deadline:
+        try:
+            state = chromium.evaluate(probe)
+        except RuntimeError:
+            state = None
+        if state and state.get("ready"):
+            break
+        time.sleep(1)
+    return state
+
+
 def run(args):
     out = pathlib.Path(args.out).resolve()
     if out.exists():
@@ -394,20 +485,7 @@ def run(args):
 
         minimum = sum(1 for c in source.cells if c.cell_type == "code" and c.get("outputs"))
         chromium = Chromium(out, args.width, args.height)
-        url = f"{server.base}/lab/tree/{urllib.parse.quote(name)}?token={server.token}&reset"
-        chromium.call("Page.navigate", url=url)
-        log(f"Chromium opens {url.replace(server.token, '<token>')}")
-        deadline = time.time() + args.render_timeout
-        probe = RENDER_PROBE % {"min_outputs": max(1, minimum)}
-        state = None
-        while time.time() < deadline:
-            try:
-                state = chromium.evaluate(probe)
-            except RuntimeError:
-                state = None
-            if state and state.get("ready"):
-                break
-            time.sleep(1)
+        state = open_and_render(chromium, server, name, minimum, args.render_timeout)
         if not state or not state.get("ready"):
             failures.append(f"JupyterLab did not render the outputs within {args.render_timeout} s: {state}")
         tab = chromium.evaluate(LEFT_SIDEBAR_TAB)
@@ -429,6 +507,24 @@ def run(args):
                 log(f"screenshot scrolled to the cell {args.scroll_to!r}: {out / 'notebook-cell.png'}")
             else:
                 failures.append(f"no code cell starts with {args.scroll_to!r}")
+
+        # The load(model:) result as rendered: a table, not a JSON tree.
+        rendered = rendered_load_model(chromium, lambda state: table_problem(state) is None)
+        time.sleep(1)
+        chromium.screenshot(out / "notebook-load-model.png")
+        log(f"load(model:) output as rendered: {rendered}; screenshot {out / 'notebook-load-model.png'}")
+        problem = table_problem(rendered)
+        if problem:
+            failures.append(problem)
+
+        # The control: a saved application/json output must show up as a JSON tree to this probe.
+        control = "control-json-tree.ipynb"
+        control_notebook(work / control)
+        open_and_render(chromium, server, control, 1, args.render_timeout)
+        seen = rendered_load_model(chromium, lambda state: state.get("jsonTrees"))
+        log(f"control notebook (application/json beside the table) as rendered: {seen}")
+        if not seen or not seen.get("jsonTrees"):
+            failures.append(f"the probe sees no JSON tree in the control notebook, so it cannot detect one: {seen}")
     finally:
         if chromium:
             chromium.stop()

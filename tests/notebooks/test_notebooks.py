@@ -1,11 +1,13 @@
 """Every notebook in notebooks/ executes end to end on the installed kernel without an error
 output, twice in the same kernel (a class re-runs notebooks: loading, training and saving again
 must work); a few key outputs of each run are asserted per notebook (checks below), read from the
-`application/json` payloads the commands attach to their results."""
+`application/vnd.bert-kernel+json` payloads the commands attach to their results (never
+`application/json`, which JupyterLab would render as a JSON tree instead of the table)."""
 import pathlib
 import re
 import sys
 
+import nbformat
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -27,18 +29,20 @@ def cell_outputs(nb, prefix):
             if cell.cell_type == "code" and cell.source.lstrip().startswith(prefix)]
 
 
+NUMBERS = "application/vnd.bert-kernel+json"
+
+
 def json_of(cell_output_list):
-    """The application/json payloads among one cell's outputs."""
-    return [o["data"]["application/json"] for o in cell_output_list
-            if "application/json" in o.get("data", {})]
+    """The numbers payloads among one cell's outputs."""
+    return [o["data"][NUMBERS] for o in cell_output_list if NUMBERS in o.get("data", {})]
 
 
 def json_results(nb):
-    """application/json payloads of execute_result / display_data outputs, in order."""
+    """Numbers payloads of execute_result / display_data outputs, in order."""
     for out in outputs(nb):
         data = out.get("data", {})
-        if "application/json" in data:
-            yield data["application/json"]
+        if NUMBERS in data:
+            yield data[NUMBERS]
 
 
 def first_json(nb, prefix):
@@ -46,7 +50,7 @@ def first_json(nb, prefix):
         payloads = json_of(cell)
         if payloads:
             return payloads[-1]
-    raise AssertionError(f"no application/json result from a cell starting with {prefix!r}")
+    raise AssertionError(f"no {NUMBERS} result from a cell starting with {prefix!r}")
 
 
 def images(cell_output_list):
@@ -185,12 +189,16 @@ def test_notebook_runs_twice_without_errors(path):
     for run, nb in enumerate(execute_runs(str(path), runs=2), start=1):
         errors = [o for o in outputs(nb) if o.get("output_type") == "error"]
         assert not errors, f"run {run}:\n" + "\n".join("\n".join(o.get("traceback", [])) for o in errors)
+        # JupyterLab would show an application/json result as a JSON tree instead of its table.
+        as_json = [o for o in outputs(nb) if "application/json" in o.get("data", {})]
+        assert not as_json, f"run {run}: outputs carry application/json: {as_json[:1]}"
+        # The +json payloads are stored as JSON values, which the nbformat schema allows.
+        nbformat.validate(nb)
         check(nb)
 
 
 def test_notebooks_are_committed_clean():
     """Outputs are cleared and the kernelspec is bert, so a fresh checkout opens on this kernel."""
-    import nbformat
     for path in NOTEBOOKS:
         nb = nbformat.read(str(path), as_version=4)
         nbformat.validate(nb)

@@ -66,6 +66,22 @@ def test_nbclient_executes_a_notebook():
     assert nb.metadata["language_info"]["name"] == "bert"
 
 
+def test_results_carry_their_numbers_as_vendor_json_not_application_json():
+    """JupyterLab ranks application/json above text/html and would show each table as a JSON
+    tree (issue 13 part 7); the numbers travel as application/vnd.bert-kernel+json, a JSON
+    value in the message and in the saved notebook, beside text/html and text/plain."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('load(dataset: "demo")'), nbformat.v4.new_code_cell("info()")]
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "BERT (Swift)", "language": "bert"}
+    NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=60).execute()
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        [result] = [o for o in cell.outputs if o["output_type"] == "execute_result"]
+        assert set(result["data"]) == {"text/plain", "text/html", "application/vnd.bert-kernel+json"}, cell.source
+        assert isinstance(result["data"]["application/vnd.bert-kernel+json"], dict), cell.source
+    assert nb.cells[1].outputs[-1]["data"]["application/vnd.bert-kernel+json"]["dataset"]
+
+
 def test_nbclient_stops_at_a_failing_cell():
     from nbclient.exceptions import CellExecutionError
 

@@ -10,7 +10,7 @@ enum SessionCommands {
                 doc: "Lists the `let` bindings and, once loaded, the model, dataset, optimizer state and metric history, "
                     + "then the machine: the CPU, the OpenBLAS core in use (and whether bert-kernel chose it because "
                     + "OpenBLAS misdetected the CPU) and its sgemm rate, measured at the first call. "
-                    + "The result carries `application/json` with the same facts.",
+                    + "The result carries `application/vnd.bert-kernel+json` with the same facts.",
                 returns: "Info",
                 example: "info()"
             ) { _, context in

@@ -79,7 +79,7 @@ public struct HTMLTable: Equatable {
         return lines.joined(separator: "\n")
     }
 
-    /// `text/plain` + `text/html`, and `application/json` when given.
+    /// `text/plain` + `text/html`, and `application/vnd.bert-kernel+json` when given.
     public func bundle(json: JSON? = nil) -> MimeBundle {
         MimeBundle(plain: plainText, html: html, json: json)
     }

@@ -58,7 +58,7 @@ public enum Value: Equatable, CustomStringConvertible {
         return MimeBundle(plain: plainText)
     }
 
-    /// The value as JSON (rich values give their `application/json`, else their text).
+    /// The value as JSON (rich values give their `application/vnd.bert-kernel+json`, else their text).
     public var json: JSON {
         switch self {
         case .string(let s): return .string(s)
@@ -67,7 +67,7 @@ public enum Value: Equatable, CustomStringConvertible {
         case .bool(let b): return .bool(b)
         case .null: return .null
         case .array(let items): return .array(items.map(\.json))
-        case .rich(let r): return r.bundle.data["application/json"] ?? .string(r.bundle.plainText ?? r.typeName)
+        case .rich(let r): return r.bundle.data[MimeBundle.numbersType] ?? .string(r.bundle.plainText ?? r.typeName)
         case .command(let name): return .string(name)
         }
     }
