@@ -77,3 +77,17 @@ func outcome<E: Error>(expecting _: E.Type, _ body: () throws -> Void) -> FuzzTa
         preconditionFailure("an error of type \(type(of: error)) escaped, expected \(E.self): \(error)")
     }
 }
+
+/// The outcome of a throwing call whose errors must be of type `E` or `F`.
+func outcome<E: Error, F: Error>(expecting _: E.Type, or _: F.Type, _ body: () throws -> Void) -> FuzzTarget.Outcome {
+    do {
+        try body()
+        return .accepted
+    } catch let error as E {
+        return .rejected(String(describing: error))
+    } catch let error as F {
+        return .rejected(String(describing: error))
+    } catch {
+        preconditionFailure("an error of type \(type(of: error)) escaped, expected \(E.self) or \(F.self): \(error)")
+    }
+}
