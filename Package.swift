@@ -62,7 +62,7 @@ let package = Package(
         // Datasets from CSV/TSV/JSONL, label maps, splits, the embedded demo data, metrics.
         // Its own RFC 4180 parser: SwiftCSV 0.10.0 cannot report ragged rows or line numbers and
         // rejects the raw quotes of GLUE TSVs (see DelimitedTextParser.swift).
-        .target(name: "TextDatasets", dependencies: ["Numerics"], swiftSettings: swiftSettings),
+        .target(name: "TextDatasets", dependencies: ["Numerics", "ExactJSON"], swiftSettings: swiftSettings),
         // Figures rendered to SVG and PNG. No BERT.
         .target(name: "Plotting", dependencies: ["CZlib", "CFreeType"], swiftSettings: swiftSettings),
         // Config, parameters, layers (forward + backward), heads, checkpoints, optimizer, trainer.

@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// One value of a row read by `TableStreamReader` or written by `TableStreamWriter`, kept close
 /// to how the file wrote it so that a scored copy of a file keeps every input column as it was.
 ///
@@ -37,38 +39,13 @@ extension JSONReader.Value {
     /// RFC 8259 text of the value (numbers as their literal, so `1.0` stays `1.0`).
     var jsonText: String {
         switch self {
-        case .string(let text): return TableCell.quotedJSON(text)
+        case .string(let text): return JSONStringLiteral.quoted(text)
         case .number(let literal): return literal
         case .bool(let flag): return flag ? "true" : "false"
         case .null: return "null"
         case .array(let elements, _): return "[" + elements.map(\.jsonText).joined(separator: ", ") + "]"
         case .object(let members):
-            return "{" + members.map { TableCell.quotedJSON($0.0) + ": " + $0.1.jsonText }.joined(separator: ", ") + "}"
+            return "{" + members.map { JSONStringLiteral.quoted($0.0) + ": " + $0.1.jsonText }.joined(separator: ", ") + "}"
         }
-    }
-}
-
-extension TableCell {
-    /// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
-    static func quotedJSON(_ text: String) -> String {
-        var out = "\""
-        out.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 
 /// Writes rows of `TableCell`s as CSV, TSV or JSON Lines, buffered (about 1 MB at a time), for
@@ -58,7 +59,7 @@ public final class TableStreamWriter {
                 guard let json = Self.jsonText(cell) else { continue }
                 if !first { buffer.append(contentsOf: ", ".utf8) }
                 first = false
-                buffer.append(contentsOf: TableCell.quotedJSON(key).utf8)
+                buffer.append(contentsOf: JSONStringLiteral.quoted(key).utf8)
                 buffer.append(contentsOf: ": ".utf8)
                 buffer.append(contentsOf: json.utf8)
             }
@@ -115,9 +116,9 @@ public final class TableStreamWriter {
     /// A cell as a JSON value's text; nil for an absent one.
     static func jsonText(_ cell: TableCell) -> String? {
         switch cell {
-        case .text(let text): return TableCell.quotedJSON(text)
+        case .text(let text): return JSONStringLiteral.quoted(text)
         case .number(let literal), .json(let literal): return literal
-        case .list(let items): return "[" + items.map(TableCell.quotedJSON).joined(separator: ", ") + "]"
+        case .list(let items): return "[" + items.map(JSONStringLiteral.quoted).joined(separator: ", ") + "]"
         case .missing: return nil
         }
     }

@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 
 /// Writes Float32 tensors as a safetensors file that Python's `safetensors` reads.
@@ -49,14 +50,14 @@ public enum SafetensorsWriter {
         var header = "{"
         var members: [String] = []
         if !metadata.isEmpty {
-            let entries = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
+            let entries = metadata.keys.sorted().map { "\(JSONStringLiteral.quoted($0)):\(JSONStringLiteral.quoted(metadata[$0]!))" }
             members.append("\"__metadata__\":{\(entries.joined(separator: ","))}")
         }
         var offset = 0
         for tensor in ordered {
             let end = offset + tensor.values.count * 4
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            members.append("\(jsonString(tensor.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+            members.append("\(JSONStringLiteral.quoted(tensor.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         header += members.joined(separator: ",") + "}"
@@ -71,23 +72,5 @@ public enum SafetensorsWriter {
             tensor.values.withUnsafeBytes { data.append(contentsOf: $0) }
         }
         return data
-    }
-
-    /// A JSON string literal, escaping what RFC 8259 requires.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
