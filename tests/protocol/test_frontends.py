@@ -147,13 +147,17 @@ def test_kernel_with_a_bad_connection_file_exits_with_a_message(tmp_path):
         assert str(path) in result.stderr or "connection file" in result.stderr
 
 
+def bench_json(*arguments, timeout):
+    """`bert-kernel bench --json ARGUMENTS` with this Python as the companion; its report."""
+    result = subprocess.run([bert_kernel_binary(), "bench", "--json", *arguments, "--python", sys.executable],
+                            capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 def test_bench_reports_kernel_section_as_json():
     """The kernel and machine sections report as JSON (numbers are not judged here)."""
-    binary = bert_kernel_binary()
-    result = subprocess.run([binary, "bench", "--json", "--only", "machine,kernel", "--starts", "1",
-                             "--python", sys.executable], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
+    report = bench_json("--only", "machine,kernel", "--starts", "1", timeout=120)
     names = [m["name"] for m in report["kernel"]]
     assert names == ["startup to kernel_info_reply", "execute round-trip (median)", "execute to reply (median)"]
     for measurement in report["kernel"]:
@@ -166,11 +170,7 @@ def test_bench_reports_kernel_section_as_json():
 
 def test_bench_model_sections_run_end_to_end():
     """Inference, training and real-data sections run (one round) and divide by the measured peak."""
-    binary = bert_kernel_binary()
-    result = subprocess.run([binary, "bench", "--json", "--only", "inference,training,data", "--rounds", "1",
-                             "--python", sys.executable], capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
+    report = bench_json("--only", "inference,training,data", "--rounds", "1", timeout=600)
     inference = report["inference"]
     assert inference[0]["sgemm_peak_gflops"] > 0
     shares = [m for m in inference if m["name"].startswith("T=64 share of the measured sgemm peak")]
