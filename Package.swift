@@ -72,6 +72,9 @@ let package = Package(
         .target(name: "CellLanguage",
                 dependencies: ["Display", "Bert", "Numerics", "WordPiece", "TextDatasets", "Plotting"],
                 swiftSettings: swiftSettings),
+        // A front end: a .bert script or a notebook's code cells run headlessly in one engine,
+        // written to a terminal (`bert-kernel run`). The engine itself knows no files or terminals.
+        .target(name: "HeadlessRun", dependencies: ["CellLanguage", "Display", "ExactJSON"], swiftSettings: swiftSettings),
         // Jupyter messages, wire codec, HMAC, dispatch. No ZeroMQ, no BERT.
         .target(name: "JupyterKernel",
                 dependencies: ["Display", .product(name: "Crypto", package: "swift-crypto")],
@@ -79,7 +82,7 @@ let package = Package(
         // The only importer of CZeroMQ: sockets, threads, heartbeat.
         .target(name: "KernelServer", dependencies: ["JupyterKernel", "Display", "CZeroMQ"], swiftSettings: swiftSettings),
         .executableTarget(name: "bert-kernel",
-                          dependencies: ["KernelServer", "JupyterKernel", "CellLanguage", "Bert", "Display", "Plotting",
+                          dependencies: ["KernelServer", "JupyterKernel", "CellLanguage", "HeadlessRun", "Bert", "Display", "Plotting",
                                          "Numerics", "WordPiece", "TextDatasets", "ExactJSON",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
@@ -94,8 +97,8 @@ let package = Package(
         .target(name: "CFuzzerDriver"),
         .executableTarget(name: "bert-fuzz", dependencies: ["FuzzTargets", "CFuzzerDriver"], swiftSettings: swiftSettings),
 
-        // Closeness asserts, gradient checks, fixture paths.
-        .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
+        // Closeness asserts, gradient checks, fixture paths, a recording output sink.
+        .target(name: "TestSupport", dependencies: ["Numerics", "Display"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BertTests", dependencies: ["Bert", "TestSupport"], resources: [.copy("Fixtures")]),
@@ -103,6 +106,7 @@ let package = Package(
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "Numerics", "TestSupport"]),
+        .testTarget(name: "HeadlessRunTests", dependencies: ["HeadlessRun", "Display", "TestSupport"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "TestSupport"]),
         .testTarget(name: "KernelServerTests", dependencies: ["KernelServer", "JupyterKernel"]),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),
