@@ -123,17 +123,9 @@ extension Session {
         } else {
             config.setLabels(["LABEL_0", "LABEL_1"])
         }
-        let network = try BertNetwork(config: config, heads: BertHeads.preTraining.union(.sequenceClassification))
-        var fresh: [String] = []
-        for entry in network.layout.entries {
-            if let trained = run.network.parameter(entry.name) {
-                network.parameter(entry.name)!.update(fromContentsOf: trained)
-            } else {
-                fresh.append(entry.name)
-            }
-        }
         var generator = SeededGenerator(seed: run.options.seed &+ 2)
-        network.initialize(fresh, using: &generator)
+        let network = try BertNetwork.grafting(run.network, config: config, heads: BertHeads.preTraining.union(.sequenceClassification),
+                                               using: &generator).network
         setComponent(LoadedModel(network: network, tokenizer: run.tokenizer, source: source, classifierIsFresh: true))
         setComponent(nil, as: OptimizerState.self)
         setComponent(nil, as: TrainingHistory.self)
