@@ -4,6 +4,9 @@ import Display
 /// Fine-tuning, evaluating and saving: bindings over `Session.train`, `Session.evaluate` and
 /// `Session.save(to:)`.
 enum TrainingCommands {
+    /// The help of evaluate's and predict's `maxLength`, whose default follows training.
+    static let maxLengthDefault = "tokens kept per example; default: the maxLength of the last train, else 128"
+
     static func all() -> [Command] {
         [
             Command(
@@ -46,12 +49,12 @@ enum TrainingCommands {
                 parameters: [
                     Parameter("split", .string, default: .string("validation"), allowed: ["validation", "test", "train"],
                               doc: "which part of the dataset"),
-                    Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "tokens kept per example"),
+                    Parameter("maxLength", .int, optional: true, range: 2...1_000_000, doc: Self.maxLengthDefault),
                 ],
                 returns: "Evaluation",
                 example: "evaluate(split: \"test\")"
             ) { args, context in
-                let report = try context.session.evaluate(split: try args.string("split"), maxLength: try args.int("maxLength"),
+                let report = try context.session.evaluate(split: try args.string("split"), maxLength: try args.optionalInt("maxLength"),
                                                           output: context.output)
                 return .rich(RichValue(typeName: "Evaluation", bundle: report.bundle, payload: report))
             },
