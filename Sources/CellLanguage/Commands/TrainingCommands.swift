@@ -27,14 +27,22 @@ enum TrainingCommands {
                     + "`labelSmoothing` is the ε of `torch.nn.CrossEntropyLoss(label_smoothing:)`. Calling `train` again "
                     + "continues with the same optimizer state (step count, moments; the schedule is extended over the "
                     + "new steps; `warmup` applies to the first call). Interrupting stops at the next batch with the "
-                    + "steps done kept; a non-finite loss stops with a NumericError keeping the last good weights.",
-                parameters: TrainOptions.declarations.map(Parameter.init),
+                    + "steps done kept; a non-finite loss stops with a NumericError keeping the last good weights. "
+                    + "`checkpoints: \"runs/NAME\"` writes a folder `checkpoint-N` (N the optimizer step) at each evaluation "
+                    + "(`every: \"epoch\"`, or also every N steps) and on an interrupt: the model as `save` writes it, "
+                    + "the optimizer, the schedule, the position in the batch order and a transformers `trainer_state.json`; "
+                    + "`keep` keeps the newest N and always the best. `resume:` continues a run from its latest checkpoint "
+                    + "(or the checkpoint folder given), in a new kernel too, to the same weights, bit for bit, as an "
+                    + "unbroken run; the model, dataset and options must be the run's (`epochs` may grow). "
+                    + "`best: \"accuracy\"` (or \"loss\", \"macro_f1\", any metric of the task's evaluation) ends on "
+                    + "the weights of the best evaluation; with `patience` it also decides when to stop.",
+                parameters: TrainOptions.declarations.map(Parameter.init) + RunOptions.parameters,
                 returns: "Training",
                 example: "train(epochs: 3, lr: 5e-5, batch: 32)"
             ) { args, context in
                 var options = TrainOptions()
                 for option in TrainOptions.declarations { option.write(try args.value(of: option), &options) }
-                let report = try context.session.train(options, output: context.output)
+                let report = try context.session.train(options, run: try RunOptions(args), output: context.output)
                 return .rich(RichValue(typeName: "Training", bundle: report.bundle, payload: report))
             },
             Command(

@@ -20,8 +20,11 @@ extension Session {
     /// state or numeric error, an interrupt) leaves the session exactly as it was (model, its
     /// config and weights, optimizer, history, dataset). From the first step on, the steps done
     /// are kept.
+    ///
+    /// `run` adds checkpoints (`Session+Checkpoints`), the best weights and resuming a run.
     @discardableResult
-    public func train(_ options: TrainOptions = TrainOptions(), output: OutputSink? = nil) throws -> TrainingReport {
+    public func train(_ options: TrainOptions = TrainOptions(), run: RunOptions = RunOptions(),
+                      output: OutputSink? = nil) throws -> TrainingReport {
         let loadedModel = try requireModel()
         var model = loadedModel
         try options.checkDeclaredRanges()
@@ -42,6 +45,7 @@ extension Session {
         model = alignedModel
         data = alignedData
         guard !data.train.isEmpty else { throw SessionError(.state, "the dataset has no training examples") }
+        try checkRunOptions(run, task: data.task, hasValidation: !data.validation.isEmpty)
         if options.patience != nil, data.validation.isEmpty {
             throw SessionError(.argument, "patience needs a validation split; load the dataset with validation: 0.1",
                                argument: "patience")
@@ -74,9 +78,22 @@ extension Session {
         let trainExamples = try encode(data.train, keepLengths: true)
         let validationExamples = try encode(data.validation, keepLengths: false)
 
-        // The optimizer continues when it belongs to the (aligned) model; a new model gets a new one.
+        var plan = try runPlan(run, options: options, model: model, train: trainExamples, validation: validationExamples)
+
+        // The optimizer continues when it belongs to the (aligned) model; a new model gets a new one;
+        // a resumed run gets the checkpoint's, and its weights (put back unless a step is taken).
         let optimizerState: OptimizerState
-        if let existing = component(OptimizerState.self), existing.belongs(to: model.network) {
+        let network = model.network
+        var weightsBefore: [Float]?
+        defer {
+            if !committed, let weightsBefore {
+                weightsBefore.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            }
+        }
+        if let resumed = plan.resumed {
+            weightsBefore = network.parameters.array
+            optimizerState = OptimizerState(step: try resumed.restore(into: model.network))
+        } else if let existing = component(OptimizerState.self), existing.belongs(to: model.network) {
             optimizerState = existing
         } else {
             optimizerState = OptimizerState(step: try TrainingStep(network: model.network,
@@ -103,8 +120,14 @@ extension Session {
         let progress = output.map { ProgressBar(output: $0, title: "train", total: totalSteps, unit: "step") }
         defer { if committed { setComponent(history) } }
         let validationSplit = data.validation
+        plan.control.onCheckpoint = { url, interrupted in
+            let shown = run.checkpoints ?? run.resume ?? url.deletingLastPathComponent().path
+            output?.stream(.stdout, interrupted
+                ? "Interrupted: saved checkpoint \(url.path); continue with train(resume: \"\(shown)\")\n"
+                : "checkpoint \(url.lastPathComponent) saved in \(url.deletingLastPathComponent().path)\n")
+        }
         let outcome = try trainer.run(
-            train: trainExamples, validation: validationExamples, options: options,
+            train: trainExamples, validation: validationExamples, options: options, control: plan.control,
             onStep: { event in
                 commit()
                 model.classifierIsFresh = false
