@@ -94,6 +94,26 @@ final class TrainingCheckpointTests: XCTestCase {
         XCTAssertEqual(weights(bestModel), weights(session))
     }
 
+    /// `best:` names a metric of the task's evaluation (with its direction) and needs a validation split.
+    func testBestNeedsAValidationSplitAndAMetricOfTheTask() throws {
+        let session = Session()
+        try session.load(model: modelDirectory.path, labels: 2)
+        try session.load(dataset: dataPath, validation: 0)
+        XCTAssertThrowsError(try session.train(options, run: RunOptions(best: "accuracy"))) { error in
+            XCTAssertEqual((error as? SessionError)?.kind, .argument)
+            XCTAssertEqual((error as? SessionError)?.argument, "best")
+            XCTAssertTrue("\(error)".contains("validation: 0.1"), "\(error)")
+        }
+        let withValidation = try freshSession()
+        XCTAssertThrowsError(try withValidation.train(options, run: RunOptions(best: "mae"))) { error in
+            XCTAssertTrue("\(error)".contains("\"loss\", \"accuracy\", \"macro_f1\""), "\(error)")
+        }
+        XCTAssertNil(withValidation.optimizer)
+        XCTAssertTrue(BestMetric("loss").improves(0.4, on: 0.5) && !BestMetric("loss").improves(0.6, on: 0.5))
+        XCTAssertTrue(BestMetric("macro_f1").improves(0.6, on: 0.5) && !BestMetric("accuracy").improves(0.5, on: 0.5))
+        XCTAssertFalse(BestMetric("mae").greaterIsBetter)
+    }
+
     func testANewRunRefusesAFolderHoldingAnotherRunsCheckpoints() throws {
         try freshSession().train(options, run: RunOptions(checkpoints: folder("runs/b")))
         let session = try freshSession()

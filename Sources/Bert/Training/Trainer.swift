@@ -85,6 +85,8 @@ public final class Trainer {
 
     public let step: TrainingStep
     public let paddingId: Int
+    /// The state the last `run` ended in, also when it threw (an interrupt, a numeric error).
+    public private(set) var lastProgress: TrainerProgress?
 
     public init(step: TrainingStep, paddingId: Int) {
         self.step = step
@@ -134,6 +136,7 @@ public final class Trainer {
         let keepsBest = best != nil && !validation.isEmpty
         var bestWeights = keepsBest ? control.bestWeights : nil
 
+        defer { lastProgress = progress }
         let evaluator = Evaluation(network: network, paddingId: paddingId)
         var events: [EpochEvent] = []
         var interrupted = false

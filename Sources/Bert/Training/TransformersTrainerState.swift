@@ -1,4 +1,5 @@
 import ExactJSON
+import Foundation
 
 /// `trainer_state.json` in the layout of transformers' `TrainerState.save_to_json`
 /// (`json.dumps(dataclasses.asdict(state), indent=2, sort_keys=True) + "\n"`), so that
@@ -59,6 +60,13 @@ public enum TransformersTrainerState {
             ("trial_name", .null),
             ("trial_params", .null),
         ])
+    }
+
+    /// The file's bytes: `json(...)` as `save_to_json` writes it, with its final newline.
+    public static func fileData(options: TrainOptions, every: CheckpointInterval, trainExamples: Int, globalStep: Int,
+                                progress: TrainerProgress, folder: String?) -> Data {
+        Data((json(options: options, every: every, trainExamples: trainExamples, globalStep: globalStep, progress: progress,
+                   folder: folder).text() + "\n").utf8)
     }
 
     /// The state of a checkpoint being written.

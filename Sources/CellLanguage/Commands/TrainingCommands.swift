@@ -46,6 +46,32 @@ enum TrainingCommands {
                 return .rich(RichValue(typeName: "Training", bundle: report.bundle, payload: report))
             },
             Command(
+                name: "runs", group: .training,
+                summary: "The run log: every train call with its options, outcome, best metric and time.",
+                doc: "Every `train` call is a run, named by `train(name:)` or numbered (\"run 1\", ...): its options, its "
+                    + "per-step loss and learning rate, its evaluations, the time it took and its checkpoints. The table "
+                    + "shows one row per run with its best metric (the one of `best:`, else the lowest validation loss). "
+                    + "`plot(\"loss\", runs: [...])` overlays runs; `reset()` clears the log; loading a model keeps it.",
+                parameters: [],
+                returns: "Runs",
+                example: "runs()"
+            ) { _, context in
+                let report = context.session.runs()
+                return .rich(RichValue(typeName: "Runs", bundle: report.bundle, payload: report))
+            },
+            Command(
+                name: "runs", group: .training,
+                summary: "Writes the run log's table to a CSV, TSV or JSON Lines file.",
+                doc: "The table of `runs()`, one row per run, to `to` (the format by its extension), written to a temporary "
+                    + "file beside it and renamed at the end.",
+                parameters: [Parameter("to", .string, paths: true, doc: "the .csv, .tsv or .jsonl file to write")],
+                example: "runs(to: \"runs.csv\")"
+            ) { args, context in
+                let url = try context.session.runs(to: try args.string("to"))
+                context.print("Wrote \(context.session.runLog.runs.count) runs to \(url.path)\n")
+                return nil
+            },
+            Command(
                 name: "evaluate", group: .training,
                 summary: "The metrics of the dataset's task on a split: accuracy, F1, confusion matrix; or MSE, correlations.",
                 doc: "Runs the model in evaluation mode on the split and shows the metrics of the dataset's task. "

@@ -126,7 +126,21 @@ extension Session {
                 ? "Interrupted: saved checkpoint \(url.path); continue with train(resume: \"\(shown)\")\n"
                 : "checkpoint \(url.lastPathComponent) saved in \(url.deletingLastPathComponent().path)\n")
         }
-        let outcome = try trainer.run(
+        let started = Date()
+        func record(_ status: String) {
+            guard committed, let progress = trainer.lastProgress else { return }
+            recordRun(name: run.name, options: options, run: run, status: status, started: started, progress: progress,
+                      trainExamples: trainExamples.count, globalStep: optimizerState.step.step, network: model.network)
+        }
+        let outcome: Trainer.Outcome
+        do {
+            outcome = try runTrainer()
+        } catch {
+            record((error as? SessionError)?.kind == .interrupt ? "interrupted" : "failed")
+            throw error
+        }
+        record(outcome.stoppedEarly ? "stopped early" : "finished")
+        func runTrainer() throws -> Trainer.Outcome { try trainer.run(
             train: trainExamples, validation: validationExamples, options: options, control: plan.control,
             onStep: { event in
                 commit()
@@ -151,7 +165,7 @@ extension Session {
                 output?.stream(.stdout, TrainingReport.epochLine(record, of: options.epochs, first: firstEpochNumber,
                                                                  task: data.task) + "\n")
             },
-            checkInterrupt: { try self.checkInterrupt() })
+            checkInterrupt: { try self.checkInterrupt() }) }
         progress?.finish(outcome.steps, samples: history.steps.isEmpty ? nil : trainExamples.count * outcome.epochs.count, metrics: [("loss", String(format: "%.4f", history.steps.last?.loss ?? 0))])
         return TrainingReport(options: options, task: data.task, outcome: outcome,
                               epochs: Array(history.epochs.suffix(outcome.epochs.count)),
@@ -202,7 +216,14 @@ extension Session {
         try model.network.updateConfig { config in
             if model.hasClassifier { config.problemType = config.resolvedProblemType.rawValue }
         }
-        try BertCheckpoint.save(model.network, to: url, extraFiles: TokenizerFiles.files(for: model.tokenizer))
+        var files = TokenizerFiles.files(for: model.tokenizer)
+        // The model's last run, in transformers' layout, beside it.
+        if let run = runLog.runs.last(where: { $0.network == ObjectIdentifier(model.network) }) {
+            files[TrainingCheckpoint.trainerStateFile] = TransformersTrainerState.fileData(
+                options: run.options, every: run.run.every, trainExamples: run.trainExamples, globalStep: run.globalStep,
+                progress: run.progress, folder: run.checkpoints)
+        }
+        try BertCheckpoint.save(model.network, to: url, extraFiles: files)
         return url
     }
 }

@@ -40,6 +40,14 @@ public struct TrainingReport {
         return line
     }
 
+    /// Every optimizer step of the run: its step, loss and learning rate (pretrain's JSON has the same).
+    static func stepSeries(_ progress: TrainerProgress) -> JSON {
+        .array(progress.log.compactMap { entry in
+            guard case let .step(step, _, loss, lr) = entry else { return nil }
+            return .object(["step": .int(step), "loss": .double(loss), "learning_rate": .double(lr)])
+        })
+    }
+
     public var json: JSON {
         let o = options
         return [
@@ -53,6 +61,12 @@ public struct TrainingReport {
                 ]
                 for metric in e.validationMetrics { object["validation_" + metric.key] = .double(metric.value) }
                 return .object(object)
+            }),
+            "step_series": Self.stepSeries(outcome.progress),
+            "evaluations": .array(outcome.progress.log.compactMap { entry in
+                guard case let .evaluation(step, epoch, metrics) = entry else { return nil }
+                return .object(["step": .int(step), "epoch": .double(epoch),
+                                "metrics": .object(Dictionary(uniqueKeysWithValues: metrics.map { ($0.name, JSON.double($0.value)) }))])
             }),
             "steps": .int(outcome.steps), "optimizer_step": .int(optimizerStep),
             "train_examples": .int(examples), "validation_examples": .int(validationExamples),
