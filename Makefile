@@ -147,6 +147,8 @@ fixtures: ref-venv venv
 	$(REF_VENV)/bin/python scripts/reference/safetensors_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/model_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/length_grouping_fixture.py
+	$(REF_VENV)/bin/python scripts/reference/checkpoint_reference.py tests/save/fixtures/tiny-checkpoint/checkpoint-12 \
+		tests/save/fixtures/tiny-checkpoint-transformers.json
 
 bench: setup
 	$(BIN) bench

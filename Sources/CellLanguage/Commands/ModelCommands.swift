@@ -51,12 +51,12 @@ enum ModelCommands {
                     + "(multi-label), or the predicted value (regression); and the raw logits.",
                 parameters: [
                     Parameter(positional: "texts", .oneOf([.string, .array(.string)]), doc: "a text or a list of texts"),
-                    Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "the most tokens per text"),
+                    Parameter("maxLength", .int, optional: true, range: 2...1_000_000, doc: TrainingCommands.maxLengthDefault),
                 ],
                 returns: "Predictions",
                 example: "predict([\"What a wonderful film.\", \"Two hours I will never get back.\"])"
             ) { args, context in
-                let report = try context.session.predict(try args.strings("texts"), maxLength: try args.int("maxLength"))
+                let report = try context.session.predict(try args.strings("texts"), maxLength: try args.optionalInt("maxLength"))
                 return .rich(RichValue(typeName: "Predictions", bundle: report.bundle, payload: report))
             },
             Command(
@@ -77,7 +77,7 @@ enum ModelCommands {
                     Parameter("text", .string, default: .string("text"), doc: "the text column (JSON key)"),
                     Parameter("pair", .string, optional: true, doc: "the second-text column of a pair model"),
                     Parameter("to", .string, paths: true, doc: "the file to write (.csv, .tsv or .jsonl); its folder must exist"),
-                    Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "the most tokens per row"),
+                    Parameter("maxLength", .int, optional: true, range: 2...1_000_000, doc: TrainingCommands.maxLengthDefault),
                     Parameter("batch", .int, default: .int(32), range: 1...4096, doc: "rows per forward pass"),
                     Parameter("threshold", .oneOf([.double, .array(.double)]), optional: true,
                               doc: "multi-label: the sigmoid a label needs (default 0.5), or one per label"),
@@ -95,7 +95,7 @@ enum ModelCommands {
                 }
                 let report = try context.session.predict(
                     file: try args.string("file"), text: try args.string("text"), pair: try args.optionalString("pair"),
-                    to: try args.string("to"), maxLength: try args.int("maxLength"), batch: try args.int("batch"),
+                    to: try args.string("to"), maxLength: try args.optionalInt("maxLength"), batch: try args.int("batch"),
                     threshold: threshold, onError: Session.UnreadableRows(rawValue: try args.string("onError")) ?? .stop,
                     output: context.output)
                 return .rich(RichValue(typeName: "FilePredictions", bundle: report.bundle, payload: report))

@@ -15,16 +15,21 @@ enum PlotCommands {
                     texts and the `maxLength` cut), `labels` (class balance per split), `pretraining` (masked-LM and \
                     next-sentence losses of the last `pretrain`). The plot is shown as SVG and PNG; the cell returns no \
                     value. A plot whose data is missing, or that does not apply to the task (`accuracy` for regression, \
-                    `confusion` for multi-label or regression, `labels` for regression), says so.
+                    `confusion` for multi-label or regression, `labels` for regression), says so. With `runs: [\"a\", \"b\"]` \
+                    the `loss`, `accuracy` or `lr` of those runs of the run log (`runs()`) are drawn over one another \
+                    against the optimizer step, one colour and legend entry per run.
                     """,
                 parameters: [Parameter(positional: "kind", .string, allowed: PlotKind.allCases.map(\.rawValue),
-                                       doc: "what to draw")],
+                                       doc: "what to draw"),
+                             Parameter("runs", .array(.string), optional: true,
+                                       doc: "runs of the run log to overlay, by name (loss, accuracy, lr)")],
                 example: "plot(\"loss\")"
             ) { args, context in
                 guard let kind = PlotKind(rawValue: try args.string("kind")) else {
                     throw SessionError(.argument, "unknown plot kind", argument: "kind")
                 }
-                let plot = try context.session.plot(kind)
+                let runs = try args.optionalStrings("runs")
+                let plot = try runs.map { try context.session.plot(kind, runs: $0) } ?? context.session.plot(kind)
                 context.display(try FigureDisplay.bundle(plot.figure, description: plot.description))
                 return nil
             },

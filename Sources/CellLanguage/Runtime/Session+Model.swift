@@ -172,7 +172,9 @@ extension Session {
     ///
     ///     let predictions = try session.predict(["a gripping story", "a waste of time"])
     ///     predictions.items[0].label   // "positive"
-    public func predict(_ texts: [String], maxLength: Int = 128) throws -> PredictionReport {
+    /// - maxLength: nil for the one the model was last trained with (`defaultMaxLength`)
+    public func predict(_ texts: [String], maxLength: Int? = nil) throws -> PredictionReport {
+        let maxLength = defaultMaxLength(maxLength)
         let model = try requireModel()
         try checkMaxLength(maxLength, for: model)
         guard !texts.isEmpty else { throw SessionError(.argument, "predict needs at least one text", argument: "texts") }

@@ -26,6 +26,12 @@ public struct PretrainingSummary {
             "pairs_built": .int(pairsBuilt), "pairs_truncated": .int(pairsTruncated), "seconds": .double(seconds),
             "first_mlm_loss": loss(first?.maskedLMLoss), "last_mlm_loss": loss(last?.maskedLMLoss),
             "first_nsp_loss": loss(first?.nextSentenceLoss), "last_nsp_loss": loss(last?.nextSentenceLoss),
+            // Every step, as train's JSON carries them (`TrainingReport.stepSeries`), plus the two losses.
+            "step_series": .array(records.map { r in
+                ["step": .int(r.step), "loss": .double(Double(r.maskedLMLoss) + Double(r.nextSentenceLoss)),
+                 "learning_rate": .double(Double(r.learningRate)), "mlm_loss": .double(Double(r.maskedLMLoss)),
+                 "nsp_loss": .double(Double(r.nextSentenceLoss))]
+            }),
         ])
     }
 
