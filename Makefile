@@ -7,21 +7,22 @@ VENV      := .venv
 PY        := $(VENV)/bin/python
 PIP       := $(VENV)/bin/pip
 BIN       := .build/release/bert-kernel
-APT_PKGS  := libzmq3-dev libopenblas-dev pkg-config zlib1g-dev libfreetype-dev fonts-dejavu-core
+# libcurl4: FoundationNetworking's URLSession (load(model:) from the Hugging Face hub) runs on it.
+APT_PKGS  := libzmq3-dev libopenblas-dev pkg-config zlib1g-dev libfreetype-dev fonts-dejavu-core libcurl4
 # The reference venv (torch + transformers) is only for regenerating fixtures and for the
 # PyTorch side of `bert-kernel bench`; `make test` never needs it.
 REF_VENV  := .venv-ref
 
 .PHONY: demo test setup apt venv build kernelspec swift-test protocol-test notebook-test \
-        docs-check docs fixtures ref-venv bench clean fuzz fuzz-build fuzz-run fuzz-smoke
+        docs-check docs fixtures ref-venv bench clean fuzz fuzz-build fuzz-run fuzz-smoke hub-test
 
 ## demo: set up, then run notebooks/01-quickstart.ipynb headlessly into build/
 demo: setup
 	mkdir -p build
 	$(PY) tests/run_notebook.py notebooks/01-quickstart.ipynb --out build/01-quickstart.ipynb --html build/01-quickstart.html
 
-## test: set up, then every test: swift test, the protocol suite, every notebook, a fuzz smoke
-test: setup docs-check swift-test protocol-test notebook-test fuzz-smoke
+## test: set up, then every test: swift test, the protocol suite, the hub suite, every notebook, a fuzz smoke
+test: setup docs-check swift-test protocol-test hub-test notebook-test fuzz-smoke
 
 setup: apt venv build kernelspec
 
@@ -81,6 +82,11 @@ protocol-test: kernelspec
 
 notebook-test: kernelspec
 	$(PY) -m pytest -q tests/notebooks
+
+## hub-test: load(model:) against a Hugging Face hub the test serves on 127.0.0.1 (tests/hub), with
+## huggingface_hub on the same server; the transformers side runs where torch is (else it skips).
+hub-test: build venv
+	$(PY) -m pytest -q tests/hub
 
 ## fuzz: each libFuzzer target (Sources/FuzzTargets) for FUZZ_SECONDS, starting from the committed
 ## corpus (Tests/FuzzTargetsTests/Corpus/<target>); new inputs accumulate in build/fuzz/<target>/,
@@ -146,6 +152,8 @@ fixtures: ref-venv venv
 	$(REF_VENV)/bin/python scripts/reference/tokenizer_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/safetensors_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/model_fixtures.py
+	$(REF_VENV)/bin/python scripts/reference/checkpoint_format_fixtures.py
+	$(REF_VENV)/bin/python scripts/reference/hub_fixture.py
 	$(REF_VENV)/bin/python scripts/reference/length_grouping_fixture.py
 	$(REF_VENV)/bin/python scripts/reference/checkpoint_reference.py tests/save/fixtures/tiny-checkpoint/checkpoint-12 \
 		tests/save/fixtures/tiny-checkpoint-transformers.json

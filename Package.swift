@@ -65,12 +65,17 @@ let package = Package(
         .target(name: "TextDatasets", dependencies: ["Numerics", "ExactJSON"], swiftSettings: swiftSettings),
         // Figures rendered to SVG and PNG. No BERT.
         .target(name: "Plotting", dependencies: ["CZlib", "CFreeType"], swiftSettings: swiftSettings),
+        // The Hugging Face hub: files of a repository into huggingface_hub's cache layout, over the
+        // toolchain's URLSession (FoundationNetworking, libcurl at run time: Debian's libcurl4).
+        // The only importer of FoundationNetworking.
+        .target(name: "HuggingFaceHub", dependencies: ["ExactJSON", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swiftSettings),
         // Config, parameters, layers (forward + backward), heads, checkpoints, optimizer, trainer.
-        .target(name: "Bert", dependencies: ["Numerics", "WordPiece", "TextDatasets", "ExactJSON",
+        .target(name: "Bert", dependencies: ["Numerics", "WordPiece", "TextDatasets", "ExactJSON", "HuggingFaceHub",
                                             .target(name: "CRenameExchange", condition: .when(platforms: [.linux]))], swiftSettings: swiftSettings),
         // The cell language: lexer, parser, command registry, session. No Jupyter.
         .target(name: "CellLanguage",
-                dependencies: ["Display", "Bert", "Numerics", "WordPiece", "TextDatasets", "Plotting"],
+                dependencies: ["Display", "Bert", "Numerics", "WordPiece", "TextDatasets", "Plotting", "HuggingFaceHub"],
                 swiftSettings: swiftSettings),
         // A front end: a .bert script or a notebook's code cells run headlessly in one engine,
         // written to a terminal (`bert-kernel run`). The engine itself knows no files or terminals.
@@ -103,6 +108,7 @@ let package = Package(
         .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BertTests", dependencies: ["Bert", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextDatasetsTests", dependencies: ["TextDatasets", "TestSupport"]),
+        .testTarget(name: "HuggingFaceHubTests", dependencies: ["HuggingFaceHub"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "Bert", "Display", "ExactJSON", "Numerics",

