@@ -40,7 +40,7 @@ struct BenchCommand: ParsableCommand {
     var only: String?
 
     static let sections: [BenchSection] = [MachineBenchSection(), ModelBenchSection(mode: .inference), ModelBenchSection(mode: .training),
-                                           RealDataBenchSection(), KernelBenchSection()]
+                                           RealDataBenchSection(), KernelBenchSection(), ExplainBenchSection()]
 
     func run() throws {
         let defaultPython = [".venv-ref/bin/python", ".venv/bin/python"].first {

@@ -172,6 +172,31 @@ def check_pretraining(nb):
     assert all(images(c) for c in cell_outputs(nb, "plot(attention:"))
 
 
+def check_why(nb):
+    maps = cell_outputs(nb, 'plot("embeddings"')
+    assert len(maps) == 3 and all(images(c) for c in maps), "every embeddings map shows a PNG"
+    for cell in maps:
+        svg = next(o["data"]["image/svg+xml"] for o in cell if "image/svg+xml" in o.get("data", {}))
+        svg = "".join(svg) if isinstance(svg, list) else svg
+        assert svg.count("<g><title>") == 30, "one point with its text per validation review"
+    ig, occlusion = [json_of(c)[-1]["explanations"][0] for c in cell_outputs(nb, 'explain("The staff')]
+    assert ig["method"] == "integratedGradients" and ig["target"] == "positive"
+    assert ig["completeness"]["relative_gap"] < 0.05, "50 steps meet the completeness check"
+    assert occlusion["method"] == "occlusion" and len(occlusion["words"]) == len(ig["words"])
+    errors = first_json(nb, "explain(errors:")
+    assert errors["errors_of"] == "validation"
+    assert all(e["true_label"] != e["predicted"] for e in errors["explanations"])
+    lens = first_json(nb, "layers(")
+    assert len(lens["layers"]) == 7 and lens["layers"][0] == "embeddings"
+    predicted = first_json(nb, "predict(")["predictions"][0]["probabilities"]
+    assert all(abs(a - b) < 1e-5 for a, b in zip(lens["probabilities"][-1], predicted)), \
+        "the last layer of the lens is predict's output"
+    neuron = cell_outputs(nb, "plot(attention:")
+    assert len(neuron) == 1 and images(neuron[0])
+    view = json_of(neuron[0])[-1]
+    assert view["tokens"][view["query"]] == "bad" and abs(sum(view["probabilities"]) - 1) < 1e-5
+
+
 CHECKS = {
     "01-quickstart.ipynb": check_quickstart,
     "02-your-own-data.ipynb": check_own_data,
@@ -179,6 +204,7 @@ CHECKS = {
     "04-masked-lm-and-nsp.ipynb": check_masked_lm,
     "05-attention.ipynb": check_attention,
     "06-pretraining-from-scratch.ipynb": check_pretraining,
+    "07-why-did-it-say-that.ipynb": check_why,
 }
 
 
