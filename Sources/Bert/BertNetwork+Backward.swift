@@ -72,15 +72,20 @@ extension BertNetwork {
 
     /// The backward pass from the heads' logit gradients (already in the scratch: `dLogits`,
     /// `dNSPLogits`, `dPredictionLogits` for the heads in `need`) down through every encoder
-    /// layer, stopping where the embeddings' backward begins. Parameter gradients are added to
-    /// `gradients` on the way. Returns d embeddingOut (B, T, C) and a free (B, T, C) scratch, both
-    /// in the arena. `forwardBackward` continues into the embeddings; integrated gradients stops
+    /// layer, stopping where the embeddings' backward begins. The parameter gradients that
+    /// `parameterGradients` asks for are added to `gradients` on the way; the others are not
+    /// computed (their GEMMs and reductions skipped) and keep their values in `gradients`. The
+    /// gradient returned is the same, bit for bit, whichever are asked for. Returns
+    /// d embeddingOut (B, T, C) and a free (B, T, C) scratch, both in the arena. `forwardBackward` continues into the embeddings; integrated gradients stops
     /// here (`logitGradientAtEmbeddings`).
     func backwardToEmbeddings(_ a: BertActivations, _ s: BertBackwardScratch, need: BertHeads,
+                              parameterGradients: ParameterGradients = .all,
                               checkInterrupt: () throws -> Void) throws
         -> (dEmbeddingOut: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let m = a.arena, w = parameters.pointer, g = gradients.pointer
+        let m = a.arena, w = parameters.pointer
         let B = a.B, T = a.T, C = config.hiddenSize
+        // nil where a part's parameter gradients are skipped.
+        let gHeads: UnsafeMutablePointer<Float>? = parameterGradients.heads ? gradients.pointer : nil
         // Backward: the forward's calls in reverse. Heads first (NSP, MLM, classifier, pooler).
         let dHidden = m[s.dHiddenA]
         dHidden.update(repeating: 0, count: B * T * C)
@@ -88,28 +93,29 @@ extension BertNetwork {
         let hidden = UnsafePointer(m[a.lastHidden])
         if let seqRelationship, need.contains(.nextSentence) {
             seqRelationship.backward(dpooled: m[s.dPooled], scratch: m[s.dHeadSmall], dlogits: m[s.dNSPLogits],
-                                     input: m[a.pooled], mask: nil, B: B, params: w, grads: g)
+                                     input: m[a.pooled], mask: nil, B: B, params: w, grads: gHeads)
         }
         if let predictions, need.contains(.maskedLM) {
             predictions.backward(dhidden: dHidden, dtransformed: m[s.dTransform], dpre: m[s.dTransformPre],
                                  dlogits: m[s.dPredictionLogits], transformed: m[a.transformOut], pre: m[a.transformPre],
                                  activated: m[a.transformGELU], mean: m[a.transformMean], rstd: m[a.transformRstd],
-                                 hidden: hidden, rows: B * T, params: w, grads: g)
+                                 hidden: hidden, rows: B * T, params: w, grads: gHeads)
         }
         if let classifier, need.contains(.classifier) {
             classifier.backward(dpooled: m[s.dPooled], scratch: m[s.dHeadSmall], dlogits: m[s.dLogits],
-                                input: m[a.classifierInput], mask: m.optional(a.classifierMask), B: B, params: w, grads: g)
+                                input: m[a.classifierInput], mask: m.optional(a.classifierMask), B: B, params: w, grads: gHeads)
         }
         if let pooler, !need.isDisjoint(with: [.classifier, .nextSentence]) {
             pooler.backward(dhidden: dHidden, dpooled: m[s.dPooled], pooled: m[a.pooled], hidden: hidden,
-                            B: B, T: T, params: w, grads: g)
+                            B: B, T: T, params: w, grads: gHeads)
         }
         var dout = m[s.dHiddenA], dinput = m[s.dHiddenB]
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             try checkInterrupt()
             let input = l == 0 ? m[a.embeddingOut] : m[a.layers[l - 1].out]
             layers[l].backward(a.layers[l], s, dinput: dinput, dout: dout, input: input, arena: m,
-                               B: B, T: T, params: w, grads: g)
+                               B: B, T: T, params: w,
+                               grads: parameterGradients.encoderLayer(l) ? gradients.pointer : nil)
             swap(&dout, &dinput)
         }
         return (dout, dinput)

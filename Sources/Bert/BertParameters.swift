@@ -15,6 +15,23 @@ struct LayerNormParameters {
     let bias: Int
 }
 
+extension LinearParameters {
+    /// The weight and bias gradients in the flat gradient buffer `g`; both nil when `g` is nil
+    /// (a pass without parameter gradients, see `ParameterGradients`).
+    func gradients(in g: UnsafeMutablePointer<Float>?) -> (weight: UnsafeMutablePointer<Float>?, bias: UnsafeMutablePointer<Float>?) {
+        guard let g else { return (nil, nil) }
+        return (g + weight, g + bias)
+    }
+}
+
+extension LayerNormParameters {
+    /// As `LinearParameters.gradients(in:)`.
+    func gradients(in g: UnsafeMutablePointer<Float>?) -> (weight: UnsafeMutablePointer<Float>?, bias: UnsafeMutablePointer<Float>?) {
+        guard let g else { return (nil, nil) }
+        return (g + weight, g + bias)
+    }
+}
+
 /// The checkpoint keys of a BERT with its heads, in one flat layout (see `ParameterLayout`).
 ///
 /// Names carry the `bert.` prefix of the transformers task classes. Within each layer the

@@ -25,6 +25,9 @@ public struct IntegratedGradients {
     /// Rows × tokens per forward + backward pass: bounds the training arena (about 160 KB per
     /// token for MiniLM, 650 KB for bert-base).
     public var tokenBudget: Int = 1024
+    /// Which parameter gradients each step's backward computes: none, as only the gradient at the
+    /// embeddings is used (issue 17); `.all` only in the test that skipping them changes nothing.
+    var parameterGradients: ParameterGradients = .none
 
     public init(network: BertNetwork) { self.network = network }
 
@@ -94,7 +97,8 @@ public struct IntegratedGradients {
                                       inputIds: Array((0..<count).map { _ in ids }.joined()),
                                       tokenTypeIds: Array((0..<count).map { _ in typeIds }.joined()))
             let (gradient, _) = try network.logitGradientAtEmbeddings(
-                batch, embeddings: scaled, targets: [Int](repeating: target, count: count), checkInterrupt: checkInterrupt)
+                batch, embeddings: scaled, targets: [Int](repeating: target, count: count),
+                parameterGradients: parameterGradients, checkInterrupt: checkInterrupt)
             for r in 0..<count {
                 let weight = weights[start + r]
                 for i in 0..<(T * C) { total[i] += weight * Double(gradient[r * T * C + i]) }

@@ -28,11 +28,13 @@ struct BertClassifier {
     /// - scratch: (B, C)
     /// - dlogits: (B, L)
     /// - input: (B, C) what the forward multiplied: dropout(pooled), or pooled
+    /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
     func backward(dpooled: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
                   dlogits: UnsafePointer<Float>, input: UnsafePointer<Float>, mask: UnsafePointer<Float>?,
-                  B: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>) {
+                  B: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?) {
         let C = dense.inFeatures
-        Linear.backward(dinp: scratch, dweight: g + dense.weight, dbias: g + dense.bias, dout: dlogits,
+        let dg = dense.gradients(in: g)
+        Linear.backward(dinp: scratch, dweight: dg.weight, dbias: dg.bias, dout: dlogits,
                         inp: input, weight: w + dense.weight, rows: B, inFeatures: C, outFeatures: dense.outFeatures)
         if let mask { Dropout.backward(dinp: scratch, dout: scratch, mask: mask, count: B * C) }
         VectorOps.addInPlace(dpooled, scratch, count: B * C)

@@ -30,10 +30,12 @@ struct BertIntermediate {
 
     /// - dx: (B·T, C) accumulated (+=)
     /// - dpreactivation: (B·T, I), the gradient after `activationBackward`
+    /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
     func backward(dx: UnsafeMutablePointer<Float>, dpreactivation dout: UnsafeMutablePointer<Float>,
                   x: UnsafePointer<Float>, rows: Int,
-                  params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>) {
-        Linear.backward(dinp: dx, dweight: g + dense.weight, dbias: g + dense.bias, dout: dout, inp: x,
+                  params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?) {
+        let dg = dense.gradients(in: g)
+        Linear.backward(dinp: dx, dweight: dg.weight, dbias: dg.bias, dout: dout, inp: x,
                         weight: w + dense.weight, rows: rows, inFeatures: dense.inFeatures,
                         outFeatures: dense.outFeatures, accumulateInput: true)
     }

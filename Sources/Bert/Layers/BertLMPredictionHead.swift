@@ -40,18 +40,20 @@ struct BertLMPredictionHead {
     /// - dhidden: (N, C) accumulated (+=)
     /// - dtransformed, dpre: (N, C) scratch
     /// - dlogits: (N, V)
+    /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
     func backward(dhidden: UnsafeMutablePointer<Float>, dtransformed: UnsafeMutablePointer<Float>,
                   dpre: UnsafeMutablePointer<Float>, dlogits: UnsafePointer<Float>,
                   transformed: UnsafePointer<Float>, pre: UnsafePointer<Float>, activated: UnsafePointer<Float>,
                   mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>, hidden: UnsafePointer<Float>,
-                  rows: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>) {
+                  rows: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?) {
         let C = transform.outFeatures
-        Linear.backward(dinp: dtransformed, dweight: g + decoderWeight, dbias: g + decoderBias, dout: dlogits,
+        Linear.backward(dinp: dtransformed, dweight: g.map { $0 + decoderWeight }, dbias: g.map { $0 + decoderBias }, dout: dlogits,
                         inp: transformed, weight: w + decoderWeight, rows: rows, inFeatures: C, outFeatures: vocabSize)
-        LayerNorm.backward(dinp: dpre, dweight: g + layerNorm.weight, dbias: g + layerNorm.bias, dout: dtransformed,
+        let dnorm = layerNorm.gradients(in: g), dtransform = transform.gradients(in: g)
+        LayerNorm.backward(dinp: dpre, dweight: dnorm.weight, dbias: dnorm.bias, dout: dtransformed,
                            inp: activated, weight: w + layerNorm.weight, mean: mean, rstd: rstd, rows: rows, channels: C)
         GELU.backward(dinp: dpre, inp: pre, dout: dpre, count: rows * C)
-        Linear.backward(dinp: dhidden, dweight: g + transform.weight, dbias: g + transform.bias, dout: dpre,
+        Linear.backward(dinp: dhidden, dweight: dtransform.weight, dbias: dtransform.bias, dout: dpre,
                         inp: hidden, weight: w + transform.weight, rows: rows, inFeatures: C, outFeatures: C,
                         accumulateInput: true)
     }

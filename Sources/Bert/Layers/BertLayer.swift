@@ -37,9 +37,10 @@ struct BertLayer {
     /// The forward in reverse.
     /// - dinput: (B, T, C) overwritten
     /// - dout: (B, T, C) the gradient of this layer's output
+    /// - grads: the flat gradient buffer, or nil to skip this layer's parameter gradients
     func backward(_ a: BertLayerActivations, _ s: BertBackwardScratch, dinput: UnsafeMutablePointer<Float>,
                   dout: UnsafePointer<Float>, input: UnsafePointer<Float>, arena m: FloatBuffer,
-                  B: Int, T: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>) {
+                  B: Int, T: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?) {
         let rows = B * T
         output.backward(dx: m[s.dIntermediate], dresidual: m[s.dAttentionOut], dsumScratch: m[s.dSum], dout: dout,
                         sum: m[a.outSum], mean: m[a.outMean], rstd: m[a.outRstd], x: m[a.intermediate],

@@ -18,12 +18,14 @@ struct BertPooler {
 
     /// - dhidden: (B, T, C), accumulated (+=) at t = 0 only
     /// - dpooled: (B, C), overwritten with d preactivation
+    /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
     func backward(dhidden: UnsafeMutablePointer<Float>, dpooled: UnsafeMutablePointer<Float>,
                   pooled: UnsafePointer<Float>, hidden: UnsafePointer<Float>, B: Int, T: Int,
-                  params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>) {
+                  params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?) {
         let C = dense.outFeatures
         Tanh.backward(dinp: dpooled, out: pooled, dout: dpooled, count: B * C)
-        Linear.backward(dinp: dhidden, dweight: g + dense.weight, dbias: g + dense.bias, dout: dpooled,
+        let dg = dense.gradients(in: g)
+        Linear.backward(dinp: dhidden, dweight: dg.weight, dbias: dg.bias, dout: dpooled,
                         inp: hidden, weight: w + dense.weight, rows: B, inFeatures: C, outFeatures: C,
                         inputStride: T * C, accumulateInput: true)
     }

@@ -41,22 +41,24 @@ struct BertResidualOutput {
     /// - dresidual: (B·T, C) overwritten with d sum (the residual's gradient)
     /// - dsumScratch: (B·T, C) scratch for the dense output's gradient
     /// - dout: (B·T, C)
+    /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
     /// - inputEpilogue: run on each block of rows of `dx` once written (see `Linear.backward`)
     func backward(dx: UnsafeMutablePointer<Float>, dresidual: UnsafeMutablePointer<Float>,
                   dsumScratch: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
                   sum: UnsafePointer<Float>, mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                   x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, rows: Int,
-                  params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>,
+                  params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?,
                   inputEpilogue: ((Range<Int>) -> Void)? = nil) {
         let C = dense.outFeatures
-        LayerNorm.backward(dinp: dresidual, dweight: g + layerNorm.weight, dbias: g + layerNorm.bias, dout: dout,
+        let dnorm = layerNorm.gradients(in: g), ddenseParams = dense.gradients(in: g)
+        LayerNorm.backward(dinp: dresidual, dweight: dnorm.weight, dbias: dnorm.bias, dout: dout,
                            inp: sum, weight: w + layerNorm.weight, mean: mean, rstd: rstd, rows: rows, channels: C)
         var ddense = UnsafePointer(dresidual)
         if let mask {
             Dropout.backward(dinp: dsumScratch, dout: dresidual, mask: mask, count: rows * C)
             ddense = UnsafePointer(dsumScratch)
         }
-        Linear.backward(dinp: dx, dweight: g + dense.weight, dbias: g + dense.bias, dout: ddense, inp: x,
+        Linear.backward(dinp: dx, dweight: ddenseParams.weight, dbias: ddenseParams.bias, dout: ddense, inp: x,
                         weight: w + dense.weight, rows: rows, inFeatures: dense.inFeatures, outFeatures: C,
                         inputEpilogue: inputEpilogue)
     }

@@ -62,10 +62,11 @@ struct BertSelfAttention {
     /// - dqkv: (B, T, 3C) scratch
     /// - dcontext: (B, T, C)
     /// - scratch: (workers, 2, T, T)
+    /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
     func backward(dinput: UnsafeMutablePointer<Float>, dqkv: UnsafeMutablePointer<Float>,
                   dcontext: UnsafePointer<Float>, qkvOut: UnsafePointer<Float>, probs: UnsafePointer<Float>,
                   probsMask: UnsafePointer<Float>?, input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                  B: Int, T: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>) {
+                  B: Int, T: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?) {
         let C = channels, H = heads, hs = C / H, C3 = 3 * C
         let alpha = 1 / Float(hs).squareRoot()
         PhaseClock.measure(.attention) {
@@ -103,7 +104,8 @@ struct BertSelfAttention {
                 }
             }
         }
-        Linear.backward(dinp: dinput, dweight: g + qkv.weight, dbias: g + qkv.bias, dout: dqkv, inp: input,
+        let dg = qkv.gradients(in: g)
+        Linear.backward(dinp: dinput, dweight: dg.weight, dbias: dg.bias, dout: dqkv, inp: input,
                         weight: w + qkv.weight, rows: B * T, inFeatures: C, outFeatures: C3, accumulateInput: true)
     }
 }

@@ -30,14 +30,16 @@ public enum LayerNorm {
     /// dinp = rstd · (g - mean(g) - n · mean(g·n)); dweight += Σ dout·n; dbias += Σ dout.
     /// - dinp: (N, C), overwritten, or accumulated with `accumulate`; may alias `dout` when
     ///   overwriting
-    /// - dweight, dbias: (C), accumulated
+    /// - dweight, dbias: (C), accumulated; nil skips that reduction (both nil: only `dinp`, as
+    ///   integrated gradients needs). `dinp` is the same, bit for bit, either way.
     /// - dout, inp: (N, C); weight: (C); mean, rstd: (N) from the forward
-    public static func backward(dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>,
-                                dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
+    public static func backward(dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>?,
+                                dbias: UnsafeMutablePointer<Float>?, dout: UnsafePointer<Float>,
                                 inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                 mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                                 rows: Int, channels C: Int, accumulate: Bool = false) {
         let parts = Parallel.partCount(rows, work: 6 * C)
+        let reduce = dweight != nil || dbias != nil
         withUnsafeTemporaryAllocation(of: Float.self, capacity: parts * 3 * C) { partials in
             let partial = partials.baseAddress!
             partial.initialize(repeating: 0, count: parts * 3 * C)
@@ -54,10 +56,12 @@ public enum LayerNorm {
                     let sumG = RowReductions.sum(g, C)
                     let meanG = sumG / Float(C)
                     let meanGN = s * (RowReductions.dot(g, x, C) - m * sumG) / Float(C)
-                    for i in 0..<C {
-                        let n = (x[i] - m) * s
-                        dw[i] += dy[i] * n
-                        db[i] += dy[i]
+                    if reduce {
+                        for i in 0..<C {
+                            let n = (x[i] - m) * s
+                            dw[i] += dy[i] * n
+                            db[i] += dy[i]
+                        }
                     }
                     let dx = dinp + row * C
                     for i in 0..<C {
@@ -69,7 +73,8 @@ public enum LayerNorm {
             }
             for part in 0..<parts {
                 let dw = partial + part * 3 * C
-                for i in 0..<C { dweight[i] += dw[i]; dbias[i] += dw[C + i] }
+                if let dweight { for i in 0..<C { dweight[i] += dw[i] } }
+                if let dbias { for i in 0..<C { dbias[i] += dw[C + i] } }
             }
         }
     }

@@ -36,13 +36,14 @@ public enum Linear {
 
     /// - dinp: (N, I), rows `inputStride` apart; overwritten, or accumulated with
     ///   `accumulateInput`; nil when the input needs no gradient
-    /// - dweight: (O, I), accumulated (+=)
-    /// - dbias: (O) or nil, accumulated (+=)
+    /// - dweight: (O, I), accumulated (+=); nil skips its GEMM (a pass that needs only `dinp`,
+    ///   as integrated gradients does)
+    /// - dbias: (O), accumulated (+=); nil skips its column sum
     /// - dout: (N, O)
     /// - inp: (N, I) the forward input; weight: (O, I)
     /// - inputEpilogue: called per block of rows of `dinp` once written (e.g. the backward of the
     ///   activation that produced `inp`), on the thread that computed them
-    public static func backward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>,
+    public static func backward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?,
                                 dbias: UnsafeMutablePointer<Float>?, dout: UnsafePointer<Float>,
                                 inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                 rows: Int, inFeatures: Int, outFeatures: Int,
@@ -51,11 +52,13 @@ public enum Linear {
         BLAS.useCallerThreads()
         let stride = inputStride ?? inFeatures
         PhaseClock.measure(.dense) {
-        // dW (O, I) += dout^T (O, N) · inp (N, I), split over output features (rows of dW).
-        Parallel.forRanges(outFeatures, work: rows * inFeatures / 8) { range in
-            BLAS.gemm(transA: true, transB: false, m: range.count, n: inFeatures, k: rows,
-                      a: dout + range.lowerBound, lda: outFeatures, b: inp, ldb: stride, beta: 1,
-                      c: dweight + range.lowerBound * inFeatures, ldc: inFeatures)
+        if let dweight {
+            // dW (O, I) += dout^T (O, N) · inp (N, I), split over output features (rows of dW).
+            Parallel.forRanges(outFeatures, work: rows * inFeatures / 8) { range in
+                BLAS.gemm(transA: true, transB: false, m: range.count, n: inFeatures, k: rows,
+                          a: dout + range.lowerBound, lda: outFeatures, b: inp, ldb: stride, beta: 1,
+                          c: dweight + range.lowerBound * inFeatures, ldc: inFeatures)
+            }
         }
         if let dbias { ColumnSum.accumulate(into: dbias, from: dout, rows: rows, columns: outFeatures) }
         if let dinp {
