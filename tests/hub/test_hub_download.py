@@ -86,6 +86,18 @@ def test_load_downloads_into_huggingface_hubs_layout_and_predicts_as_transformer
     assert_transformers_logits(output)
 
 
+def test_a_renamed_repository_is_followed_on_the_hub_and_cached_under_the_name_asked(binary, tmp_path, hub):
+    # As load(model: "bert-base-uncased") reaches google-bert/bert-base-uncased; huggingface_hub
+    # caches it under the name asked for, models--bert-base-uncased, and so do we.
+    cache = tmp_path / "cache"
+    code, output = run(binary, tmp_path, hub, predict_cells("tiny-bert"), cache)
+    assert code == 0, output
+    commit = hub.repos["tiny-org/tiny-bert"].commit
+    assert (repo_folder(cache, "tiny-bert") / "refs" / "main").read_text() == commit
+    assert set(os.listdir(repo_folder(cache, "tiny-bert") / "snapshots" / commit)) == SNAPSHOT_FILES
+    assert_transformers_logits(output)
+
+
 def test_a_cached_model_is_not_downloaded_again_and_offline_makes_no_connection(binary, tmp_path, hub):
     cache = tmp_path / "cache"
     assert run(binary, tmp_path, hub, predict_cells("tiny-org/tiny-bert"), cache)[0] == 0
