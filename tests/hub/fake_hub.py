@@ -13,8 +13,8 @@ What it mimics (huggingface_hub file_download.py and utils/_http.py, read agains
 - a renamed repository (aliases): 307 with a relative Location on the new name, as
   huggingface.co answers for bert-base-uncased (now google-bert/bert-base-uncased).
 - GET /api/models?search=: close model ids (difflib here; the real hub searches by substring).
-Test switches: drop_once (sha256s whose next download is cut half way), corrupt (sha256s served
-with one byte changed). Every request is counted and logged.
+Test switches: drop_once (sha256s whose next download is cut half way), drop_always (every
+download of them is), corrupt (sha256s served with one byte changed). Every request is counted and logged.
 """
 import difflib
 import hashlib
@@ -48,6 +48,7 @@ class FakeHub:
         self.gated = set(gated)
         self.token = token
         self.drop_once = set()
+        self.drop_always = set()
         self.corrupt = set()
         self.log = []
         self.lock = threading.Lock()
@@ -157,7 +158,7 @@ class FakeHub:
             headers["Content-Range"] = f"bytes {start}-{len(data) - 1}/{len(data)}"
         body = data[start:]
         with self.lock:
-            drop = sha in self.drop_once and not head
+            drop = (sha in self.drop_once or sha in self.drop_always) and not head
             self.drop_once.discard(sha)
         if drop:
             # Announce the whole body, send half, hang up: a connection dropped half way.
