@@ -103,7 +103,7 @@ hub-test: build venv
 ## The fuzzing build is a second, instrumented debug build in its own scratch path: coverage and
 ## libFuzzer (-sanitize=fuzzer) and AddressSanitizer (the safetensors reader reads a mapped file
 ## through raw pointers); -DFUZZING switches bert-fuzz from replaying files to libFuzzer's driver.
-FUZZ_TARGETS       ?= wire cell safetensors csv jsonl config
+FUZZ_TARGETS       ?= wire cell safetensors pytorch csv jsonl config
 FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_SCRATCH       := .build-fuzz

@@ -92,7 +92,7 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
 
-        // Fuzz targets: the wire codec, the cell parser, safetensors, CSV/TSV/JSONL and config.json,
+        // Fuzz targets: the wire codec, the cell parser, safetensors, pytorch_model.bin, CSV/TSV/JSONL and config.json,
         // each a function from bytes to accepted or rejected. `bert-fuzz` runs them under libFuzzer
         // when built with `-sanitize=fuzzer -DFUZZING` (`make fuzz`), and replays files otherwise;
         // CFuzzerDriver declares libFuzzer's `LLVMFuzzerRunDriver` for it.

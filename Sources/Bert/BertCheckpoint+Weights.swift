@@ -8,6 +8,22 @@ extension BertCheckpoint {
     public static let weightFileNames = ["model.safetensors", "model.safetensors.index.json",
                                          "pytorch_model.bin", "pytorch_model.bin.index.json"]
 
+    /// The heads whose tensors the directory's weights hold: `cls.predictions.*` (MLM),
+    /// `cls.seq_relationship.*` (NSP), `bert.pooler.*`, `classifier.*`. config.json's
+    /// `architectures` can say less: bert-base-uncased declares BertForMaskedLM but its weights
+    /// carry the NSP head it was pre-trained with, which `nsp` can then use.
+    public static func headsInWeights(of directory: URL) throws -> BertHeads {
+        var heads: BertHeads = []
+        for key in try openWeights(in: directory).tensorShapes.keys {
+            let name = canonicalName(key)
+            if name.hasPrefix("cls.predictions.") { heads.insert(.maskedLM) }
+            if name.hasPrefix("cls.seq_relationship.") { heads.insert(.nextSentence) }
+            if name.hasPrefix("bert.pooler.") { heads.insert(.pooler) }
+            if name.hasPrefix("classifier.") { heads.insert(.classifier) }
+        }
+        return heads.normalized
+    }
+
     /// The tensors of the first weight file of `weightFileNames` present in `directory`.
     static func openWeights(in directory: URL) throws -> CheckpointTensors {
         guard let name = weightFileNames.first(where: {

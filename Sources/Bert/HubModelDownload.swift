@@ -77,6 +77,24 @@ public enum HubModelDownload {
         return repository.folder.appendingPathComponent("snapshots").appendingPathComponent(config.commit)
     }
 
+    /// Whether `directory` is a hub-cache snapshot (`.../models--*/snapshots/<commit>`) that an
+    /// interrupted or refused download left without all a BERT needs: no weights, a shard of its
+    /// index missing, or no tokenizer.json / vocab.txt. Such a snapshot is completed by
+    /// downloading again (what is there is reused), not loaded.
+    public static func isIncompleteSnapshot(_ directory: URL) -> Bool {
+        let snapshots = directory.deletingLastPathComponent()
+        guard snapshots.lastPathComponent == "snapshots",
+              snapshots.deletingLastPathComponent().lastPathComponent.hasPrefix("models--") else { return false }
+        func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) }
+        guard exists("tokenizer.json") || exists("vocab.txt"),
+              let weights = BertCheckpoint.weightFileNames.first(where: exists) else { return true }
+        if weights.hasSuffix(".index.json") {
+            guard let shards = try? shardNames(in: directory.appendingPathComponent(weights)) else { return true }
+            return !shards.allSatisfy(exists)
+        }
+        return false
+    }
+
     /// The distinct shard files of an index's `weight_map`, in order of first appearance.
     static func shardNames(in index: URL) throws -> [String] {
         let root: OrderedJSON

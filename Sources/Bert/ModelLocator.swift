@@ -216,6 +216,11 @@ public struct ModelNotFoundError: Error, CustomStringConvertible, Equatable {
     public let name: String
     public let searched: [String]
 
+    public init(name: String, searched: [String]) {
+        self.name = name
+        self.searched = searched
+    }
+
     public var description: String {
         guard !searched.isEmpty else { return "no model name given" }
         return "model '\(name)' not found; searched:\n" + searched.map { "  - \($0)" }.joined(separator: "\n")

@@ -15,6 +15,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case cell
     /// A safetensors file: header validation, then every tensor read.
     case safetensors
+    /// A `pytorch_model.bin`: zip archive, restricted unpickler, every float tensor read.
+    case pytorch
     /// CSV and TSV: `DelimitedTextParser`, then `TextDataset.load` on the file.
     case csv
     /// JSON Lines: `JSONLinesParser`, then `TextDataset.load` on the file.
@@ -35,6 +37,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .wire: return WireFuzzing.run(input)
         case .cell: return CellFuzzing.run(input)
         case .safetensors: return SafetensorsFuzzing.run(input)
+        case .pytorch: return PyTorchFuzzing.run(input)
         case .csv: return DatasetFuzzing.run(input, format: .csv)
         case .jsonl: return DatasetFuzzing.run(input, format: .jsonl)
         case .config: return ConfigFuzzing.run(input)

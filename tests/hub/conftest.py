@@ -20,7 +20,7 @@ REPOS = {
 
 @pytest.fixture
 def hub():
-    server = FakeHub(REPOS, gated={"tiny-org/gated-bert"})
+    server = FakeHub(REPOS, gated={"tiny-org/gated-bert"}, aliases={"tiny-bert": "tiny-org/tiny-bert"})
     yield server
     server.close()
 

@@ -10,9 +10,11 @@ What it mimics (huggingface_hub file_download.py and utils/_http.py, read agains
   hub's CDN is, so clients must not follow the redirect when reading metadata and must not send
   the token there): the bytes, with Range (206 + Content-Range).
 - errors: 404 RepoNotFound / RevisionNotFound / EntryNotFound, 401 GatedRepo without the token.
+- a renamed repository (aliases): 307 with a relative Location on the new name, as
+  huggingface.co answers for bert-base-uncased (now google-bert/bert-base-uncased).
 - GET /api/models?search=: close model ids (difflib here; the real hub searches by substring).
-Test switches: drop_once (sha256s whose next download is cut half way), corrupt (sha256s served
-with one byte changed). Every request is counted and logged.
+Test switches: drop_once (sha256s whose next download is cut half way), drop_always (every
+download of them is), corrupt (sha256s served with one byte changed). Every request is counted and logged.
 """
 import difflib
 import hashlib
@@ -40,11 +42,13 @@ class Repo:
 
 
 class FakeHub:
-    def __init__(self, repos, gated=(), token="hf_fake_token_for_tests"):
+    def __init__(self, repos, gated=(), aliases=None, token="hf_fake_token_for_tests"):
         self.repos = {name: Repo(name, folder) for name, folder in repos.items()}
+        self.aliases = dict(aliases or {})
         self.gated = set(gated)
         self.token = token
         self.drop_once = set()
+        self.drop_always = set()
         self.corrupt = set()
         self.log = []
         self.lock = threading.Lock()
@@ -112,6 +116,9 @@ class FakeHub:
         if "/resolve/" not in path:
             return self.reply(request, 404, {"X-Error-Code": "RepoNotFound", "X-Error-Message": "Repository not found"}, b"", head)
         repo_name, rest = path[1:].split("/resolve/", 1)
+        if repo_name in self.aliases:
+            moved = "/" + self.aliases[repo_name] + "/resolve/" + urllib.parse.quote(rest)
+            return self.reply(request, 307, {"Location": moved}, b"", head)
         revision, _, file = rest.partition("/")
         repo = self.repos.get(repo_name)
         if repo is None:
@@ -151,7 +158,7 @@ class FakeHub:
             headers["Content-Range"] = f"bytes {start}-{len(data) - 1}/{len(data)}"
         body = data[start:]
         with self.lock:
-            drop = sha in self.drop_once and not head
+            drop = (sha in self.drop_once or sha in self.drop_always) and not head
             self.drop_once.discard(sha)
         if drop:
             # Announce the whole body, send half, hang up: a connection dropped half way.

@@ -86,6 +86,18 @@ def test_load_downloads_into_huggingface_hubs_layout_and_predicts_as_transformer
     assert_transformers_logits(output)
 
 
+def test_a_renamed_repository_is_followed_on_the_hub_and_cached_under_the_name_asked(binary, tmp_path, hub):
+    # As load(model: "bert-base-uncased") reaches google-bert/bert-base-uncased; huggingface_hub
+    # caches it under the name asked for, models--bert-base-uncased, and so do we.
+    cache = tmp_path / "cache"
+    code, output = run(binary, tmp_path, hub, predict_cells("tiny-bert"), cache)
+    assert code == 0, output
+    commit = hub.repos["tiny-org/tiny-bert"].commit
+    assert (repo_folder(cache, "tiny-bert") / "refs" / "main").read_text() == commit
+    assert set(os.listdir(repo_folder(cache, "tiny-bert") / "snapshots" / commit)) == SNAPSHOT_FILES
+    assert_transformers_logits(output)
+
+
 def test_a_cached_model_is_not_downloaded_again_and_offline_makes_no_connection(binary, tmp_path, hub):
     cache = tmp_path / "cache"
     assert run(binary, tmp_path, hub, predict_cells("tiny-org/tiny-bert"), cache)[0] == 0
@@ -170,6 +182,30 @@ def test_a_download_whose_sha256_does_not_match_is_rejected_and_not_linked(binar
     assert not list((folder / "blobs").glob("*.incomplete"))
     snapshot = folder / "snapshots" / hub.repos["tiny-org/tiny-bert"].commit
     assert not (snapshot / "model.safetensors").exists() and not (snapshot / "model.safetensors").is_symlink()
+    # The next load completes the half-filled snapshot instead of failing on it.
+    hub.corrupt.clear()
+    code, output = run(binary, tmp_path, hub, predict_cells("tiny-org/tiny-bert"), cache)
+    assert code == 0, output
+    assert_hub_layout(cache, "tiny-org/tiny-bert", hub)
+    assert_transformers_logits(output)
+
+
+def test_a_download_cut_off_every_time_is_resumed_by_the_next_load(binary, tmp_path, hub):
+    sha = hub.sha256("tiny-org/tiny-bert", "model.safetensors")
+    hub.drop_always.add(sha)
+    cache = tmp_path / "cache"
+    code, output = run(binary, tmp_path, hub, predict_cells("tiny-org/tiny-bert"), cache)
+    assert code != 0
+    assert "kept in" in output and "resumes" in output, output
+    partial = repo_folder(cache, "tiny-org/tiny-bert") / "blobs" / (sha + ".incomplete")
+    assert partial.exists() and partial.stat().st_size > 0
+    kept = partial.stat().st_size
+    hub.drop_always.clear()
+    code, output = run(binary, tmp_path, hub, predict_cells("tiny-org/tiny-bert"), cache)
+    assert code == 0, output
+    assert hub.requests_to("/lfs/")[-1][2] == f"bytes={kept}-"
+    assert_hub_layout(cache, "tiny-org/tiny-bert", hub)
+    assert_transformers_logits(output)
 
 
 def test_a_sharded_checkpoint_downloads_every_shard_and_loads(binary, tmp_path, hub):

@@ -176,3 +176,13 @@ def test_bench_model_sections_run_end_to_end():
     shares = [m for m in inference if m["name"].startswith("T=64 share of the measured sgemm peak")]
     assert shares and shares[0]["value"] > 0
     assert report["training"] and report["data"]
+
+
+def test_bench_bert_base_sections_run_with_random_weights():
+    """The bert-base-shaped rows (issue 19) need no download: random weights from bert-base's config,
+    batch 8 at T=128, and training reports the minutes per 1,000 examples."""
+    report = bench_json("--only", "inference-base,training-base", "--rounds", "1", timeout=900)
+    assert report["inference-base"][0]["name"] == "T=128 throughput, median"
+    assert report["inference-base"][0]["batch"] == 8
+    per_thousand = [m for m in report["training-base"] if m["name"] == "T=128 fine-tuning time per 1,000 examples, median"]
+    assert per_thousand and per_thousand[0]["value"] > 0 and per_thousand[0]["unit"] == "min"

@@ -11,8 +11,13 @@ extension Session {
     func locateOrDownload(_ name: String, revision: String?, output: OutputSink?,
                           environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
         let locator = ModelLocator(environment: environment)
-        let notFound: ModelNotFoundError
-        do { return try locator.locate(name, revision: revision) } catch let error as ModelNotFoundError {
+        var notFound: ModelNotFoundError
+        do {
+            let found = try locator.locate(name, revision: revision)
+            // A snapshot a failed download left half-filled is completed, not loaded (which would fail).
+            guard HubModelDownload.isIncompleteSnapshot(found) else { return found }
+            notFound = ModelNotFoundError(name: name, searched: [found.path + " (an incomplete download: files are missing)"])
+        } catch let error as ModelNotFoundError {
             notFound = error
         }
         let trimmed = name.trimmingCharacters(in: .whitespaces)

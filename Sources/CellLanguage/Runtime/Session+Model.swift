@@ -32,7 +32,9 @@ extension Session {
                                + "model.safetensors or pytorch_model.bin, and vocab.txt or tokenizer.json)", argument: "model")
         }
         let config = try BertConfig(contentsOf: configURL)
+        // The heads the weights carry count too (bert-base-uncased: BertForMaskedLM with an NSP head).
         let checkpointHeads = BertHeads(architecture: config.architectures.first ?? "BertModel")
+            .union((try? BertCheckpoint.headsInWeights(of: directory)) ?? [])
         let labelNames: [String]
         if let labels {
             labelNames = labels == config.numLabels ? config.labelNames : (0..<labels).map { "LABEL_\($0)" }

@@ -231,8 +231,14 @@ struct RestrictedUnpickler {
             guard shape.count == strides.count, offset >= 0, shape.allSatisfy({ $0 >= 0 }), strides.allSatisfy({ $0 >= 0 }) else {
                 throw fail("tensor of size \(shape), stride \(strides), offset \(offset) is not a valid view")
             }
+            var count = 1
+            for extent in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+                guard !overflow else { throw fail("tensor of size \(shape) has more elements than can be counted") }
+                count = product
+            }
             // The view's last element must lie inside the storage.
-            if !shape.contains(0) {
+            if count > 0 {
                 var last = offset
                 for (extent, step) in zip(shape, strides) {
                     let (product, overflow) = (extent - 1).multipliedReportingOverflow(by: step)

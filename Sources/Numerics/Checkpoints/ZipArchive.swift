@@ -76,7 +76,7 @@ struct ZipArchive {
                 let id = u16(extra), length = Int(u16(extra + 2))
                 if id == 0x0001 {
                     var field = extra + 4
-                    let fieldEnd = field + length
+                    let fieldEnd = min(field + length, extraEnd)
                     func replace(_ value: inout UInt64) {
                         guard value == 0xFFFF_FFFF, field + 8 <= fieldEnd else { return }
                         value = u64(field)
