@@ -147,6 +147,7 @@ fixtures: ref-venv venv
 	$(REF_VENV)/bin/python scripts/reference/safetensors_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/model_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/length_grouping_fixture.py
+	$(REF_VENV)/bin/python scripts/reference/window_fixtures.py
 
 bench: setup
 	$(BIN) bench
