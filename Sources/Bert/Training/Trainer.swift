@@ -61,6 +61,9 @@ public final class Trainer {
 
     public let step: TrainingStep
     public let paddingId: Int
+    /// With sliding windows: which validation windows belong to which text, so that validation
+    /// reports per text (`Evaluation.run(_:batchSize:groups:)`).
+    public var validationGroups: WindowGroups?
 
     public init(step: TrainingStep, paddingId: Int) {
         self.step = step
@@ -126,7 +129,7 @@ public final class Trainer {
             }
             var validationResult: Evaluation.Result?
             if !validation.isEmpty {
-                validationResult = try evaluator.run(validation, batchSize: max(options.batch, 32),
+                validationResult = try evaluator.run(validation, batchSize: max(options.batch, 32), groups: validationGroups,
                                                      checkInterrupt: checkInterrupt)
             }
             let validationLoss = validationResult?.loss
