@@ -100,7 +100,9 @@ extension Session {
             let truncated = lengths.filter { $0 > maxLength }.count
             return PlotFigure(figure: Charts.lengths(lengths: lengths, maxLength: maxLength),
                               description: "token lengths of \(lengths.count) training texts; longest \(lengths.max() ?? 0); "
-                                  + "\(truncated) longer than maxLength \(maxLength)")
+                                  + "\(truncated) longer than maxLength \(maxLength)"
+                                  + (WindowSuggestion.text(cut: truncated, of: lengths.count, maxLength: maxLength)
+                                      .map { "; " + $0 } ?? ""))
         case .labels:
             guard let data = dataset?.dataset else { throw SessionError(.state, kind.prerequisite) }
             guard data.task != .regression else {
