@@ -123,6 +123,21 @@ final class SessionWindowsTests: XCTestCase {
         XCTAssertNil(session.component(OptimizerState.self))
     }
 
+    /// plot("lengths", maxLength:) counts the texts that length cuts and, when a tenth of them or
+    /// more, suggests windows; maxLength belongs to that kind only.
+    func testPlotLengthsCountsTheTextsAGivenMaxLengthCutsAndSuggestsWindows() throws {
+        let session = try session()
+        let short = try session.plot(.lengths, maxLength: 16).description
+        XCTAssertTrue(short.contains("longer than maxLength 16; "), short)
+        XCTAssertTrue(short.contains("train(window: 16, stride: 4)"), short)
+        let long = try session.plot(.lengths, maxLength: 128).description
+        XCTAssertTrue(long.contains("0 longer than maxLength 128"), long)
+        XCTAssertFalse(long.contains("window"), long)
+        XCTAssertThrowsError(try session.plot(.labels, maxLength: 16)) { error in
+            XCTAssertEqual((error as? SessionError)?.kind, .argument)
+        }
+    }
+
     func testTokenizeWithAStrideShowsEveryWindow() throws {
         let engine = Engine()
         XCTAssertNil(engine.execute("load(model: \"\(modelDirectory.path)\")", output: sink).error)
@@ -133,5 +148,7 @@ final class SessionWindowsTests: XCTestCase {
         XCTAssertTrue(plain.contains("window 1: [CLS] the film was very good . [SEP]"), plain)
         XCTAssertTrue(plain.contains("window 2: [CLS] good . the plot was dull [SEP]"), plain)
         XCTAssertTrue(plain.contains("window 3: [CLS] was dull . [SEP]"), plain)
+        let short = try XCTUnwrap(engine.execute("tokenize(\"the film\", maxLength: 8, stride: 2)", output: sink).value?.plainText)
+        XCTAssertTrue(short.hasPrefix("4 tokens: one window of at most 8 tokens holds them all"), short)
     }
 }

@@ -19,8 +19,8 @@ public struct TokenWindowsReport {
     }
 
     var caption: String {
-        "\(untruncatedCount) tokens as \(windows.count) window\(windows.count == 1 ? "" : "s") of at most \(maxLength) tokens, "
-            + "each sharing \(stride) with the next"
+        guard windows.count > 1 else { return "\(untruncatedCount) tokens: one window of at most \(maxLength) tokens holds them all" }
+        return "\(untruncatedCount) tokens as \(windows.count) windows of at most \(maxLength) tokens, each sharing \(stride) with the next"
     }
 
     public var bundle: MimeBundle {
