@@ -195,14 +195,15 @@ def check_real_data(nb):
     assert training["epochs"][-1]["train_loss"] < training["epochs"][0]["train_loss"], training["epochs"]
     windowed = first_json(nb, "evaluate(window:")
     assert windowed["examples"] == 10, "validation is per review, not per window"
-    # The verdicts are plain sentiment sentences; measured ACCURACY_MEASURED with windows.
+    # The verdicts are plain sentiment sentences: measured 1.0 (10 of 10) from the second epoch on,
+    # on this 2-core EPYC (release build); the floor leaves room for two reviews flipping elsewhere.
     assert windowed["accuracy"] >= REAL_DATA_ACCURACY_FLOOR, windowed["accuracy"]
     scored = first_json(nb, "predict(file:")
     assert scored["rows"] == 6 and scored["skipped"] == 0, scored
     assert scored["columns_added"] == ["predicted", "p(negative)", "p(positive)", "logit(negative)", "logit(positive)"]
 
 
-REAL_DATA_ACCURACY_FLOOR = 0.7
+REAL_DATA_ACCURACY_FLOOR = 0.8
 
 
 CHECKS = {
