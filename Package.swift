@@ -65,13 +65,21 @@ let package = Package(
         .target(name: "TextDatasets", dependencies: ["Numerics", "ExactJSON"], swiftSettings: swiftSettings),
         // Figures rendered to SVG and PNG. No BERT.
         .target(name: "Plotting", dependencies: ["CZlib", "CFreeType"], swiftSettings: swiftSettings),
+        // The Hugging Face hub: files of a repository into huggingface_hub's cache layout, over the
+        // toolchain's URLSession (FoundationNetworking, libcurl at run time: Debian's libcurl4).
+        // The only importer of FoundationNetworking.
+        .target(name: "HuggingFaceHub", dependencies: ["ExactJSON", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swiftSettings),
         // Config, parameters, layers (forward + backward), heads, checkpoints, optimizer, trainer.
-        .target(name: "Bert", dependencies: ["Numerics", "WordPiece", "TextDatasets", "ExactJSON",
+        .target(name: "Bert", dependencies: ["Numerics", "WordPiece", "TextDatasets", "ExactJSON", "HuggingFaceHub",
                                             .target(name: "CRenameExchange", condition: .when(platforms: [.linux]))], swiftSettings: swiftSettings),
         // The cell language: lexer, parser, command registry, session. No Jupyter.
         .target(name: "CellLanguage",
-                dependencies: ["Display", "Bert", "Numerics", "WordPiece", "TextDatasets", "Plotting"],
+                dependencies: ["Display", "Bert", "Numerics", "WordPiece", "TextDatasets", "Plotting", "HuggingFaceHub"],
                 swiftSettings: swiftSettings),
+        // A front end: a .bert script or a notebook's code cells run headlessly in one engine,
+        // written to a terminal (`bert-kernel run`). The engine itself knows no files or terminals.
+        .target(name: "HeadlessRun", dependencies: ["CellLanguage", "Display", "ExactJSON"], swiftSettings: swiftSettings),
         // Jupyter messages, wire codec, HMAC, dispatch. No ZeroMQ, no BERT.
         .target(name: "JupyterKernel",
                 dependencies: ["Display", .product(name: "Crypto", package: "swift-crypto")],
@@ -79,7 +87,7 @@ let package = Package(
         // The only importer of CZeroMQ: sockets, threads, heartbeat.
         .target(name: "KernelServer", dependencies: ["JupyterKernel", "Display", "CZeroMQ"], swiftSettings: swiftSettings),
         .executableTarget(name: "bert-kernel",
-                          dependencies: ["KernelServer", "JupyterKernel", "CellLanguage", "Bert", "Display", "Plotting",
+                          dependencies: ["KernelServer", "JupyterKernel", "CellLanguage", "HeadlessRun", "Bert", "Display", "Plotting",
                                          "Numerics", "WordPiece", "TextDatasets", "ExactJSON",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
@@ -94,15 +102,18 @@ let package = Package(
         .target(name: "CFuzzerDriver"),
         .executableTarget(name: "bert-fuzz", dependencies: ["FuzzTargets", "CFuzzerDriver"], swiftSettings: swiftSettings),
 
-        // Closeness asserts, gradient checks, fixture paths.
-        .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
+        // Closeness asserts, gradient checks, fixture paths, a recording output sink.
+        .target(name: "TestSupport", dependencies: ["Numerics", "Display"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BertTests", dependencies: ["Bert", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextDatasetsTests", dependencies: ["TextDatasets", "TestSupport"]),
+        .testTarget(name: "HuggingFaceHubTests", dependencies: ["HuggingFaceHub"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CZlib", "TestSupport"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "Numerics", "TestSupport"]),
+        .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "Bert", "Display", "ExactJSON", "Numerics",
+                                                             "TextDatasets", "TestSupport"]),
+        .testTarget(name: "HeadlessRunTests", dependencies: ["HeadlessRun", "Display", "TestSupport"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "TestSupport"]),
         .testTarget(name: "KernelServerTests", dependencies: ["KernelServer", "JupyterKernel"]),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),

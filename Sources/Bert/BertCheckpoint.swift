@@ -1,7 +1,8 @@
 import Foundation
 import Numerics
 
-/// Loading and saving Hugging Face BERT checkpoint directories (`config.json` + `model.safetensors`).
+/// Loading and saving Hugging Face BERT checkpoint directories (`config.json` + `model.safetensors`,
+/// its shards, or `pytorch_model.bin`: see `openWeights(in:)`).
 ///
 ///     let (network, report) = try BertCheckpoint.load(from: url, heads: .sequenceClassification,
 ///                                                     labels: ["neg", "pos"])
@@ -17,16 +18,9 @@ public enum BertCheckpoint {
     public static func load(from directory: URL, heads: BertHeads? = nil, labels: [String]? = nil,
                             seed: UInt64 = 42) throws -> (network: BertNetwork, report: BertLoadReport) {
         let configURL = directory.appendingPathComponent("config.json")
-        let weightsURL = directory.appendingPathComponent("model.safetensors")
         guard FileManager.default.fileExists(atPath: configURL.path) else {
             throw BertError(.file, "\(directory.path) has no config.json")
         }
-        guard FileManager.default.fileExists(atPath: weightsURL.path) else {
-            let hasBin = FileManager.default.fileExists(atPath: directory.appendingPathComponent("pytorch_model.bin").path)
-            throw BertError(.file, "\(directory.path) has no model.safetensors"
-                            + (hasBin ? " (pytorch_model.bin is not supported; convert it to safetensors)" : ""))
-        }
-        try FileFailure.requireRegularFile(weightsURL, role: "model.safetensors")
         var config = try BertConfig(contentsOf: configURL)
         let architecture = config.architectures.first ?? "BertModel"
         var labelsChanged = false
@@ -35,10 +29,7 @@ public enum BertCheckpoint {
             labelsChanged = labels.count != config.numLabels
             config.setLabels(labels)
         }
-        let file: SafetensorsFile
-        do { file = try SafetensorsFile(contentsOf: weightsURL) } catch {
-            throw BertError(.format, "\(error)")
-        }
+        let file = try openWeights(in: directory)
         // Before anything is allocated: the file's tensors must have the sizes config.json claims.
         try checkSizes(of: config, against: file)
         let network = try BertNetwork(config: config, heads: heads ?? BertHeads(architecture: architecture))
@@ -65,13 +56,13 @@ public enum BertCheckpoint {
     /// layer and the number of encoder layers in the file, so that a config claiming more than the
     /// checkpoint holds (`num_hidden_layers: 1e9`, `vocab_size: 1e12`) fails with both numbers
     /// instead of allocating for it. The full per-tensor comparison follows in `read`.
-    static func checkSizes(of config: BertConfig, against file: SafetensorsFile) throws {
-        let path = file.url.path
+    static func checkSizes(of config: BertConfig, against file: CheckpointTensors) throws {
+        let path = file.checkpointPath
         var shapes: [String: [Int]] = [:]
         var layers = Set<Int>()
-        for (key, info) in file.tensorInfos {
+        for (key, shape) in file.tensorShapes {
             let name = canonicalName(key)
-            shapes[name] = info.shape
+            shapes[name] = shape
             let layerPrefix = "bert.encoder.layer."
             if name.hasPrefix(layerPrefix), let index = Int(name.dropFirst(layerPrefix.count).prefix { $0 != "." }) {
                 layers.insert(index)
@@ -108,11 +99,12 @@ public enum BertCheckpoint {
         "bert.embeddings.position_ids", "cls.predictions.decoder.weight",
     ]
 
-    static func read(_ file: SafetensorsFile, into network: BertNetwork, report: inout BertLoadReport,
+    static func read(_ file: CheckpointTensors, into network: BertNetwork, report: inout BertLoadReport,
                      replaceClassifier: Bool) throws {
-        let path = file.url.path
+        let path = file.checkpointPath
+        let shapes = file.tensorShapes
         var byName: [String: String] = [:]   // canonical -> key in the file
-        for key in file.tensorInfos.keys.sorted() {
+        for key in shapes.keys.sorted() {
             let name = canonicalName(key)
             if name != key { report.renamed += 1 }
             if let previous = byName[name] {
@@ -138,18 +130,18 @@ public enum BertCheckpoint {
                 continue
             }
             used.insert(entry.name)
-            let info = file.tensorInfos[key]!
-            if info.shape != entry.shape {
+            let shape = shapes[key]!
+            if shape != entry.shape {
                 if isClassifier && replaceClassifier {
                     report.initialized.append(entry.name)
                     report.classifierReplaced = true
                     continue
                 }
-                throw BertError(.format, "\(path): tensor \"\(key)\" has shape \(info.shape) but config.json "
+                throw BertError(.format, "\(path): tensor \"\(key)\" has shape \(shape) but config.json "
                                 + "implies \(entry.shape) for \(entry.name)")
             }
             do {
-                try file.read(key, into: network.parameters.buffer(offset: entry.offset, count: entry.count))
+                try file.readFloats(key, into: network.parameters.buffer(offset: entry.offset, count: entry.count))
             } catch {
                 throw BertError(.format, "\(error)")
             }

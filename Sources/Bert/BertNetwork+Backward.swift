@@ -28,7 +28,7 @@ extension BertNetwork {
                             checkInterrupt: checkInterrupt)
         let s = a.scratch!
         let m = a.arena, w = parameters.pointer, g = gradients.pointer
-        let B = batch.batchSize, T = batch.sequenceLength, C = config.hiddenSize
+        let B = batch.batchSize, T = batch.sequenceLength
         let L = config.numLabels
 
         // Losses and their gradients with respect to the logits.
@@ -63,8 +63,25 @@ extension BertNetwork {
             throw BertError(.numeric, "the loss is \(loss); no gradient was applied")
         }
 
+        let (dout, dinput) = try backwardToEmbeddings(a, s, need: labels.heads, checkInterrupt: checkInterrupt)
+        embeddings.backward(dout: dout, dsum: dinput, sum: m[a.embeddingSum], mean: m[a.embeddingMean],
+                            rstd: m[a.embeddingRstd], ids: a.ids, types: a.types, mask: m.optional(a.embeddingMask),
+                            B: B, T: T, params: w, grads: g)
+        return BertLossReport(loss: loss, maskedLMLoss: mlmLoss, nextSentenceLoss: nspLoss)
+    }
+
+    /// The backward pass from the heads' logit gradients (already in the scratch: `dLogits`,
+    /// `dNSPLogits`, `dPredictionLogits` for the heads in `need`) down through every encoder
+    /// layer, stopping where the embeddings' backward begins. Parameter gradients are added to
+    /// `gradients` on the way. Returns d embeddingOut (B, T, C) and a free (B, T, C) scratch, both
+    /// in the arena. `forwardBackward` continues into the embeddings; integrated gradients stops
+    /// here (`logitGradientAtEmbeddings`).
+    func backwardToEmbeddings(_ a: BertActivations, _ s: BertBackwardScratch, need: BertHeads,
+                              checkInterrupt: () throws -> Void) throws
+        -> (dEmbeddingOut: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let m = a.arena, w = parameters.pointer, g = gradients.pointer
+        let B = a.B, T = a.T, C = config.hiddenSize
         // Backward: the forward's calls in reverse. Heads first (NSP, MLM, classifier, pooler).
-        let need = labels.heads
         let dHidden = m[s.dHiddenA]
         dHidden.update(repeating: 0, count: B * T * C)
         if heads.contains(.pooler) { m[s.dPooled].update(repeating: 0, count: B * C) }
@@ -95,10 +112,7 @@ extension BertNetwork {
                                B: B, T: T, params: w, grads: g)
             swap(&dout, &dinput)
         }
-        embeddings.backward(dout: dout, dsum: dinput, sum: m[a.embeddingSum], mean: m[a.embeddingMean],
-                            rstd: m[a.embeddingRstd], ids: a.ids, types: a.types, mask: m.optional(a.embeddingMask),
-                            B: B, T: T, params: w, grads: g)
-        return BertLossReport(loss: loss, maskedLMLoss: mlmLoss, nextSentenceLoss: nspLoss)
+        return (dout, dinput)
     }
 
     /// Evaluation-mode loss without gradients.

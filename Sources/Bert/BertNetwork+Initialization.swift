@@ -55,3 +55,23 @@ extension BertNetwork {
         parameters.copy(from: snapshot)
     }
 }
+
+extension BertNetwork {
+    /// A network with `heads` that takes `source`'s parameters wherever both have one of the same
+    /// name and size, and initialises the rest as `initialize` does: a pre-trained encoder with a
+    /// fresh classifier, say. The names initialised fresh are returned in layout order.
+    public static func grafting<G: RandomNumberGenerator>(_ source: BertNetwork, config: BertConfig, heads: BertHeads,
+                                                         using generator: inout G) throws -> (network: BertNetwork, fresh: [String]) {
+        let network = try BertNetwork(config: config, heads: heads)
+        var fresh: [String] = []
+        for entry in network.layout.entries {
+            if let trained = source.parameter(entry.name), trained.count == entry.count {
+                _ = network.parameter(entry.name)!.update(fromContentsOf: trained)
+            } else {
+                fresh.append(entry.name)
+            }
+        }
+        network.initialize(fresh, using: &generator)
+        return (network, fresh)
+    }
+}

@@ -101,8 +101,11 @@ public final class BertNetwork {
     /// - keepAttentions: keep every layer's attention probabilities (inference shares them otherwise)
     /// - checkInterrupt: called before each encoder layer; throwing abandons the pass (the weights
     ///   are never touched by a forward pass, so nothing is left half-updated)
+    /// - embeddingOutput: (B, T, C) used as the embeddings' output instead of running them (what
+    ///   captum's layer hook does for integrated gradients); the ids then only pass validation
     func forward(_ batch: BertBatch, need: BertHeads, training: Bool, dropoutSeed: UInt64?,
-                 keepAttentions: Bool = false, checkInterrupt: () throws -> Void = {}) throws -> BertActivations {
+                 keepAttentions: Bool = false, embeddingOutput: UnsafePointer<Float>? = nil,
+                 checkInterrupt: () throws -> Void = {}) throws -> BertActivations {
         try batch.validate(for: config)
         let missing = need.subtracting(heads)
         guard missing.isEmpty else {
@@ -118,9 +121,13 @@ public final class BertNetwork {
         for i in 0..<(B * T) { keyMask[i] = batch.attentionMask[i] != 0 ? 1 : 0 }
         if let seed = dropoutSeed { makeDropoutMasks(a, seed: seed) }
 
-        embeddings.forward(out: m[a.embeddingOut], normed: m[a.embeddingNormed], sum: m[a.embeddingSum],
-                           mean: m[a.embeddingMean], rstd: m[a.embeddingRstd], ids: a.ids, types: a.types,
-                           mask: m.optional(a.embeddingMask), B: B, T: T, params: w)
+        if let embeddingOutput {
+            m[a.embeddingOut].update(from: embeddingOutput, count: a.embeddingOut.count)
+        } else {
+            embeddings.forward(out: m[a.embeddingOut], normed: m[a.embeddingNormed], sum: m[a.embeddingSum],
+                               mean: m[a.embeddingMean], rstd: m[a.embeddingRstd], ids: a.ids, types: a.types,
+                               mask: m.optional(a.embeddingMask), B: B, T: T, params: w)
+        }
         var input = UnsafePointer(m[a.embeddingOut])
         for (layer, acts) in zip(layers, a.layers) {
             try checkInterrupt()

@@ -46,7 +46,10 @@ public struct ModelLocator: Sendable {
     }
 
     /// The model directory for `name`, or `ModelNotFoundError` naming every place searched.
-    public func locate(_ name: String) throws -> URL {
+    /// - revision: a branch, tag or commit; in the hub cache only the snapshot it names (through
+    ///   `refs/<revision>`, or a snapshot folder of that commit) will do. Nil: `refs/main`, else
+    ///   the newest snapshot.
+    public func locate(_ name: String, revision: String? = nil) throws -> URL {
         var searched: [String] = []
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw ModelNotFoundError(name: name, searched: []) }
@@ -76,7 +79,7 @@ public struct ModelLocator: Sendable {
                 for repository in repositories {
                     let folder = cache.appendingPathComponent("models--" + repository.replacingOccurrences(of: "/", with: "--"))
                     searched.append(folder.appendingPathComponent("snapshots").path + "/*")
-                    if let snapshot = bestSnapshot(in: folder) { return snapshot }
+                    if let snapshot = bestSnapshot(in: folder, revision: revision) { return snapshot }
                 }
             }
 
@@ -110,14 +113,21 @@ public struct ModelLocator: Sendable {
         return unique(roots)
     }
 
-    /// The snapshot `refs/main` points at if it holds a `config.json`, else the most recently
-    /// modified snapshot that does.
-    func bestSnapshot(in repositoryFolder: URL) -> URL? {
+    /// The snapshot `refs/<revision>` (default main) points at if it holds a `config.json`; for an
+    /// explicit revision, else the snapshot of that commit, else none; without one, else the most
+    /// recently modified snapshot that holds a `config.json`.
+    func bestSnapshot(in repositoryFolder: URL, revision: String? = nil) -> URL? {
         let snapshots = repositoryFolder.appendingPathComponent("snapshots")
-        if let reference = try? String(contentsOf: repositoryFolder.appendingPathComponent("refs/main"), encoding: .utf8) {
-            let commit = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reference = revision ?? "main"
+        guard !reference.isEmpty, !reference.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else { return nil }
+        if let text = try? String(contentsOf: repositoryFolder.appendingPathComponent("refs").appendingPathComponent(reference), encoding: .utf8) {
+            let commit = text.trimmingCharacters(in: .whitespacesAndNewlines)
             let candidate = snapshots.appendingPathComponent(commit)
             if !commit.isEmpty, !commit.contains("/"), isFile(candidate.appendingPathComponent("config.json")) { return candidate }
+        }
+        if let revision {
+            let candidate = snapshots.appendingPathComponent(revision)
+            return !revision.contains("/") && isFile(candidate.appendingPathComponent("config.json")) ? candidate : nil
         }
         let keys: [URLResourceKey] = [.contentModificationDateKey]
         guard let entries = try? FileManager.default.contentsOfDirectory(at: snapshots, includingPropertiesForKeys: keys) else {

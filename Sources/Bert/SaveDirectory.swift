@@ -247,9 +247,16 @@ struct SaveDirectory {
         return Staging(url: staging, lock: lock)
     }
 
+    /// A test seam: the errno to fail the write of a file with (ENOSPC for a full disk), or nil
+    /// to write it. Tests set it to check that a failed save or checkpoint loses nothing.
+    nonisolated(unsafe) static var injectedWriteFailure: ((URL) -> Int32?)?
+
     /// Writes `data` and syncs it to disk before the swap, so that after a power cut the path
     /// holds the old model or the whole new one, not empty files.
     static func writeSynced(_ data: Data, to file: URL) throws {
+        if let failure = injectedWriteFailure?(file) {
+            throw BertError(.file, "cannot write \(file.lastPathComponent): " + FileFailure.sentence(errno: failure, path: file.path))
+        }
         do {
             try data.write(to: file)
             let handle = try FileHandle(forWritingTo: file)

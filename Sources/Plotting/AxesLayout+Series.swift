@@ -7,9 +7,10 @@ extension AxesLayout {
         var out: [Primitive] = []
         var markers: [Primitive] = []
         let inside = r.plot.inset(left: -0.5, top: -0.5, right: -0.5, bottom: -0.5)
-        func marker(_ p: Point, radius: Double, color: Color) {
+        func marker(_ p: Point, radius: Double, color: Color, rim: Color = .white, rimWidth: Double = 1, title: String? = nil) {
             guard p.x >= inside.minX, p.x <= inside.maxX, p.y >= inside.minY, p.y <= inside.maxY else { return }
-            markers.append(.circle(center: p, radius: radius, fill: color, stroke: Stroke(.white, width: 1)))
+            let circle = Primitive.circle(center: p, radius: radius, fill: color, stroke: Stroke(rim, width: rimWidth))
+            markers.append(title.map { .titled($0, [circle]) } ?? circle)
         }
         let barSeriesCount = axes.series.filter { if case .bars = $0 { return true } else { return false } }.count
         var barIndex = 0
@@ -24,9 +25,11 @@ extension AxesLayout {
                     }
                 }
             case .scatter(let s):
-                for (x, y) in zip(s.x, s.y) {
+                for (i, (x, y)) in zip(s.x, s.y).enumerated() {
                     guard let px = r.xScale.map(x), let py = r.yScale.map(y) else { continue }
-                    marker(Point(px, py), radius: s.radius, color: color)
+                    let title = s.titles.flatMap { i < $0.count ? $0[i] : nil }
+                    marker(Point(px, py), radius: s.radius, color: color, rim: s.rim, rimWidth: s.rim == .white ? 1 : 2,
+                           title: title)
                 }
             case .bars(let s):
                 out += bars(s, color: color, index: barIndex, count: barSeriesCount, r)

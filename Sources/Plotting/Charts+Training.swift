@@ -75,6 +75,25 @@ extension Charts {
         return figure
     }
 
+    /// Several runs' curves of one quantity against the optimizer step, one colour and legend
+    /// entry per run (`plot("loss", runs: [...])`): losses drawn as their EMA, evaluations
+    /// (few points) with markers.
+    /// - series: (run name, steps, values) per run
+    public static func runs(_ quantity: String, series: [(name: String, steps: [Int], values: [Double])],
+                            smoothing: Double = 0) -> Figure {
+        var axes = Axes(x: Axis(label: "step", integerTicks: true), y: Axis(label: quantity))
+        for (k, run) in series.enumerated() {
+            let values = smoothing > 0 ? exponentialMovingAverage(run.values, smoothing: smoothing) : run.values
+            axes.series.append(.line(LineSeries(name: run.name, x: run.steps.map(Double.init), y: values,
+                                                color: Palette.category(k), width: 2, markers: run.steps.count <= 30)))
+        }
+        var figure = Figure(title: "\(quantity) by run", panels: [axes])
+        figure.altText = "\(quantity) of \(series.count) runs: " + series.map { run in
+            "\(run.name) last \(lastFinite(run.values).map(number) ?? "none")"
+        }.joined(separator: ", ")
+        return figure
+    }
+
     /// Raw values (faint, thin) under their EMA (bold), sharing one colour.
     static func trainingCurves(name: String, steps: [Int], values: [Double], smoothing: Double,
                                color: Color) -> [Series] {

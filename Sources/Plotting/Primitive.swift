@@ -14,4 +14,7 @@ public enum Primitive: Equatable, Sendable {
     case cells(CellGrid)
     /// Primitives clipped to a rectangle (data inside a plot area).
     case clipped(Rect, [Primitive])
+    /// Primitives with a tooltip: an SVG `<g>` with a `<title>` (a browser shows it on hover);
+    /// the PNG draws the primitives alone.
+    case titled(String, [Primitive])
 }

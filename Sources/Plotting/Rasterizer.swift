@@ -46,6 +46,8 @@ enum Rasterizer {
         case .clipped(let r, let children):
             let inner = clip.intersection(Rect(x: r.x * s, y: r.y * s, width: r.width * s, height: r.height * s))
             for child in children { try draw(child, scale: s, clip: inner, glyphs: glyphs, into: &canvas) }
+        case .titled(_, let children):
+            for child in children { try draw(child, scale: s, clip: clip, glyphs: glyphs, into: &canvas) }
         }
     }
 

@@ -47,6 +47,10 @@ enum SVGWriter {
             out += "<g clip-path=\"url(#\(id))\">\n"
             for child in children { emit(child, into: &out, clipCount: &clipCount) }
             out += "</g>\n"
+        case .titled(let title, let children):
+            out += "<g><title>\(escape(title))</title>\n"
+            for child in children { emit(child, into: &out, clipCount: &clipCount) }
+            out += "</g>\n"
         }
     }
 

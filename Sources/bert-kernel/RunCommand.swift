@@ -1,6 +1,6 @@
 import ArgumentParser
-import enum CellLanguage.ScriptRunner
-import class CellLanguage.TerminalOutputSink
+import enum HeadlessRun.ScriptRunner
+import class HeadlessRun.TerminalOutputSink
 
 /// `bert-kernel run FILE`: a `.bert` script or an `.ipynb`'s code cells, headlessly.
 struct RunCommand: ParsableCommand {

@@ -71,6 +71,19 @@ final class ModelLocatorTests: XCTestCase {
         XCTAssertEqual(found.deletingLastPathComponent().lastPathComponent, "snapshots")
     }
 
+    func testARevisionPicksItsRefOrItsCommitAndNothingElse() throws {
+        let cache = root.appendingPathComponent("hub")
+        let folder = try makeHubRepository(cache, "acme/tiny", snapshots: ["aaa", "bbb", "ccc"], main: "aaa")
+        try Data("bbb".utf8).write(to: folder.appendingPathComponent("refs/v1.0"))
+        let located = locator(["HF_HUB_CACHE": cache.path])
+        XCTAssertEqual(try located.locate("acme/tiny", revision: "v1.0").lastPathComponent, "bbb")
+        XCTAssertEqual(try located.locate("acme/tiny", revision: "ccc").lastPathComponent, "ccc")
+        XCTAssertEqual(try located.locate("acme/tiny", revision: "main").lastPathComponent, "aaa")
+        // A revision the cache does not hold is not found (it may be downloaded), never another snapshot.
+        XCTAssertThrowsError(try located.locate("acme/tiny", revision: "v2.0")) { XCTAssertTrue($0 is ModelNotFoundError) }
+        XCTAssertThrowsError(try located.locate("acme/tiny", revision: "../../x")) { XCTAssertTrue($0 is ModelNotFoundError) }
+    }
+
     func testHubCacheSnapshotFilesMaySymlinkToBlobs() throws {
         // huggingface_hub stores files in blobs/ and links them from snapshots/<commit>/.
         let folder = root.appendingPathComponent("hub/models--acme--linked")

@@ -7,9 +7,12 @@ import XCTest
 /// The `train` command is generated from `TrainOptions.declarations`: its parameters, their
 /// defaults, ranges and docs, and the options its handler passes to `Session.train`.
 final class TrainCommandTests: XCTestCase {
+    /// The declared options first, then the run's (`RunOptions.parameters`: name, checkpoints, ...).
     func testTheParametersAreTheDeclaredOptions() throws {
         let train = try XCTUnwrap(CommandRegistry.standard().overloads("train").first)
-        XCTAssertEqual(train.parameters.count, TrainOptions.declarations.count)
+        XCTAssertEqual(train.parameters.count, TrainOptions.declarations.count + RunOptions.parameters.count)
+        XCTAssertEqual(train.parameters.suffix(RunOptions.parameters.count).map(\.label),
+                       ["name", "checkpoints", "every", "keep", "best", "resume"])
         for (parameter, option) in zip(train.parameters, TrainOptions.declarations) {
             XCTAssertEqual(parameter.label, option.name)
             XCTAssertEqual(parameter.defaultValue, Value(option.defaultValue), option.name)

@@ -12,6 +12,11 @@ Fixtures/small-json/     tokenizer.json + tokenizer_config.json exactly as save_
 Fixtures/small-vocab/    vocab.txt + tokenizer_config.json (the pre-transformers-5 layout)
 Fixtures/small.json      outputs of the small tokenizer (and of normaliser variants)
 Fixtures/minilm.json     outputs of the MiniLM tokenizer (ids only; tests skip without the vocab)
+Fixtures/cased-json/     a small cased, multilingual vocabulary (do_lower_case false), as save_pretrained wrote it
+Fixtures/cased-vocab/    the same vocabulary as vocab.txt + {"do_lower_case": false}, the layout of
+                         bert-base-cased and bert-base-multilingual-cased on the hub
+Fixtures/cased-variants/ tokenizer_config.json variants (strip_accents, tokenize_chinese_chars, ...) for it
+Fixtures/cased.json      outputs of the cased tokenizer on the same texts and pairs, and of each variant
 """
 import json
 import os
@@ -210,6 +215,90 @@ added_texts = ["a NewWord b", "newword", "xnewwordy", "NEWWORD!", "HÉLLO hello 
 (OUT / "small-added.json").write_text(json.dumps({"transformers": transformers.__version__, "saved_files": sorted(os.listdir(added_dir)),
                                                   **outputs(extended, added_texts, [])}, ensure_ascii=False, separators=(",", ":")) + "\n")
 
-for name in ("minilm.json", "small.json", "small-added.json"):
+
+# A cased, multilingual vocabulary (issue 19), as bert-base-cased and bert-base-multilingual-cased
+# have one: words as written (no lowercasing, accents kept), every character seen at least twice
+# (alone and as ##continuation, so CJK, Cyrillic, Greek, Arabic... tokenize), ASCII letters in both
+# cases and their accent-free forms (for strip_accents), and some lowercase words (for the
+# lowercasing variants). Characters seen once stay out, so [UNK] occurs too.
+from tokenizers import normalizers, pre_tokenizers
+
+cased_normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True, strip_accents=False, lowercase=False)
+pre = pre_tokenizers.BertPreTokenizer()
+word_counts, char_counts = {}, {}
+for text in texts:
+    for word, _ in pre.pre_tokenize_str(cased_normalizer.normalize_str(text)):
+        word_counts[word] = word_counts.get(word, 0) + 1
+        for c in word:
+            char_counts[c] = char_counts.get(c, 0) + 1
+cased_chosen = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+seen = set(cased_chosen)
+def choose(token):
+    if token not in seen and token.strip() == token and token:
+        seen.add(token)
+        cased_chosen.append(token)
+for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~":
+    choose(c)
+    choose("##" + c)
+for c, n in sorted(char_counts.items(), key=lambda kv: (-kv[1], kv[0])):
+    if n >= 2:
+        choose(c)
+        choose("##" + c)
+for word, _ in sorted(word_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:250]:
+    if len(word) > 1:
+        choose(word)
+for token in ["The", "the", "child", "Child", "came", "home", "school", "Paris", "London", "Café", "cafe", "##é", "résumé",
+              "Ångström", "Straße", "İstanbul", "Привет", "мир", "中", "文", "北京", "##ing", "play", "un", "##aff", "##able", "Un"]:
+    choose(token)
+cased_vocab = {token: i for i, token in enumerate(cased_chosen)}
+cased = BertTokenizer(vocab=cased_vocab, do_lower_case=False)
+cased_json_dir = OUT / "cased-json"
+shutil.rmtree(cased_json_dir, ignore_errors=True)
+cased.save_pretrained(str(cased_json_dir))
+cased_vocab_dir = OUT / "cased-vocab"
+shutil.rmtree(cased_vocab_dir, ignore_errors=True)
+cased_vocab_dir.mkdir(parents=True)
+(cased_vocab_dir / "vocab.txt").write_text("".join(t + "\n" for t in cased_chosen), encoding="utf-8")
+(cased_vocab_dir / "tokenizer_config.json").write_text(json.dumps({"do_lower_case": False}) + "\n")
+cased_from_json = BertTokenizer.from_pretrained(str(cased_json_dir))
+cased_from_vocab = BertTokenizer.from_pretrained(str(cased_vocab_dir))
+for text in texts:
+    assert cased_from_json(text)["input_ids"] == cased_from_vocab(text)["input_ids"] == cased(text)["input_ids"], text
+assert cased_from_json("Hello World")["input_ids"] != small_from_json("Hello World")["input_ids"]
+
+# tokenizer_config.json variants, each loaded by from_pretrained from vocab.txt + that file. BertTokenizer
+# builds its normaliser from these options (defaults: lowercase, strip accents with it, split CJK)
+# and ignores tokenizer.json's "normalizer" (tokenization_bert.py), hence "json_with_empty_config".
+cased_variant_configs = {
+    "cased_strip_accents": {"do_lower_case": False, "strip_accents": True},
+    "cased_no_chinese_split": {"do_lower_case": False, "tokenize_chinese_chars": False},
+    "lowercase_keep_accents": {"do_lower_case": True, "strip_accents": False},
+    "lowercase_strip_accents_no_chinese_split": {"do_lower_case": True, "strip_accents": True, "tokenize_chinese_chars": False},
+    "defaults": {},
+}
+variants_dir = OUT / "cased-variants"
+shutil.rmtree(variants_dir, ignore_errors=True)
+variants_dir.mkdir(parents=True)
+cased_variants = {}
+for name, options in cased_variant_configs.items():
+    (variants_dir / f"{name}.json").write_text(json.dumps(options) + "\n")
+    with tempfile.TemporaryDirectory() as layout:
+        shutil.copy(cased_vocab_dir / "vocab.txt", layout)
+        shutil.copy(variants_dir / f"{name}.json", pathlib.Path(layout) / "tokenizer_config.json")
+        tok = BertTokenizer.from_pretrained(layout)
+        cased_variants[name] = {"config": f"cased-variants/{name}.json", "ids": [tok(t)["input_ids"] for t in texts]}
+with tempfile.TemporaryDirectory() as layout:
+    shutil.copy(cased_json_dir / "tokenizer.json", layout)
+    shutil.copy(variants_dir / "defaults.json", pathlib.Path(layout) / "tokenizer_config.json")
+    tok = BertTokenizer.from_pretrained(layout)
+    cased_variants["json_with_empty_config"] = {"config": "cased-variants/defaults.json", "tokenizer_json": True,
+                                                "ids": [tok(t)["input_ids"] for t in texts]}
+cased_out = {"transformers": transformers.__version__, "vocab_size": len(cased_vocab),
+             "saved_files": sorted(os.listdir(cased_json_dir)), **outputs(cased_from_json, texts, pair_cases),
+             "cased_variants": cased_variants}
+(OUT / "cased.json").write_text(json.dumps(cased_out, ensure_ascii=False, separators=(",", ":")) + "\n")
+print("cased vocabulary:", len(cased_vocab), "tokens")
+
+for name in ("minilm.json", "small.json", "small-added.json", "cased.json"):
     print(name, (OUT / name).stat().st_size, "bytes")
 print("small vocabulary:", len(small_vocab), "tokens")

@@ -40,3 +40,24 @@ def test_transformers_reproduces_the_committed_logits(tmp_path, name):
     for a, b in zip(fresh["logits"], committed["logits"]):
         assert max(abs(x - y) for x, y in zip(a, b)) < 1e-5
     assert abs(fresh["loss"] - committed["loss"]) < 1e-5
+
+
+def test_transformers_reads_the_committed_checkpoint(tmp_path):
+    """A checkpoint of train(checkpoints:): transformers loads its model and its trainer_state.json.
+
+    tests/save/fixtures/tiny-checkpoint/checkpoint-12 is written by the Swift code
+    (CheckpointCompatibilityTests checks it byte for byte); the script reads it with
+    BertForSequenceClassification.from_pretrained and TrainerState.load_from_json.
+    """
+    pytest.importorskip("torch", reason="torch is not installed here; run with /work/refvenv/bin/python -m pytest")
+    pytest.importorskip("transformers")
+    out = tmp_path / "checkpoint.json"
+    checkpoint = HERE / "fixtures" / "tiny-checkpoint" / "checkpoint-12"
+    subprocess.run([sys.executable, str(ROOT / "scripts/reference/checkpoint_reference.py"), str(checkpoint), str(out)],
+                   check=True)
+    fresh = json.loads(out.read_text())
+    committed = json.loads((HERE / "fixtures" / "tiny-checkpoint-transformers.json").read_text())
+    assert fresh["trainer_state"] == committed["trainer_state"]
+    assert fresh["trainer_state"]["best_model_checkpoint"] == "runs/tiny/checkpoint-6"
+    for a, b in zip(fresh["logits"], committed["logits"]):
+        assert max(abs(x - y) for x, y in zip(a, b)) < 1e-5

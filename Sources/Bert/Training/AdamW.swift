@@ -68,6 +68,14 @@ public final class AdamW {
         }
     }
 
+    /// Sets the step count and the moments (P each) to what a checkpoint recorded.
+    func restore(step: Int, m first: [Float], v second: [Float]) {
+        precondition(first.count == m.count && second.count == v.count, "AdamW layout mismatch")
+        self.step = step
+        first.withUnsafeBufferPointer { m.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        second.withUnsafeBufferPointer { v.pointer.update(from: $0.baseAddress!, count: $0.count) }
+    }
+
     /// Forgets the moments and the step count.
     public func reset() {
         m.zero()

@@ -52,15 +52,41 @@ public final class Trainer {
 
     public struct Outcome: Equatable {
         public let epochs: [EpochEvent]
+        /// Optimizer steps taken by this call.
         public let steps: Int
         /// Early stopping ended the run before its last epoch.
         public let stoppedEarly: Bool
-        /// With `patience`: the 0-based epoch whose weights were restored.
+        /// With `patience` or `control.best`: the 0-based epoch whose weights were restored.
         public let bestEpoch: Int?
+        /// The run's state at the end (what a checkpoint of it would hold), with its best evaluation.
+        public let progress: TrainerProgress
+    }
+
+    /// How a run picks its best weights, checkpoints and resumes (the defaults: none of it).
+    public struct RunControl {
+        /// The metric of the best evaluation; its weights are restored at the end. Nil keeps the
+        /// last weights unless `patience` is set, which then watches the validation loss.
+        public var best: BestMetric?
+        /// Evaluations (and checkpoints) at every epoch's end, and with `.steps(n)` every n steps.
+        public var every: CheckpointInterval = .epoch
+        /// Writes a checkpoint at every evaluation, and on an interrupt before rethrowing it.
+        public var checkpoints: TrainingCheckpoint.Writer?
+        /// Called after each checkpoint with its folder and whether an interrupt caused it.
+        public var onCheckpoint: (URL, _ interrupted: Bool) -> Void = { _, _ in }
+        /// The state to continue from (the step's optimizer, schedule and weights restored from
+        /// the same checkpoint), and the weights of its best evaluation (P), when they are kept.
+        public var resume: TrainerProgress?
+        public var bestWeights: [Float]?
+        /// The task's metrics of a validation pass beyond loss and accuracy ("macro_f1", "mae", ...).
+        public var metrics: (Evaluation.Result) -> [TrainerProgress.Metric] = { _ in [] }
+
+        public init() {}
     }
 
     public let step: TrainingStep
     public let paddingId: Int
+    /// The state the last `run` ended in, also when it threw (an interrupt, a numeric error).
+    public private(set) var lastProgress: TrainerProgress?
     /// With sliding windows: which validation windows belong to which text, so that validation
     /// reports per text (`Evaluation.run(_:batchSize:groups:)`).
     public var validationGroups: WindowGroups?
@@ -72,12 +98,15 @@ public final class Trainer {
 
     public var network: BertNetwork { step.network }
 
-    /// Trains on `train`, validating on `validation` after each epoch. The loss is the one of the
-    /// network's `config.resolvedProblemType` (see `Evaluation`): every example must carry a
-    /// label of that task (a class id, a set of class ids, a value), class ids in 0..<L.
+    /// Trains on `train`, validating on `validation` after each epoch (and every `control.every`
+    /// steps). The loss is the one of the network's `config.resolvedProblemType` (see
+    /// `Evaluation`): every example must carry a label of that task (a class id, a set of class
+    /// ids, a value), class ids in 0..<L.
+    /// - control: best weights, checkpoints, resume (`RunControl`)
     /// - onStep, onEpoch: progress reports (called on this thread)
     /// - checkInterrupt: throws to stop; called before every micro-batch and validation batch
     public func run(train: [EncodedExample], validation: [EncodedExample], options: TrainOptions,
+                    control: RunControl = RunControl(),
                     onStep: (StepEvent) -> Void = { _ in }, onEpoch: (EpochEvent) -> Void = { _ in },
                     checkInterrupt: () throws -> Void = {}) throws -> Outcome {
         guard !train.isEmpty else { throw BertError(.argument, "there are no training examples") }
@@ -92,77 +121,162 @@ public final class Trainer {
         let runSteps = perEpoch * options.epochs
         // A run that throws before its first update leaves the step as it found it.
         let stepOptionsBefore = step.options
-        var runStep = 0
+        var stepsTaken = 0
         var finished = false
-        defer { if runStep == 0 && !finished { step.options = stepOptionsBefore } }
-        configureSchedule(options: options, classWeights: classWeights, runSteps: runSteps)
+        defer { if stepsTaken == 0 && !finished { step.options = stepOptionsBefore } }
+        var progress: TrainerProgress
+        if var resumed = control.resume {
+            // The schedule was restored with the optimizer; other epochs extend it, as a second call does.
+            resumed.epochs = options.epochs
+            step.options.totalSteps = resumed.runStartStep + runSteps
+            progress = resumed
+        } else {
+            configureSchedule(options: options, classWeights: classWeights, runSteps: runSteps)
+            progress = TrainerProgress(runStartStep: step.step, epochs: options.epochs)
+        }
+        // Patience alone watches the validation loss, as it always has.
+        let best = control.best ?? (options.patience != nil ? BestMetric("loss") : nil)
+        let keepsBest = best != nil && !validation.isEmpty
+        var bestWeights = keepsBest ? control.bestWeights : nil
 
+        defer { lastProgress = progress }
         let evaluator = Evaluation(network: network, paddingId: paddingId)
         var events: [EpochEvent] = []
-        var bestLoss = Double.infinity, bestEpoch: Int?, bestWeights: [Float]?, epochsWithoutImprovement = 0
-        var samples = 0
-        var stoppedEarly = false
-        for epoch in 0..<options.epochs {
-            var generator = SeededGenerator(seed: UInt64(options.seed) &+ UInt64(epoch) &* 0x9E37_79B9)
-            var order = generator.shuffled(Array(train.indices))
-            if options.groupByLength {
-                // transformers groups by the examples of one optimizer step (batch × accumulation).
-                order = LengthGrouping.order(shuffled: order, lengths: train.map(\.count),
-                                             batchSize: options.batch * options.accumulate)
-            }
-            let batches = stride(from: 0, to: order.count, by: options.batch).map {
-                Array(order[$0..<min($0 + options.batch, order.count)])
-            }
-            var lossSum = 0.0, correct = 0, seen = 0, stepsThisEpoch = 0
-            for first in stride(from: 0, to: batches.count, by: options.accumulate) {
-                let group = Array(batches[first..<min(first + options.accumulate, batches.count)])
-                let result = try optimizerStep(group.map { $0.map { train[$0] } }, checkInterrupt: checkInterrupt)
-                runStep += 1
-                stepsThisEpoch += 1
-                samples += result.examples
-                seen += result.examples
-                correct += result.correct
-                lossSum += result.loss
-                onStep(StepEvent(runStep: runStep, runSteps: runSteps, globalStep: step.step, epoch: epoch,
-                                 epochFraction: Double(first + group.count) / Double(batches.count), loss: result.loss,
-                                 learningRate: Double(result.learningRate), samples: samples))
-            }
-            var validationResult: Evaluation.Result?
+        var interrupted = false
+        func check() throws {
+            do { try checkInterrupt() } catch { interrupted = true; throw error }
+        }
+        var lastCheckpoint: (step: Int, url: URL)? = control.resume.flatMap { _ in
+            control.checkpoints.map { (step.step, $0.folder.appendingPathComponent(TrainingCheckpoint.name(step: step.step))) }
+        }
+
+        func writeCheckpoint(interrupted: Bool) throws {
+            guard let writer = control.checkpoints else { return }
+            let url = try writer.write(step, progress: progress)
+            lastCheckpoint = (step.step, url)
+            control.onCheckpoint(url, interrupted)
+        }
+
+        /// Evaluates (when there is a validation split), keeps the best, and decides early stopping.
+        func evaluationPoint() throws -> (result: Evaluation.Result?, improved: Bool) {
+            progress.evaluationPending = true
+            var result: Evaluation.Result?
             if !validation.isEmpty {
-                validationResult = try evaluator.run(validation, batchSize: max(options.batch, 32), groups: validationGroups,
-                                                     checkInterrupt: checkInterrupt)
+                result = try evaluator.run(validation, batchSize: max(options.batch, 32), groups: validationGroups,
+                                           checkInterrupt: check)
             }
-            let validationLoss = validationResult?.loss
-            let monitored = validationLoss ?? -Double(epoch)   // without validation, the latest is the best
-            let improved = monitored < bestLoss
-            if improved {
-                bestLoss = monitored
-                bestEpoch = epoch
-                epochsWithoutImprovement = 0
-                if options.patience != nil, !validation.isEmpty {
-                    bestWeights = Array(UnsafeBufferPointer(start: network.parameters.pointer, count: network.parameters.count))
+            progress.evaluationPending = false
+            let epochNow = Double(progress.epoch) + Double(progress.stepInEpoch) / Double(max(1, perEpoch))
+            var improved = true   // without validation, the latest is the best
+            if let result {
+                var metrics = [TrainerProgress.Metric("loss", result.loss)]
+                if let accuracy = result.accuracy { metrics.append(.init("accuracy", accuracy)) }
+                metrics += control.metrics(result)
+                progress.log.append(.evaluation(globalStep: step.step, epoch: epochNow, metrics: metrics))
+                if let best {
+                    let value = metrics.first { $0.name == best.name }?.value ?? .nan
+                    improved = best.improves(value, on: progress.best?.value)
+                    if improved {
+                        progress.best = .init(metric: best.name, value: value, globalStep: step.step, epoch: epochNow,
+                                              checkpoint: control.checkpoints.map { _ in TrainingCheckpoint.name(step: step.step) },
+                                              metrics: metrics)
+                        progress.evaluationsWithoutImprovement = 0
+                        if keepsBest { bestWeights = network.parameters.array }
+                    } else {
+                        progress.evaluationsWithoutImprovement += 1
+                    }
                 }
-            } else {
-                epochsWithoutImprovement += 1
             }
-            let event = EpochEvent(epoch: epoch, globalStep: step.step, trainLoss: lossSum / Double(max(1, stepsThisEpoch)),
-                                   trainAccuracy: task == .regression ? nil : Double(correct) / Double(max(1, seen)),
-                                   validationLoss: validationLoss, validationAccuracy: validationResult?.accuracy,
-                                   validation: validationResult, improved: improved)
-            events.append(event)
-            onEpoch(event)
-            if let patience = options.patience, epochsWithoutImprovement >= patience, epoch < options.epochs - 1 {
-                stoppedEarly = true
-                break
+            return (result, improved)
+        }
+
+        do {
+            if progress.evaluationPending, progress.stepInEpoch < perEpoch {
+                // An interrupt came during this evaluation: run it now, where the unbroken run did
+                // (one at an epoch's end runs in the loop below, as the epoch's own).
+                _ = try evaluationPoint()
+                stopIfPatienceRanOut(&progress, options: options, perEpoch: perEpoch)
+                try writeCheckpoint(interrupted: false)
             }
+            while !progress.isFinished {
+                let epoch = progress.epoch
+                var generator = SeededGenerator(seed: UInt64(options.seed) &+ UInt64(epoch) &* 0x9E37_79B9)
+                var order = generator.shuffled(Array(train.indices))
+                if options.groupByLength {
+                    // transformers groups by the examples of one optimizer step (batch × accumulation).
+                    order = LengthGrouping.order(shuffled: order, lengths: train.map(\.count),
+                                                 batchSize: options.batch * options.accumulate)
+                }
+                let batches = stride(from: 0, to: order.count, by: options.batch).map {
+                    Array(order[$0..<min($0 + options.batch, order.count)])
+                }
+                while progress.stepInEpoch < perEpoch, !progress.stoppedEarly {
+                    let first = progress.stepInEpoch * options.accumulate
+                    let group = Array(batches[first..<min(first + options.accumulate, batches.count)])
+                    let result = try optimizerStep(group.map { $0.map { train[$0] } }, checkInterrupt: check)
+                    stepsTaken += 1
+                    progress.runStep += 1
+                    progress.stepInEpoch += 1
+                    progress.samples += result.examples
+                    progress.epochSeen += result.examples
+                    progress.epochCorrect += result.correct
+                    progress.epochLossSum += result.loss
+                    let fraction = Double(first + group.count) / Double(batches.count)
+                    progress.log.append(.step(globalStep: step.step, epoch: Double(epoch) + fraction, loss: result.loss,
+                                              learningRate: Double(result.learningRate)))
+                    onStep(StepEvent(runStep: progress.runStep, runSteps: runSteps, globalStep: step.step, epoch: epoch,
+                                     epochFraction: fraction, loss: result.loss,
+                                     learningRate: Double(result.learningRate), samples: progress.samples))
+                    if progress.stepInEpoch < perEpoch, control.every.isDue(afterStep: step.step) {
+                        _ = try evaluationPoint()
+                        stopIfPatienceRanOut(&progress, options: options, perEpoch: perEpoch)
+                        try writeCheckpoint(interrupted: false)
+                    }
+                }
+                if progress.stoppedEarly { break }
+                let (validationResult, improved) = try evaluationPoint()
+                let event = EpochEvent(epoch: epoch, globalStep: step.step,
+                                       trainLoss: progress.epochLossSum / Double(max(1, perEpoch)),
+                                       trainAccuracy: task == .regression ? nil : Double(progress.epochCorrect) / Double(max(1, progress.epochSeen)),
+                                       validationLoss: validationResult?.loss, validationAccuracy: validationResult?.accuracy,
+                                       validation: validationResult, improved: improved)
+                events.append(event)
+                progress.epoch += 1
+                progress.stepInEpoch = 0
+                progress.epochLossSum = 0
+                progress.epochCorrect = 0
+                progress.epochSeen = 0
+                stopIfPatienceRanOut(&progress, options: options, perEpoch: perEpoch)
+                onEpoch(event)
+                try writeCheckpoint(interrupted: false)
+            }
+        } catch {
+            // An interrupt leaves the weights and optimizer at the last step done: keep that state.
+            if interrupted, control.checkpoints != nil, progress.runStep > 0 {
+                if let lastCheckpoint, lastCheckpoint.step == step.step, !progress.evaluationPending {
+                    control.onCheckpoint(lastCheckpoint.url, true)   // it holds this state already
+                } else {
+                    try writeCheckpoint(interrupted: true)
+                }
+            }
+            throw error
         }
         var restored: Int?
-        if options.patience != nil, let bestWeights, let bestEpoch {
+        if keepsBest, let bestWeights, let bestRecord = progress.best {
             bestWeights.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
-            restored = bestEpoch
+            restored = min(Int(bestRecord.epoch.rounded(.up)) - 1, progress.epochs - 1)
+            restored = max(0, restored!)
         }
         finished = true
-        return Outcome(epochs: events, steps: runStep, stoppedEarly: stoppedEarly, bestEpoch: restored)
+        return Outcome(epochs: events, steps: stepsTaken, stoppedEarly: progress.stoppedEarly, bestEpoch: restored,
+                       progress: progress)
+    }
+
+    /// Early stopping: after `patience` evaluations without improvement, unless nothing is left.
+    private func stopIfPatienceRanOut(_ progress: inout TrainerProgress, options: TrainOptions, perEpoch: Int) {
+        guard let patience = options.patience, progress.evaluationsWithoutImprovement >= patience,
+              progress.epoch < progress.epochs else { return }
+        progress.stoppedEarly = true
     }
 
     /// scikit-learn's "balanced" weights over the training examples, n / (L · count(class)).

@@ -143,6 +143,13 @@ public struct Arguments {
         return b
     }
 
+    /// `strings(name)`, or nil when the optional argument was left out or given as nil.
+    public func optionalStrings(_ name: String) throws -> [String]? {
+        if !has(name) { return nil }
+        if case .null? = values[name] { return nil }
+        return try strings(name)
+    }
+
     /// A `String` or `[String]` argument as a list (`predict("a")` and `predict(["a", "b"])`).
     public func strings(_ name: String) throws -> [String] {
         switch values[name] {

@@ -21,6 +21,7 @@ public final class CommandRegistry {
         PlotCommands.all,
         TeachingCommands.all,
         PretrainCommands.all,
+        ExplainCommands.all,
     ]
 
     /// An empty registry (tests, or embedding only some commands).

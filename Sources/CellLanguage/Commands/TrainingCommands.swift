@@ -4,6 +4,9 @@ import Display
 /// Fine-tuning, evaluating and saving: bindings over `Session.train`, `Session.evaluate` and
 /// `Session.save(to:)`.
 enum TrainingCommands {
+    /// The help of evaluate's and predict's `maxLength`, whose default follows training.
+    static let maxLengthDefault = "tokens kept per example; default: the maxLength of the last train, else 128"
+
     static func all() -> [Command] {
         [
             Command(
@@ -25,19 +28,53 @@ enum TrainingCommands {
                     + "continues with the same optimizer state (step count, moments; the schedule is extended over the "
                     + "new steps; `warmup` applies to the first call). Interrupting stops at the next batch with the "
                     + "steps done kept; a non-finite loss stops with a NumericError keeping the last good weights. "
+                    + "`checkpoints: \"runs/NAME\"` writes a folder `checkpoint-N` (N the optimizer step) at each evaluation "
+                    + "(`every: \"epoch\"`, or also every N steps) and on an interrupt: the model as `save` writes it, "
+                    + "the optimizer, the schedule, the position in the batch order and a transformers `trainer_state.json`; "
+                    + "`keep` keeps the newest N and always the best. `resume:` continues a run from its latest checkpoint "
+                    + "(or the checkpoint folder given), in a new kernel too, to the same weights, bit for bit, as an "
+                    + "unbroken run; the model, dataset and options must be the run's (`epochs` may grow). "
+                    + "`best: \"accuracy\"` (or \"loss\", \"macro_f1\", any metric of the task's evaluation) ends on "
+                    + "the weights of the best evaluation; with `patience` it also decides when to stop. "
                     + "Long texts: with `window`, a text longer than `window` tokens becomes overlapping windows of that "
                     + "many tokens sharing `stride` tokens, exactly as transformers' tokenizer makes them with "
                     + "`return_overflowing_tokens=True, stride=` (a pair keeps its first text in every window, "
                     + "`truncation=\"only_second\"`); every window is a training example with its text's label, and the "
                     + "validation metrics are per text, from its windows' logits combined by `aggregate`.",
-                parameters: TrainOptions.declarations.map(Parameter.init),
+                parameters: TrainOptions.declarations.map(Parameter.init) + RunOptions.parameters,
                 returns: "Training",
                 example: "train(epochs: 3, lr: 5e-5, batch: 32)"
             ) { args, context in
                 var options = TrainOptions()
                 for option in TrainOptions.declarations { option.write(try args.value(of: option), &options) }
-                let report = try context.session.train(options, output: context.output)
+                let report = try context.session.train(options, run: try RunOptions(args), output: context.output)
                 return .rich(RichValue(typeName: "Training", bundle: report.bundle, payload: report))
+            },
+            Command(
+                name: "runs", group: .training,
+                summary: "The run log: every train call with its options, outcome, best metric and time.",
+                doc: "Every `train` call is a run, named by `train(name:)` or numbered (\"run 1\", ...): its options, its "
+                    + "per-step loss and learning rate, its evaluations, the time it took and its checkpoints. The table "
+                    + "shows one row per run with its best metric (the one of `best:`, else the lowest validation loss). "
+                    + "`plot(\"loss\", runs: [...])` overlays runs; `reset()` clears the log; loading a model keeps it.",
+                parameters: [],
+                returns: "Runs",
+                example: "runs()"
+            ) { _, context in
+                let report = context.session.runs()
+                return .rich(RichValue(typeName: "Runs", bundle: report.bundle, payload: report))
+            },
+            Command(
+                name: "runs", group: .training,
+                summary: "Writes the run log's table to a CSV, TSV or JSON Lines file.",
+                doc: "The table of `runs()`, one row per run, to `to` (the format by its extension), written to a temporary "
+                    + "file beside it and renamed at the end.",
+                parameters: [Parameter("to", .string, paths: true, doc: "the .csv, .tsv or .jsonl file to write")],
+                example: "runs(to: \"runs.csv\")"
+            ) { args, context in
+                let url = try context.session.runs(to: try args.string("to"))
+                context.print("Wrote \(context.session.runLog.runs.count) runs to \(url.path)\n")
+                return nil
             },
             Command(
                 name: "evaluate", group: .training,
@@ -53,12 +90,12 @@ enum TrainingCommands {
                 parameters: [
                     Parameter("split", .string, default: .string("validation"), allowed: ["validation", "test", "train"],
                               doc: "which part of the dataset"),
-                    Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "tokens kept per example"),
+                    Parameter("maxLength", .int, optional: true, range: 2...1_000_000, doc: Self.maxLengthDefault),
                 ] + TrainOptions.windowDeclarations.map(Parameter.init),
                 returns: "Evaluation",
                 example: "evaluate(split: \"test\")"
             ) { args, context in
-                let report = try context.session.evaluate(split: try args.string("split"), maxLength: try args.int("maxLength"),
+                let report = try context.session.evaluate(split: try args.string("split"), maxLength: try args.optionalInt("maxLength"),
                                                           windows: try args.windows(), output: context.output)
                 return .rich(RichValue(typeName: "Evaluation", bundle: report.bundle, payload: report))
             },

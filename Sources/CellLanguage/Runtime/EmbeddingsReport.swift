@@ -29,33 +29,14 @@ public struct EmbeddingsReport {
     public let dims: Int
     public let rows: [Row]
 
-    /// Computes the rows from the network's embedding tables.
+    /// The rows from the network's own embedding forward (`BertNetwork.embeddingBreakdown`).
     /// - encoding: the encoded text (T tokens)
     init(text: String, pair: String?, encoding: BertEncoding, network: BertNetwork, dims: Int) throws {
         let C = network.config.hiddenSize
-        guard let word = network.parameter("bert.embeddings.word_embeddings.weight"),
-              let position = network.parameter("bert.embeddings.position_embeddings.weight"),
-              let segment = network.parameter("bert.embeddings.token_type_embeddings.weight"),
-              let gamma = network.parameter("bert.embeddings.LayerNorm.weight"),
-              let beta = network.parameter("bert.embeddings.LayerNorm.bias") else {
-            throw SessionError(.state, "the model has no embedding tables")
-        }
-        let eps = Float(network.config.layerNormEps)
-        func row(_ table: UnsafeMutableBufferPointer<Float>, _ index: Int) -> [Float] { Array(table[(index * C)..<((index + 1) * C)]) }
-        rows = try (0..<encoding.count).map { t in
-            let id = encoding.ids[t], type = encoding.typeIds[t]
-            guard id >= 0, id < network.config.vocabSize, type >= 0, type < network.config.typeVocabSize else {
-                throw SessionError(.state, "token id \(id) or type \(type) is outside the model's tables")
-            }
-            let w = row(word, id), p = row(position, t), s = row(segment, type)
-            let sum = (0..<C).map { w[$0] + p[$0] + s[$0] }
-            // LayerNorm as BertEmbeddings applies it: biased variance, eps inside the square root.
-            let mean = sum.reduce(0, +) / Float(C)
-            let variance = sum.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(C)
-            let rstd = 1 / (variance + eps).squareRoot()
-            let normalized = (0..<C).map { (sum[$0] - mean) * rstd * gamma[$0] + beta[$0] }
-            return Row(position: t, token: encoding.tokens[t], id: id, typeId: type, word: w, positionVector: p, segment: s,
-                       sum: sum, normalized: normalized)
+        let pieces = try network.embeddingBreakdown(ids: encoding.ids, typeIds: encoding.typeIds)
+        rows = pieces.enumerated().map { t, piece in
+            Row(position: t, token: encoding.tokens[t], id: encoding.ids[t], typeId: encoding.typeIds[t], word: piece.word,
+                positionVector: piece.position, segment: piece.segment, sum: piece.sum, normalized: piece.normalized)
         }
         self.text = text
         self.pair = pair

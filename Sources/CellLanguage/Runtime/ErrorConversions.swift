@@ -1,4 +1,5 @@
 import Bert
+import HuggingFaceHub
 import TextDatasets
 import WordPiece
 
@@ -36,4 +37,14 @@ extension WordPieceError: CellErrorConvertible {
 
 extension ModelNotFoundError: CellErrorConvertible {
     public var sessionError: SessionError { SessionError(.file, description, argument: "model") }
+}
+
+extension HubError: CellErrorConvertible {
+    public var sessionError: SessionError {
+        switch kind {
+        case .revisionNotFound: return SessionError(.argument, message, argument: "revision")
+        case .integrity: return SessionError(.format, message, argument: "model")
+        case .repositoryNotFound, .unauthorized, .unreachable, .other: return SessionError(.file, message, argument: "model")
+        }
+    }
 }

@@ -10,6 +10,8 @@ public final class ProgressBar {
     public let title: String
     public let total: Int
     public let unit: String
+    /// The unit in the rate (`steps/s`, `MB/s`).
+    public let unitPlural: String
     public let displayID: String
     /// Updates sent so far (the first one included).
     public private(set) var updatesSent = 0
@@ -22,12 +24,13 @@ public final class ProgressBar {
     private var finished = false
 
     /// - clock: seconds from any fixed origin; injected by tests to check throttling without timing.
-    public init(output: OutputSink, title: String, total: Int, unit: String = "step", minimumInterval: Double = 0.25,
-                clock: @escaping () -> Double = { ProcessInfo.processInfo.systemUptime }) {
+    public init(output: OutputSink, title: String, total: Int, unit: String = "step", unitPlural: String? = nil,
+                minimumInterval: Double = 0.25, clock: @escaping () -> Double = { ProcessInfo.processInfo.systemUptime }) {
         self.output = output
         self.title = title
         self.total = max(0, total)
         self.unit = unit
+        self.unitPlural = unitPlural ?? unit + "s"
         self.minimumInterval = minimumInterval
         self.clock = clock
         self.startTime = clock()
@@ -74,7 +77,7 @@ public final class ProgressBar {
         parts += metrics.map { "\($0.0) \($0.1)" }
         var rateText: String?
         if elapsed > 0 {
-            let (count, name) = samples.map { ($0, "samples") } ?? (completed, "\(unit)s")
+            let (count, name) = samples.map { ($0, "samples") } ?? (completed, unitPlural)
             rateText = String(format: "%.1f %@/s", Double(count) / elapsed, name)
         }
         if let rateText { parts.append(rateText) }

@@ -12,10 +12,12 @@ extension Session {
     ///   micro and macro precision/recall/F1, Hamming loss, per-class precision/recall/F1 and the
     ///   examples with the most confidently wrong label decision;
     /// - regression: MSE, MAE, Pearson's and Spearman's correlation and the largest errors.
+    /// - maxLength: nil for the one the model was last trained with (`defaultMaxLength`)
     /// With `windows`, each text is scored by its sliding windows' aggregated logits (`maxLength`
     /// then does not apply), and every metric is per text.
-    public func evaluate(split name: String = "validation", maxLength: Int = 128, batch: Int = 64,
+    public func evaluate(split name: String = "validation", maxLength: Int? = nil, batch: Int = 64,
                          windows: TextWindows? = nil, output: OutputSink? = nil) throws -> EvaluationReport {
+        let maxLength = defaultMaxLength(maxLength)
         guard let split = TextDataset.Split(rawValue: name) else {
             throw SessionError(.argument, "split must be \"train\", \"validation\" or \"test\", got \"\(name)\"", argument: "split")
         }
@@ -87,4 +89,11 @@ extension Session {
         setComponent(history)
         return EvaluationReport(split: name, loss: result.loss, details: details)
     }
+}
+
+extension Session {
+    /// The `maxLength` of evaluating and predicting when none is given: the one of the last
+    /// `train` of the loaded model (a model trained at 64 is evaluated on inputs as long as it
+    /// was trained on), else 128. Loading a model clears the history, and with it this default.
+    public func defaultMaxLength(_ given: Int?) -> Int { given ?? history.maxLength ?? 128 }
 }

@@ -34,9 +34,10 @@ extension Session {
     /// does not exist, an output equal to the input, an unknown text column, an empty file, a
     /// model without a classifier. The session's model and dataset are never changed.
     public func predict(file: String, text: String = "text", pair: String? = nil, to destination: String,
-                        maxLength: Int = 128, batch: Int = 32, threshold: [Double]? = nil,
+                        maxLength: Int? = nil, batch: Int = 32, threshold: [Double]? = nil,
                         onError: UnreadableRows = .stop, windows: TextWindows? = nil,
                         output: OutputSink? = nil) throws -> FilePredictionReport {
+        let maxLength = defaultMaxLength(maxLength)
         let model = try requireModel()
         try checkMaxLength(maxLength, for: model)
         try checkWindows(windows, for: model)

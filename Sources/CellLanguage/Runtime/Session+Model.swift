@@ -16,16 +16,20 @@ extension Session {
     ///   from the checkpoint, or of another size, is initialised as transformers does.
     /// Drops the optimizer state and the history of a previous model. On any error the previous
     /// model stays loaded.
+    ///
+    /// A name found nowhere on this machine is downloaded from the Hugging Face hub (`revision`:
+    /// a branch, tag or commit, default main) into its standard cache, unless `HF_HUB_OFFLINE`
+    /// is set; `output` gets the download's progress.
     @discardableResult
-    public func load(model name: String, labels: Int? = nil) throws -> ModelSummary {
+    public func load(model name: String, labels: Int? = nil, revision: String? = nil, output: OutputSink? = nil) throws -> ModelSummary {
         if let labels, !(1...100_000).contains(labels) {
             throw SessionError(.argument, "labels must be a number of classes between 1 and 100000, got \(labels)", argument: "labels")
         }
-        let directory = try ModelLocator().locate(name)
+        let directory = try locateOrDownload(name, revision: revision, output: output)
         let configURL = directory.appendingPathComponent("config.json")
         guard FileManager.default.fileExists(atPath: configURL.path) else {
             throw SessionError(.file, "\(directory.path) has no config.json (a model directory holds config.json, "
-                               + "model.safetensors and vocab.txt or tokenizer.json)", argument: "model")
+                               + "model.safetensors or pytorch_model.bin, and vocab.txt or tokenizer.json)", argument: "model")
         }
         let config = try BertConfig(contentsOf: configURL)
         let checkpointHeads = BertHeads(architecture: config.architectures.first ?? "BertModel")
@@ -172,9 +176,11 @@ extension Session {
     ///
     ///     let predictions = try session.predict(["a gripping story", "a waste of time"])
     ///     predictions.items[0].label   // "positive"
+    /// - maxLength: nil for the one the model was last trained with (`defaultMaxLength`)
     ///
     /// With `windows`, a long text is scored by its sliding windows' aggregated logits.
-    public func predict(_ texts: [String], maxLength: Int = 128, windows: TextWindows? = nil) throws -> PredictionReport {
+    public func predict(_ texts: [String], maxLength: Int? = nil, windows: TextWindows? = nil) throws -> PredictionReport {
+        let maxLength = defaultMaxLength(maxLength)
         let model = try requireModel()
         try checkMaxLength(maxLength, for: model)
         try checkWindows(windows, for: model)

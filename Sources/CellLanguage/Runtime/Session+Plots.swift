@@ -19,6 +19,8 @@ public enum PlotKind: String, CaseIterable, Sendable {
     case labels
     /// The masked-LM and next-sentence losses of the last `pretrain`.
     case pretraining
+    /// The validation examples' [CLS] vectors projected by PCA (`plotEmbeddings`).
+    case embeddings
 
     /// What to run first when the data for the plot is missing.
     var prerequisite: String {
@@ -29,6 +31,7 @@ public enum PlotKind: String, CaseIterable, Sendable {
         case .lengths: return "plot(\"lengths\") needs a model and a dataset; run load(model: ...) and load(dataset: ...) first"
         case .labels: return "no dataset is loaded; run load(dataset: ...) first"
         case .pretraining: return "no pre-training history; run pretrain(corpus: \"demo\") first"
+        case .embeddings: return "plot(\"embeddings\") needs a model and a dataset; run load(model: ...) and load(dataset: ...) first"
         }
     }
 }
@@ -55,6 +58,8 @@ extension Session {
             throw SessionError(.argument, "maxLength applies to plot(\"lengths\") only", argument: "maxLength")
         }
         switch kind {
+        case .embeddings:
+            return try plotEmbeddings()
         case .loss:
             guard !history.steps.isEmpty else { throw SessionError(.state, kind.prerequisite) }
             let validation = history.epochs.compactMap { e in e.validationLoss.map { (step: e.step, loss: $0) } }

@@ -26,6 +26,12 @@ public struct PretrainingSummary {
             "pairs_built": .int(pairsBuilt), "pairs_truncated": .int(pairsTruncated), "seconds": .double(seconds),
             "first_mlm_loss": loss(first?.maskedLMLoss), "last_mlm_loss": loss(last?.maskedLMLoss),
             "first_nsp_loss": loss(first?.nextSentenceLoss), "last_nsp_loss": loss(last?.nextSentenceLoss),
+            // Every step, as train's JSON carries them (`TrainingReport.stepSeries`), plus the two losses.
+            "step_series": .array(records.map { r in
+                ["step": .int(r.step), "loss": .double(Double(r.maskedLMLoss) + Double(r.nextSentenceLoss)),
+                 "learning_rate": .double(Double(r.learningRate)), "mlm_loss": .double(Double(r.maskedLMLoss)),
+                 "nsp_loss": .double(Double(r.nextSentenceLoss))]
+            }),
         ])
     }
 
@@ -123,17 +129,9 @@ extension Session {
         } else {
             config.setLabels(["LABEL_0", "LABEL_1"])
         }
-        let network = try BertNetwork(config: config, heads: BertHeads.preTraining.union(.sequenceClassification))
-        var fresh: [String] = []
-        for entry in network.layout.entries {
-            if let trained = run.network.parameter(entry.name) {
-                network.parameter(entry.name)!.update(fromContentsOf: trained)
-            } else {
-                fresh.append(entry.name)
-            }
-        }
         var generator = SeededGenerator(seed: run.options.seed &+ 2)
-        network.initialize(fresh, using: &generator)
+        let network = try BertNetwork.grafting(run.network, config: config, heads: BertHeads.preTraining.union(.sequenceClassification),
+                                               using: &generator).network
         setComponent(LoadedModel(network: network, tokenizer: run.tokenizer, source: source, classifierIsFresh: true))
         setComponent(nil, as: OptimizerState.self)
         setComponent(nil, as: TrainingHistory.self)

@@ -20,8 +20,11 @@ extension Session {
     /// state or numeric error, an interrupt) leaves the session exactly as it was (model, its
     /// config and weights, optimizer, history, dataset). From the first step on, the steps done
     /// are kept.
+    ///
+    /// `run` adds checkpoints (`Session+Checkpoints`), the best weights and resuming a run.
     @discardableResult
-    public func train(_ options: TrainOptions = TrainOptions(), output: OutputSink? = nil) throws -> TrainingReport {
+    public func train(_ options: TrainOptions = TrainOptions(), run: RunOptions = RunOptions(),
+                      output: OutputSink? = nil) throws -> TrainingReport {
         let loadedModel = try requireModel()
         var model = loadedModel
         try options.checkDeclaredRanges()
@@ -43,6 +46,7 @@ extension Session {
         model = alignedModel
         data = alignedData
         guard !data.train.isEmpty else { throw SessionError(.state, "the dataset has no training examples") }
+        try checkRunOptions(run, task: data.task, hasValidation: !data.validation.isEmpty)
         if options.patience != nil, data.validation.isEmpty {
             throw SessionError(.argument, "patience needs a validation split; load the dataset with validation: 0.1",
                                argument: "patience")
@@ -80,9 +84,28 @@ extension Session {
             output?.stream(.stdout, Self.windowsLine(texts: data.train.count, windows: trainExamples.count, options: windows))
         }
 
-        // The optimizer continues when it belongs to the (aligned) model; a new model gets a new one.
+        var plan = try runPlan(run, options: options, model: model, train: trainExamples, validation: validationExamples)
+        if let validationGroups {
+            // With windows the validation results are per text: best:'s metrics read each text's target.
+            let perText = validationGroups.firstWindows.map { validationExamples[$0] }
+            let labelNames = model.labelNames
+            plan.control.metrics = { Self.bestMetricValues($0, validation: perText, labelNames: labelNames) }
+        }
+
+        // The optimizer continues when it belongs to the (aligned) model; a new model gets a new one;
+        // a resumed run gets the checkpoint's, and its weights (put back unless a step is taken).
         let optimizerState: OptimizerState
-        if let existing = component(OptimizerState.self), existing.belongs(to: model.network) {
+        let network = model.network
+        var weightsBefore: [Float]?
+        defer {
+            if !committed, let weightsBefore {
+                weightsBefore.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            }
+        }
+        if let resumed = plan.resumed {
+            weightsBefore = network.parameters.array
+            optimizerState = OptimizerState(step: try resumed.restore(into: model.network))
+        } else if let existing = component(OptimizerState.self), existing.belongs(to: model.network) {
             optimizerState = existing
         } else {
             optimizerState = OptimizerState(step: try TrainingStep(network: model.network,
@@ -110,8 +133,28 @@ extension Session {
         let progress = output.map { ProgressBar(output: $0, title: "train", total: totalSteps, unit: "step") }
         defer { if committed { setComponent(history) } }
         let validationSplit = data.validation
-        let outcome = try trainer.run(
-            train: trainExamples, validation: validationExamples, options: options,
+        plan.control.onCheckpoint = { url, interrupted in
+            let shown = run.checkpoints ?? run.resume ?? url.deletingLastPathComponent().path
+            output?.stream(.stdout, interrupted
+                ? "Interrupted: saved checkpoint \(url.path); continue with train(resume: \"\(shown)\")\n"
+                : "checkpoint \(url.lastPathComponent) saved in \(url.deletingLastPathComponent().path)\n")
+        }
+        let started = Date()
+        func record(_ status: String) {
+            guard committed, let progress = trainer.lastProgress else { return }
+            recordRun(name: run.name, options: options, run: run, status: status, started: started, progress: progress,
+                      trainExamples: trainExamples.count, globalStep: optimizerState.step.step, network: model.network)
+        }
+        let outcome: Trainer.Outcome
+        do {
+            outcome = try runTrainer()
+        } catch {
+            record((error as? SessionError)?.kind == .interrupt ? "interrupted" : "failed")
+            throw error
+        }
+        record(outcome.stoppedEarly ? "stopped early" : "finished")
+        func runTrainer() throws -> Trainer.Outcome { try trainer.run(
+            train: trainExamples, validation: validationExamples, options: options, control: plan.control,
             onStep: { event in
                 commit()
                 model.classifierIsFresh = false
@@ -135,7 +178,7 @@ extension Session {
                 output?.stream(.stdout, TrainingReport.epochLine(record, of: options.epochs, first: firstEpochNumber,
                                                                  task: data.task) + "\n")
             },
-            checkInterrupt: { try self.checkInterrupt() })
+            checkInterrupt: { try self.checkInterrupt() }) }
         progress?.finish(outcome.steps, samples: history.steps.isEmpty ? nil : trainExamples.count * outcome.epochs.count, metrics: [("loss", String(format: "%.4f", history.steps.last?.loss ?? 0))])
         return TrainingReport(options: options, task: data.task, outcome: outcome,
                               epochs: Array(history.epochs.suffix(outcome.epochs.count)),
@@ -186,7 +229,14 @@ extension Session {
         try model.network.updateConfig { config in
             if model.hasClassifier { config.problemType = config.resolvedProblemType.rawValue }
         }
-        try BertCheckpoint.save(model.network, to: url, extraFiles: TokenizerFiles.files(for: model.tokenizer))
+        var files = TokenizerFiles.files(for: model.tokenizer)
+        // The model's last run, in transformers' layout, beside it.
+        if let run = runLog.runs.last(where: { $0.network == ObjectIdentifier(model.network) }) {
+            files[TrainingCheckpoint.trainerStateFile] = TransformersTrainerState.fileData(
+                options: run.options, every: run.run.every, trainExamples: run.trainExamples, globalStep: run.globalStep,
+                progress: run.progress, folder: run.checkpoints)
+        }
+        try BertCheckpoint.save(model.network, to: url, extraFiles: files)
         return url
     }
 }

@@ -15,9 +15,6 @@ public struct TrainingReport {
     public let examples: Int
     public let validationExamples: Int
 
-    /// The metric early stopping watches.
-    public static let monitoredMetric = "validation loss"
-
     static func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
 
     /// What the accuracy of `task` is called ("accuracy", "subset accuracy"); nil for regression.
@@ -43,6 +40,14 @@ public struct TrainingReport {
         return line
     }
 
+    /// Every optimizer step of the run: its step, loss and learning rate (pretrain's JSON has the same).
+    static func stepSeries(_ progress: TrainerProgress) -> JSON {
+        .array(progress.log.compactMap { entry in
+            guard case let .step(step, _, loss, lr) = entry else { return nil }
+            return .object(["step": .int(step), "loss": .double(loss), "learning_rate": .double(lr)])
+        })
+    }
+
     public var json: JSON {
         let o = options
         return [
@@ -57,11 +62,24 @@ public struct TrainingReport {
                 for metric in e.validationMetrics { object["validation_" + metric.key] = .double(metric.value) }
                 return .object(object)
             }),
+            "step_series": Self.stepSeries(outcome.progress),
+            "evaluations": .array(outcome.progress.log.compactMap { entry in
+                guard case let .evaluation(step, epoch, metrics) = entry else { return nil }
+                return .object(["step": .int(step), "epoch": .double(epoch),
+                                "metrics": .object(Dictionary(uniqueKeysWithValues: metrics.map { ($0.name, JSON.double($0.value)) }))])
+            }),
             "steps": .int(outcome.steps), "optimizer_step": .int(optimizerStep),
             "train_examples": .int(examples), "validation_examples": .int(validationExamples),
             "stopped_early": .bool(outcome.stoppedEarly),
             "best_epoch": outcome.bestEpoch.map { best in .int((epochs.first?.epoch ?? 1) + best) } ?? .null,
-            "monitor": o.patience == nil ? .null : .string(Self.monitoredMetric),
+            "monitor": outcome.bestEpoch == nil ? .null : outcome.progress.best.map { .string($0.metric) } ?? .null,
+            "best": outcome.bestEpoch == nil ? .null : outcome.progress.best.map { best in
+                [
+                    "metric": .string(best.metric), "value": .double(best.value), "step": .int(best.globalStep),
+                    "epoch": .double(best.epoch), "checkpoint": best.checkpoint.map { .string($0) } ?? .null,
+                    "metrics": .object(Dictionary(uniqueKeysWithValues: best.metrics.map { ($0.name, JSON.double($0.value)) })),
+                ]
+            } ?? .null,
             "hyperparameters": [
                 "epochs": .int(o.epochs), "lr": .double(o.lr), "batch": .int(o.batch), "maxLength": .int(o.maxLength),
                 "warmup": .double(o.warmup), "weightDecay": .double(o.weightDecay), "seed": .int(o.seed),
@@ -85,9 +103,12 @@ public struct TrainingReport {
                 + metricNames.map { name in Self.number(e.validationMetrics.first { $0.name == name }?.value) }
         }
         var caption = "trained \(outcome.steps) steps on \(examples) examples (optimizer step \(optimizerStep))"
-        if let best = outcome.bestEpoch, let first = epochs.first {
+        if outcome.bestEpoch != nil, let best = outcome.progress.best {
             caption += outcome.stoppedEarly ? "; stopped early" : ""
-            caption += "; restored the weights of epoch \(first.epoch + best) (best \(Self.monitoredMetric))"
+            let metrics = best.metrics.map { "\($0.name) \(Self.number($0.value))" }.joined(separator: ", ")
+            caption += "; ended on the weights of the best evaluation (\(best.metric)), at step \(best.globalStep), "
+                + "epoch \(String(format: "%.2f", best.epoch)) of this run: \(metrics)"
+                + (best.checkpoint.map { " (\($0))" } ?? "")
         }
         return HTMLTable(columns: columns, rows: rows, caption: caption).bundle(json: json)
     }

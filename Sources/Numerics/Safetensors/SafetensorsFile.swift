@@ -179,27 +179,7 @@ public final class SafetensorsFile: @unchecked Sendable {
                                    reason: "shape \(info.shape) has \(count) values but the destination holds \(destination.count)")
         }
         guard count > 0, let mapping, let out = destination.baseAddress else { return }
-        let source = mapping + dataStart + info.dataOffsets.lowerBound
-        switch info.dtype {
-        case .F32:
-            // memcpy has no alignment requirement; the host is little-endian like the format.
-            memcpy(out, source, count * 4)
-        case .F16:
-            for i in 0..<count {
-                out[i] = Self.floatFromHalfBits(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian)
-            }
-        case .BF16:
-            // bfloat16 is the top half of a float32.
-            for i in 0..<count {
-                out[i] = Float(bitPattern: UInt32(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian) << 16)
-            }
-        case .F64:
-            for i in 0..<count {
-                out[i] = Float(Double(bitPattern: source.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian))
-            }
-        case .I64, .I32, .I16, .I8, .U8, .BOOL:
-            preconditionFailure("non-float dtype rejected above")
-        }
+        info.dtype.convertToFloat(mapping + dataStart + info.dataOffsets.lowerBound, count: count, into: out)
     }
 
     /// The raw little-endian bytes of a tensor of any dtype (e.g. to inspect `position_ids`).

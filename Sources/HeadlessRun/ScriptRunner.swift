@@ -1,4 +1,6 @@
+import CellLanguage
 import Display
+import ExactJSON
 import Foundation
 
 /// Runs a `.bert` script or the code cells of an `.ipynb` in one `Engine`, headlessly
@@ -15,8 +17,7 @@ public enum ScriptRunner {
         do {
             cells = try self.cells(of: file)
         } catch {
-            let e = Engine.sessionError(from: error)
-            output.stream(.stderr, "\(e.kind.rawValue): \(e.message)\n")
+            output.stream(.stderr, "\(error)\n")
             return 2
         }
         let engine = Engine()
@@ -62,20 +63,22 @@ public enum ScriptRunner {
             .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
     }
 
+    /// The code cells of an nbformat 4 notebook, read with the one JSON reader for files
+    /// (ExactJSON), so a malformed notebook is reported with its line and column.
     static func notebookCells(_ data: Data, file: String) throws -> [String] {
-        let notebook: JSON
+        let notebook: OrderedJSON
         do {
-            notebook = try JSON.parse(data)
+            notebook = try OrderedJSON.parse(Array(data), allowByteOrderMark: true)
         } catch {
             throw SessionError(.format, "\(file) is not a notebook: \(error)")
         }
-        guard let cells = notebook["cells"]?.arrayValue else {
+        guard let cells = notebook["cells"]?.elements else {
             throw SessionError(.format, "\(file) is not a notebook: no \"cells\" list")
         }
         return try cells.enumerated().compactMap { index, cell in
             guard cell["cell_type"]?.stringValue == "code" else { return nil }
             if let text = cell["source"]?.stringValue { return text }
-            if let lines = cell["source"]?.arrayValue {
+            if let lines = cell["source"]?.elements {
                 return try lines.map {
                     guard let s = $0.stringValue else { throw SessionError(.format, "\(file): cell \(index + 1) has a source line that is not a string") }
                     return s

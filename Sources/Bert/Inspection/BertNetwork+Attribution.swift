@@ -1,0 +1,55 @@
+import Numerics
+
+/// The two passes attribution methods need: the embeddings' output of a batch, and the gradient
+/// of chosen logits with respect to an embeddings' output the caller supplies (captum's
+/// `LayerIntegratedGradients` on `bert.embeddings` replaces that layer's output with a hook).
+/// The gradient comes from the one backward pass (`backwardToEmbeddings`), stopped where the
+/// embeddings' own backward would begin.
+extension BertNetwork {
+    /// The embeddings' output (after LayerNorm; no dropout), evaluation mode: (B, T, C), and the
+    /// classifier logits (B, L) of the same pass when the model has a classifier.
+    public func embeddingOutput(_ batch: BertBatch) throws -> (embeddings: [Float], logits: [Float]?) {
+        let a = try forward(batch, need: heads.intersection([.pooler, .classifier]), training: false, dropoutSeed: nil)
+        let m = a.arena
+        return (Array(UnsafeBufferPointer(start: m[a.embeddingOut], count: a.embeddingOut.count)),
+                heads.contains(.classifier) ? Array(UnsafeBufferPointer(start: m[a.logits], count: a.logits.count)) : nil)
+    }
+
+    /// The gradient of Σ_b logits[b, targets[b]] with respect to the embeddings' output, when
+    /// `embeddings` replaces that output (evaluation semantics, no dropout). Rows do not interact,
+    /// so row b of the result is d logits[b, targets[b]] / d embeddings[b].
+    /// - batch: (B, T) its attention mask and token types are used; its ids only index the
+    ///   embedding tables, which `embeddings` replaces
+    /// - embeddings: (B, T, C)
+    /// - targets: (B) a class id per row
+    /// - Returns: gradient (B, T, C) and the logits (B, L) of the same pass
+    ///
+    /// The pass also accumulates parameter gradients into `gradients` on its way down (the layers'
+    /// backward computes them together); they are zeroed before returning, so a later training
+    /// step starts from zero as it always does.
+    public func logitGradientAtEmbeddings(_ batch: BertBatch, embeddings: [Float], targets: [Int],
+                                          checkInterrupt: () throws -> Void = {}) throws -> (gradient: [Float], logits: [Float]) {
+        let B = batch.batchSize, T = batch.sequenceLength, C = config.hiddenSize, L = config.numLabels
+        guard heads.contains(.classifier) else { throw BertError(.argument, "the model has no classifier head") }
+        guard embeddings.count == B * T * C else {
+            throw BertError(.argument, "embeddings hold \(embeddings.count) values, expected \(B) x \(T) x \(C)")
+        }
+        guard targets.count == B, targets.allSatisfy({ (0..<L).contains($0) }) else {
+            throw BertError(.argument, "one target class in 0..<\(L) per row is needed")
+        }
+        let need: BertHeads = [.pooler, .classifier]
+        let a = try embeddings.withUnsafeBufferPointer { e in
+            try forward(batch, need: need, training: true, dropoutSeed: nil, embeddingOutput: e.baseAddress!,
+                        checkInterrupt: checkInterrupt)
+        }
+        let s = a.scratch!, m = a.arena
+        let logits = Array(UnsafeBufferPointer(start: m[a.logits], count: B * L))
+        // d (Σ_b logit[b, target_b]) / d logits: one-hot rows.
+        let dLogits = m[s.dLogits]
+        dLogits.update(repeating: 0, count: B * L)
+        for b in 0..<B { dLogits[b * L + targets[b]] = 1 }
+        defer { zeroGradients() }
+        let (dEmbeddings, _) = try backwardToEmbeddings(a, s, need: need, checkInterrupt: checkInterrupt)
+        return (Array(UnsafeBufferPointer(start: dEmbeddings, count: B * T * C)), logits)
+    }
+}
