@@ -161,6 +161,7 @@ fixtures: ref-venv venv
 	$(REF_VENV)/bin/python scripts/reference/checkpoint_format_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/hub_fixture.py
 	$(REF_VENV)/bin/python scripts/reference/length_grouping_fixture.py
+	$(REF_VENV)/bin/python scripts/reference/window_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/checkpoint_reference.py tests/save/fixtures/tiny-checkpoint/checkpoint-12 \
 		tests/save/fixtures/tiny-checkpoint-transformers.json
 	$(REF_VENV)/bin/python scripts/reference/explain_fixtures.py

@@ -264,7 +264,8 @@ public struct DatasetCheck: Sendable {
         add(.truncated, long.count, (exact ? "" : "at least ") + "\(plural(long.count, "text")) \(long.count == 1 ? "is" : "are") "
                 + "longer than maxLength \(maxLength) tokens and would be cut (the longest "
                 + (!exact ? "has at least \(longest) tokens, counting words and punctuation; load a model for exact counts)"
-                                     : "has \(longest) tokens)"),
+                                     : "has \(longest) tokens)")
+                + (WindowSuggestion.text(cut: long.count, of: rows.count, maxLength: maxLength).map { "; " + $0 } ?? ""),
             long.map { [rows[$0.0].place] }, notes: long.map { "\($0.1) tokens" })
 
         let order = Finding.Kind.allCases

@@ -11,25 +11,11 @@ extension BertTokenizer {
     /// - throws: `WordPieceError` when `onlyFirst`/`onlySecond` cannot reach `maxLength`.
     public func encode(_ text: String, pair: String? = nil, maxLength: Int? = nil,
                        truncation: BertTruncation = .longestFirst, padding: BertPadding = .doNotPad) throws -> BertEncoding {
-        var first = BertEncoding()
-        appendSequence(text, sequenceId: 0, typeId: 0, to: &first)
-        var second: BertEncoding?
-        if let pair, !pair.isEmpty {
-            var encoding = BertEncoding()
-            appendSequence(pair, sequenceId: 1, typeId: 1, to: &encoding)
-            second = encoding
-        }
+        var (first, second) = sequences(text, pair: pair)
         if let maxLength {
             try truncate(&first, &second, maxLength: maxLength, strategy: truncation)
         }
-        var result = BertEncoding()
-        result.append(id: classifierTokenId, token: classifierToken, typeId: 0, special: true, offset: 0..<0, wordId: nil, sequenceId: nil)
-        append(first, to: &result)
-        result.append(id: separatorTokenId, token: separatorToken, typeId: 0, special: true, offset: 0..<0, wordId: nil, sequenceId: nil)
-        if let second {
-            append(second, to: &result)
-            result.append(id: separatorTokenId, token: separatorToken, typeId: 1, special: true, offset: 0..<0, wordId: nil, sequenceId: nil)
-        }
+        var result = template(first, second)
         if padding == .maxLength, let maxLength { pad(&result, to: maxLength) }
         return result
     }
@@ -51,6 +37,30 @@ extension BertTokenizer {
         return encodings
     }
 
+    /// The two sequences of an input, without template tokens: A, and B when `pair` is not empty
+    /// (`transformers` tests `if text_pair`).
+    func sequences(_ text: String, pair: String?) -> (BertEncoding, BertEncoding?) {
+        var first = BertEncoding()
+        appendSequence(text, sequenceId: 0, typeId: 0, to: &first)
+        guard let pair, !pair.isEmpty else { return (first, nil) }
+        var second = BertEncoding()
+        appendSequence(pair, sequenceId: 1, typeId: 1, to: &second)
+        return (first, second)
+    }
+
+    /// `[CLS] A [SEP]` or `[CLS] A [SEP] B [SEP]` (the second `[SEP]` of type 1).
+    func template(_ first: BertEncoding, _ second: BertEncoding?) -> BertEncoding {
+        var result = BertEncoding()
+        result.append(id: classifierTokenId, token: classifierToken, typeId: 0, special: true, offset: 0..<0, wordId: nil, sequenceId: nil)
+        append(first, to: &result)
+        result.append(id: separatorTokenId, token: separatorToken, typeId: 0, special: true, offset: 0..<0, wordId: nil, sequenceId: nil)
+        if let second {
+            append(second, to: &result)
+            result.append(id: separatorTokenId, token: separatorToken, typeId: 1, special: true, offset: 0..<0, wordId: nil, sequenceId: nil)
+        }
+        return result
+    }
+
     /// Right-pads with `[PAD]` (type id 0, attention 0) up to `length`.
     public func pad(_ encoding: inout BertEncoding, to length: Int) {
         let padId = paddingTokenId
@@ -60,7 +70,7 @@ extension BertTokenizer {
         }
     }
 
-    private func append(_ part: BertEncoding, to result: inout BertEncoding) {
+    func append(_ part: BertEncoding, to result: inout BertEncoding) {
         result.ids += part.ids
         result.tokens += part.tokens
         result.typeIds += part.typeIds
@@ -75,54 +85,55 @@ extension BertTokenizer {
     /// b = maxLength - template tokens; checked against `transformers` 5 in the fixtures,
     /// including the tie cases of REFERENCE.md: (4, 4), b = 7 -> (3, 4); (6, 2), b = 4 -> (2, 2).
     func truncate(_ first: inout BertEncoding, _ second: inout BertEncoding?, maxLength: Int, strategy: BertTruncation) throws {
-        let templateCount = second == nil ? 2 : 3
-        guard strategy != .doNotTruncate, maxLength >= templateCount else { return }
+        let (limit1, limit2) = try truncationLimits(first.count, second?.count, maxLength: maxLength, strategy: strategy)
+        keepPrefix(&first, limit1)
+        if second != nil { keepPrefix(&second!, limit2) }
+    }
+
+    /// The most tokens A and B may keep (`Int.max`: untouched), as `truncate_encodings` computes
+    /// the `max_len` it passes to `Encoding::truncate` for each; the sliding windows
+    /// (`encodeWindows`) cut each sequence into windows of these lengths.
+    /// - n2: B's length, nil for a single text
+    func truncationLimits(_ n1: Int, _ n2: Int?, maxLength: Int, strategy: BertTruncation) throws -> (Int, Int) {
+        let untouched = (Int.max, Int.max)
+        let templateCount = n2 == nil ? 2 : 3
+        guard strategy != .doNotTruncate, maxLength >= templateCount else { return untouched }
         let budget = maxLength - templateCount
-        let n1 = first.count
-        let n2 = second?.count ?? 0
-        guard n1 + n2 > budget else { return }
-        if budget == 0 {
-            // tokenizers empties both sequences before looking at the strategy, so even
-            // only_second without a second text succeeds here.
-            keepPrefix(&first, 0)
-            if second != nil { keepPrefix(&second!, 0) }
-            return
-        }
-        var keep1 = n1
-        var keep2 = n2
+        let hasSecond = n2 != nil
+        let n2 = n2 ?? 0
+        // tokenizers empties both sequences before looking at the strategy or the lengths, so
+        // even only_second without a second text succeeds here.
+        if budget == 0 { return (0, 0) }
+        guard n1 + n2 > budget else { return untouched }
         switch strategy {
         case .doNotTruncate:
-            return
+            return untouched
         case .longestFirst:
-            if second == nil {
-                keep1 = budget
-            } else if n1 <= n2 {
-                keep1 = min(n1, budget / 2)
-                keep2 = budget - keep1
-            } else {
-                keep2 = min(n2, budget / 2)
-                keep1 = budget - keep2
+            if !hasSecond { return (budget, Int.max) }
+            if n1 <= n2 {
+                let keep1 = min(n1, budget / 2)
+                return (keep1, budget - keep1)
             }
+            let keep2 = min(n2, budget / 2)
+            return (budget - keep2, keep2)
         case .onlyFirst:
             let excess = n1 + n2 - budget
             guard n1 > excess else {
                 throw WordPieceError("cannot truncate to \(maxLength) tokens: the first text has \(n1) tokens, \(excess) would have to go (truncation only_first)")
             }
-            keep1 = n1 - excess
+            return (n1 - excess, Int.max)
         case .onlySecond:
             let excess = n1 + n2 - budget
-            guard second != nil, n2 > excess else {
-                throw WordPieceError(second == nil
+            guard hasSecond, n2 > excess else {
+                throw WordPieceError(!hasSecond
                     ? "cannot truncate only the second text: there is none (truncation only_second)"
                     : "cannot truncate to \(maxLength) tokens: the second text has \(n2) tokens, \(excess) would have to go (truncation only_second)")
             }
-            keep2 = n2 - excess
+            return (Int.max, n2 - excess)
         }
-        keepPrefix(&first, keep1)
-        if second != nil { keepPrefix(&second!, keep2) }
     }
 
-    private func keepPrefix(_ encoding: inout BertEncoding, _ count: Int) {
+    func keepPrefix(_ encoding: inout BertEncoding, _ count: Int) {
         guard count < encoding.count else { return }
         encoding.ids.removeSubrange(count...)
         encoding.tokens.removeSubrange(count...)

@@ -152,6 +152,18 @@ final class DatasetCheckTests: XCTestCase {
         XCTAssertEqual(truncated.count, 20)
         XCTAssertTrue(check.exactTokenCounts)
         XCTAssertFalse(truncated.message.contains("at least"), truncated.message)
+        XCTAssertTrue(truncated.message.hasSuffix("; 100% of the texts would lose their end: train(window: 8, stride: 2) reads each "
+                                                  + "text whole as overlapping windows (and evaluate and predict take the same window:)"),
+                      truncated.message)
+    }
+
+    /// Windows are suggested when at least a tenth of the texts would be cut, not for a few outliers.
+    func testWindowsAreSuggestedWhenATenthOfTheTextsWouldBeCut() {
+        XCTAssertNil(WindowSuggestion.text(cut: 9, of: 100, maxLength: 128))
+        XCTAssertNil(WindowSuggestion.text(cut: 0, of: 0, maxLength: 128))
+        XCTAssertEqual(WindowSuggestion.text(cut: 10, of: 100, maxLength: 128)?.hasPrefix(
+            "10% of the texts would lose their end: train(window: 128, stride: 32)"), true)
+        for window in 3...600 { XCTAssertLessThan(WindowSuggestion.stride(for: window), window - 2, "a stride train accepts") }
     }
 
     func testTheLowerBoundCountsWordsAndPunctuationLikeBertsBasicTokenizer() {

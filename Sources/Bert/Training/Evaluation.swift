@@ -42,13 +42,21 @@ public struct Evaluation {
         self.paddingId = paddingId
     }
 
-    public func run(_ examples: [EncodedExample], batchSize: Int, checkInterrupt: () throws -> Void = {}) throws -> Result {
+    /// - groups: with sliding windows, which of `examples` (the windows) belong to which text; the
+    ///   result is then per text, from its windows' aggregated logits, with its first window's target
+    public func run(_ examples: [EncodedExample], batchSize: Int, groups: WindowGroups? = nil,
+                    checkInterrupt: () throws -> Void = {}) throws -> Result {
         guard !examples.isEmpty else { throw BertError(.argument, "there are no examples to evaluate") }
         guard network.heads.contains(.classifier) else { throw BertError(.argument, "the model has no classifier head") }
         let task = network.config.resolvedProblemType
         try TaskTargets.check(examples, task: task, labels: network.config.numLabels)
-        let logits = try Predictor.logits(of: network, examples, paddingId: paddingId, batchSize: batchSize,
+        var logits = try Predictor.logits(of: network, examples, paddingId: paddingId, batchSize: batchSize,
                                           checkInterrupt: checkInterrupt)
+        var examples = examples
+        if let groups {
+            logits = groups.aggregate(logits)
+            examples = groups.firstWindows.map { examples[$0] }
+        }
         if logits.contains(where: { $0.contains { !$0.isFinite } }) {
             throw BertError(.numeric, "the model produced non-finite logits in evaluation")
         }

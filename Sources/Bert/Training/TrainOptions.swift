@@ -34,6 +34,13 @@ public struct TrainOptions: Equatable {
     public var labelSmoothing: Double
     /// Batches of similar length (transformers' `group_by_length`): less padding, faster epochs.
     public var groupByLength: Bool
+    /// Tokens per sliding window over long texts (replaces `maxLength`); nil: truncate to
+    /// `maxLength`. See `TextWindows`.
+    public var window: Int?
+    /// Tokens consecutive windows share.
+    public var stride: Int
+    /// How validation combines a text's window logits.
+    public var aggregate: WindowAggregation
 
     /// Every option, in the order of `train`'s signature: the only place a default, a range or
     /// an option's help is written.
@@ -52,7 +59,19 @@ public struct TrainOptions: Equatable {
         .bool(\.classWeights, "classWeights", default: false, doc: "balanced class weights in the loss"),
         .double(\.labelSmoothing, "labelSmoothing", default: 0.0, range: .upperOpen(0, 1), doc: "label smoothing ε"),
         .bool(\.groupByLength, "groupByLength", default: false, doc: "batch examples of similar length together"),
+    ] + windowDeclarations
+
+    /// The sliding-window options, which `evaluate` and `predict` take too (`windows`).
+    public static let windowDeclarations: [Declaration] = [
+        .optionalInt(\.window, "window", default: nil, range: OptionRange(3...1_000_000),
+                     doc: "tokens per sliding window over long texts (replaces maxLength); nil to truncate"),
+        .int(\.stride, "stride", default: 32, range: OptionRange(0...1_000_000), doc: "tokens consecutive windows share"),
+        .choice(\.aggregate, "aggregate", default: WindowAggregation.mean,
+                doc: "how a text's window logits combine: \"mean\", \"max\" or \"first\""),
     ]
+
+    /// The sliding windows these options ask for; nil without `window`.
+    public var windows: TextWindows? { window.map { TextWindows(length: $0, stride: stride, aggregate: aggregate) } }
 
     /// The declared defaults.
     public static let defaults: TrainOptions = {
@@ -66,6 +85,7 @@ public struct TrainOptions: Equatable {
     private init(placeholders: Void) {
         epochs = 0; lr = 0; batch = 0; maxLength = 0; warmup = 0; weightDecay = 0; seed = 0; clip = nil
         accumulate = 0; patience = nil; classWeights = false; labelSmoothing = 0; groupByLength = false
+        window = nil; stride = 0; aggregate = .first
     }
 
     public init(epochs: Int = defaults.epochs, lr: Double = defaults.lr, batch: Int = defaults.batch,
@@ -73,7 +93,8 @@ public struct TrainOptions: Equatable {
                 weightDecay: Double = defaults.weightDecay, seed: Int = defaults.seed, clip: Double? = defaults.clip,
                 accumulate: Int = defaults.accumulate, patience: Int? = defaults.patience,
                 classWeights: Bool = defaults.classWeights, labelSmoothing: Double = defaults.labelSmoothing,
-                groupByLength: Bool = defaults.groupByLength) {
+                groupByLength: Bool = defaults.groupByLength, window: Int? = defaults.window,
+                stride: Int = defaults.stride, aggregate: WindowAggregation = defaults.aggregate) {
         self.epochs = epochs
         self.lr = lr
         self.batch = batch
@@ -87,6 +108,9 @@ public struct TrainOptions: Equatable {
         self.classWeights = classWeights
         self.labelSmoothing = labelSmoothing
         self.groupByLength = groupByLength
+        self.window = window
+        self.stride = stride
+        self.aggregate = aggregate
     }
 
     /// The first option whose value is outside its declared range, with that value.
@@ -118,6 +142,8 @@ extension TrainOptions {
         case int(Int)
         case double(Double)
         case bool(Bool)
+        /// One of a declaration's `allowed` names.
+        case string(String)
         /// nil, for an optional option.
         case none
 
@@ -126,14 +152,14 @@ extension TrainOptions {
             switch self {
             case .int(let i): Double(i)
             case .double(let d): d
-            case .bool, .none: nil
+            case .bool, .string, .none: nil
             }
         }
     }
 
     /// One option: its name, type, default, accepted range and help, and how to read and write it.
     public struct Declaration {
-        public enum Kind: Equatable { case int, double, bool }
+        public enum Kind: Equatable { case int, double, bool, string }
 
         public let name: String
         public let kind: Kind
@@ -146,6 +172,8 @@ extension TrainOptions {
         public let read: (TrainOptions) -> OptionValue
         /// Sets the option; a value of another kind is a programmer error.
         public let write: (OptionValue, inout TrainOptions) -> Void
+        /// For strings: the names accepted.
+        public var allowed: [String] = []
 
         static func int(_ path: WritableKeyPath<TrainOptions, Int>, _ name: String, default value: Int,
                         range: OptionRange?, doc: String) -> Declaration {
@@ -195,6 +223,21 @@ extension TrainOptions {
                             default: preconditionFailure("\(name) takes a Double or nil")
                             }
                         })
+        }
+
+        /// One of an enumeration's cases, by raw value.
+        static func choice<Choice: RawRepresentable & CaseIterable>(
+            _ path: WritableKeyPath<TrainOptions, Choice>, _ name: String, default value: Choice, doc: String
+        ) -> Declaration where Choice.RawValue == String {
+            Declaration(name: name, kind: .string, optional: false, defaultValue: .string(value.rawValue), range: nil, doc: doc,
+                        read: { .string($0[keyPath: path].rawValue) },
+                        write: { value, options in
+                            guard case .string(let raw) = value, let choice = Choice(rawValue: raw) else {
+                                preconditionFailure("\(name) takes one of \(Choice.allCases.map(\.rawValue))")
+                            }
+                            options[keyPath: path] = choice
+                        },
+                        allowed: Choice.allCases.map(\.rawValue))
         }
 
         static func bool(_ path: WritableKeyPath<TrainOptions, Bool>, _ name: String, default value: Bool,

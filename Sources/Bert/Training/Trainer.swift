@@ -87,6 +87,9 @@ public final class Trainer {
     public let paddingId: Int
     /// The state the last `run` ended in, also when it threw (an interrupt, a numeric error).
     public private(set) var lastProgress: TrainerProgress?
+    /// With sliding windows: which validation windows belong to which text, so that validation
+    /// reports per text (`Evaluation.run(_:batchSize:groups:)`).
+    public var validationGroups: WindowGroups?
 
     public init(step: TrainingStep, paddingId: Int) {
         self.step = step
@@ -159,7 +162,8 @@ public final class Trainer {
             progress.evaluationPending = true
             var result: Evaluation.Result?
             if !validation.isEmpty {
-                result = try evaluator.run(validation, batchSize: max(options.batch, 32), checkInterrupt: check)
+                result = try evaluator.run(validation, batchSize: max(options.batch, 32), groups: validationGroups,
+                                           checkInterrupt: check)
             }
             progress.evaluationPending = false
             let epochNow = Double(progress.epoch) + Double(progress.stepInEpoch) / Double(max(1, perEpoch))

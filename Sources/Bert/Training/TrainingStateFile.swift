@@ -33,6 +33,7 @@ public enum TrainingStateFile {
         case .int(let i): .int(i)
         case .double(let d): .double(d)
         case .bool(let b): .bool(b)
+        case .string(let s): .string(s)
         case .none: .null
         }
     }
@@ -192,6 +193,8 @@ struct CheckpointReader {
         case .int: if let i = json.intValue { return .int(i) }
         case .double: if let d = json.doubleValue { return .double(d) }
         case .bool: if let b = json.boolValue { return .bool(b) }
+        case .string:
+            if let s = json.stringValue, declaration.allowed.contains(s) { return .string(s) }
         }
         throw failure("options.\(declaration.name) is \(json.sourceText)")
     }

@@ -1,3 +1,4 @@
+import Bert
 import Display
 
 /// Loading a model, tokenizing and predicting: bindings over `Session.load(model:labels:)`,
@@ -34,15 +35,26 @@ enum ModelCommands {
                 name: "tokenize", group: .model,
                 summary: "Shows how the model's tokenizer splits a text into wordpieces.",
                 doc: "Shows the wordpieces (coloured by the word they come from), their ids, token type ids and attention "
-                    + "mask, as `[CLS] text [SEP]` or `[CLS] text [SEP] pair [SEP]`, truncated to `maxLength` tokens.",
+                    + "mask, as `[CLS] text [SEP]` or `[CLS] text [SEP] pair [SEP]`, truncated to `maxLength` tokens. "
+                    + "With `stride`, a text longer than `maxLength` is shown as the overlapping windows `train(window:, "
+                    + "stride:)` would make, each of at most `maxLength` tokens and sharing `stride` tokens with the next, "
+                    + "as transformers' `return_overflowing_tokens=True, stride=` (a pair keeps its first text in every "
+                    + "window, `truncation=\"only_second\"`).",
                 parameters: [
                     Parameter(positional: "text", .string, doc: "the text"),
                     Parameter("pair", .string, optional: true, doc: "a second text (sentence pair)"),
                     Parameter("maxLength", .int, default: .int(128), range: 2...1_000_000, doc: "the most tokens kept"),
+                    Parameter("stride", .int, optional: true, range: 0...1_000_000,
+                              doc: "show every window, overlapping by this many tokens"),
                 ],
                 returns: "Tokens",
                 example: "tokenize(\"Tokenization isn't trivial!\")"
             ) { args, context in
+                if let stride = try args.optionalInt("stride") {
+                    let report = try context.session.tokenizeWindows(try args.string("text"), pair: try args.optionalString("pair"),
+                                                                     maxLength: try args.int("maxLength"), stride: stride)
+                    return .rich(RichValue(typeName: "TokenWindows", bundle: report.bundle, payload: report))
+                }
                 let report = try context.session.tokenize(try args.string("text"), pair: try args.optionalString("pair"),
                                                           maxLength: try args.int("maxLength"))
                 return .rich(RichValue(typeName: "Tokens", bundle: report.bundle, payload: report))
@@ -53,15 +65,17 @@ enum ModelCommands {
                 doc: "Runs the model in evaluation mode (no dropout) on each text, truncated to `maxLength` tokens, and "
                     + "shows what the model's task makes of the logits: the most probable label and the softmax "
                     + "probabilities (single-label), every label whose sigmoid is at least 0.5 and each label's sigmoid "
-                    + "(multi-label), or the predicted value (regression); and the raw logits.",
+                    + "(multi-label), or the predicted value (regression); and the raw logits. With `window`, a long text "
+                    + "is scored by overlapping windows (as `train`'s) whose logits are combined by `aggregate`.",
                 parameters: [
                     Parameter(positional: "texts", .oneOf([.string, .array(.string)]), doc: "a text or a list of texts"),
                     Parameter("maxLength", .int, optional: true, range: 2...1_000_000, doc: TrainingCommands.maxLengthDefault),
-                ],
+                ] + TrainOptions.windowDeclarations.map(Parameter.init),
                 returns: "Predictions",
                 example: "predict([\"What a wonderful film.\", \"Two hours I will never get back.\"])"
             ) { args, context in
-                let report = try context.session.predict(try args.strings("texts"), maxLength: try args.optionalInt("maxLength"))
+                let report = try context.session.predict(try args.strings("texts"), maxLength: try args.optionalInt("maxLength"),
+                                                         windows: try args.windows())
                 return .rich(RichValue(typeName: "Predictions", bundle: report.bundle, payload: report))
             },
             Command(
@@ -76,7 +90,8 @@ enum ModelCommands {
                     + "cannot be read (wrong number of fields, bad quoting or JSON, invalid UTF-8, no text) stops with "
                     + "its line and writes nothing; `onError: \"skip\"` leaves such rows out and lists their lines. The "
                     + "output is written to a temporary file beside `to` and renamed at the end, so an error or an "
-                    + "interrupt never leaves half a file. The result counts the rows per predicted label.",
+                    + "interrupt never leaves half a file. The result counts the rows per predicted label. With `window`, "
+                    + "a long text is scored by overlapping windows (as `train`'s) whose logits are combined by `aggregate`.",
                 parameters: [
                     Parameter("file", .string, paths: true, doc: "the .csv, .tsv or .jsonl file to score"),
                     Parameter("text", .string, default: .string("text"), doc: "the text column (JSON key)"),
@@ -88,7 +103,7 @@ enum ModelCommands {
                               doc: "multi-label: the sigmoid a label needs (default 0.5), or one per label"),
                     Parameter("onError", .string, default: .string("stop"), allowed: Session.UnreadableRows.allCases.map(\.rawValue),
                               doc: "\"stop\" at an unreadable row, or \"skip\" it"),
-                ],
+                ] + TrainOptions.windowDeclarations.map(Parameter.init),
                 returns: "FilePredictions",
                 example: "predict(file: \"new.csv\", text: \"review\", to: \"scored.csv\")"
             ) { args, context in
@@ -102,7 +117,7 @@ enum ModelCommands {
                     file: try args.string("file"), text: try args.string("text"), pair: try args.optionalString("pair"),
                     to: try args.string("to"), maxLength: try args.optionalInt("maxLength"), batch: try args.int("batch"),
                     threshold: threshold, onError: Session.UnreadableRows(rawValue: try args.string("onError")) ?? .stop,
-                    output: context.output)
+                    windows: try args.windows(), output: context.output)
                 return .rich(RichValue(typeName: "FilePredictions", bundle: report.bundle, payload: report))
             },
         ]

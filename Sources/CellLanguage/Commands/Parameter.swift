@@ -76,8 +76,10 @@ public struct Parameter {
         case .int: .int
         case .double: .double
         case .bool: .bool
+        case .string: .string
         }
-        self.init(option.name, type, default: Value(option.defaultValue), optional: option.optional, doc: option.doc)
+        self.init(option.name, type, default: Value(option.defaultValue), optional: option.optional, allowed: option.allowed,
+                  doc: option.doc)
         range = option.range
     }
 
@@ -175,6 +177,7 @@ extension Value {
         case .int(let i): self = .int(i)
         case .double(let d): self = .double(d)
         case .bool(let b): self = .bool(b)
+        case .string(let s): self = .string(s)
         case .none: return nil
         }
     }
@@ -188,6 +191,15 @@ extension Arguments {
         case .int: return .int(try int(option.name))
         case .double: return .double(try double(option.name))
         case .bool: return .bool(try bool(option.name))
+        case .string: return .string(try string(option.name))
         }
+    }
+
+    /// The sliding windows of the shared window options (`TrainOptions.windowDeclarations`);
+    /// nil without `window:`.
+    func windows() throws -> TextWindows? {
+        var options = TrainOptions()
+        for option in TrainOptions.windowDeclarations { option.write(try value(of: option), &options) }
+        return options.windows
     }
 }

@@ -12,8 +12,9 @@ enum PlotCommands {
                     Kinds: `loss` (training loss per step, raw and smoothed, validation loss per epoch), `accuracy` \
                     (train and validation per epoch; subset accuracy for multi-label data), `lr` (the learning-rate \
                     schedule), `confusion` (the last single-label `evaluate`), `lengths` (token lengths of the training \
-                    texts and the `maxLength` cut), `labels` (class balance per split), `pretraining` (masked-LM and \
-                    next-sentence losses of the last `pretrain`), `embeddings` (the validation examples mapped by PCA; \
+                    texts and the `maxLength` cut: the argument, else the last `train`'s; how many texts it cuts, and \
+                    a suggestion of `train(window:, stride:)` when that is a tenth of them or more), `labels` (class \
+                    balance per split), `pretraining` (masked-LM and next-sentence losses of the last `pretrain`), `embeddings` (the validation examples mapped by PCA; \
                     `plot("embeddings", split:, layer:, pool:)` for the options). The plot is shown as SVG and PNG; the cell returns no \
                     value. A plot whose data is missing, or that does not apply to the task (`accuracy` for regression, \
                     `confusion` for multi-label or regression, `labels` for regression), says so. With `runs: [\"a\", \"b\"]` \
@@ -23,14 +24,17 @@ enum PlotCommands {
                 parameters: [Parameter(positional: "kind", .string, allowed: PlotKind.allCases.map(\.rawValue),
                                        doc: "what to draw"),
                              Parameter("runs", .array(.string), optional: true,
-                                       doc: "runs of the run log to overlay, by name (loss, accuracy, lr)")],
+                                       doc: "runs of the run log to overlay, by name (loss, accuracy, lr)"),
+                             Parameter("maxLength", .int, optional: true, range: 2...1_000_000,
+                                       doc: "lengths: the cut to draw (default: the last train's maxLength)")],
                 example: "plot(\"loss\")"
             ) { args, context in
                 guard let kind = PlotKind(rawValue: try args.string("kind")) else {
                     throw SessionError(.argument, "unknown plot kind", argument: "kind")
                 }
                 let runs = try args.optionalStrings("runs")
-                let plot = try runs.map { try context.session.plot(kind, runs: $0) } ?? context.session.plot(kind)
+                let plot = try runs.map { try context.session.plot(kind, runs: $0) }
+                    ?? context.session.plot(kind, maxLength: try args.optionalInt("maxLength"))
                 context.display(try FigureDisplay.bundle(plot.figure, description: plot.description))
                 return nil
             },

@@ -35,7 +35,12 @@ enum TrainingCommands {
                     + "(or the checkpoint folder given), in a new kernel too, to the same weights, bit for bit, as an "
                     + "unbroken run; the model, dataset and options must be the run's (`epochs` may grow). "
                     + "`best: \"accuracy\"` (or \"loss\", \"macro_f1\", any metric of the task's evaluation) ends on "
-                    + "the weights of the best evaluation; with `patience` it also decides when to stop.",
+                    + "the weights of the best evaluation; with `patience` it also decides when to stop. "
+                    + "Long texts: with `window`, a text longer than `window` tokens becomes overlapping windows of that "
+                    + "many tokens sharing `stride` tokens, exactly as transformers' tokenizer makes them with "
+                    + "`return_overflowing_tokens=True, stride=` (a pair keeps its first text in every window, "
+                    + "`truncation=\"only_second\"`); every window is a training example with its text's label, and the "
+                    + "validation metrics are per text, from its windows' logits combined by `aggregate`.",
                 parameters: TrainOptions.declarations.map(Parameter.init) + RunOptions.parameters,
                 returns: "Training",
                 example: "train(epochs: 3, lr: 5e-5, batch: 32)"
@@ -79,17 +84,19 @@ enum TrainingCommands {
                     + "label, columns: predicted) and the most confidently wrong examples. Multi-label (a label is "
                     + "predicted when its sigmoid is at least 0.5): subset accuracy, micro and macro F1, Hamming loss, "
                     + "per-class precision/recall/F1 and the most confidently wrong label decisions. Regression: mean "
-                    + "squared and absolute error, Pearson's and Spearman's correlation, and the largest errors.",
+                    + "squared and absolute error, Pearson's and Spearman's correlation, and the largest errors. "
+                    + "With `window`, each text is scored by overlapping windows (as `train`'s) whose logits are combined "
+                    + "by `aggregate` (\"mean\", \"max\" or \"first\"), and the metrics are per text.",
                 parameters: [
                     Parameter("split", .string, default: .string("validation"), allowed: ["validation", "test", "train"],
                               doc: "which part of the dataset"),
                     Parameter("maxLength", .int, optional: true, range: 2...1_000_000, doc: Self.maxLengthDefault),
-                ],
+                ] + TrainOptions.windowDeclarations.map(Parameter.init),
                 returns: "Evaluation",
                 example: "evaluate(split: \"test\")"
             ) { args, context in
                 let report = try context.session.evaluate(split: try args.string("split"), maxLength: try args.optionalInt("maxLength"),
-                                                          output: context.output)
+                                                          windows: try args.windows(), output: context.output)
                 return .rich(RichValue(typeName: "Evaluation", bundle: report.bundle, payload: report))
             },
             Command(

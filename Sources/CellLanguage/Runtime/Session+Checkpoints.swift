@@ -125,6 +125,7 @@ extension Session {
         case .int(let i): String(i)
         case .double(let d): Value.formatNumber(d)
         case .bool(let b): String(b)
+        case .string(let s): "\"\(s)\""
         case .none: "nil"
         }
     }

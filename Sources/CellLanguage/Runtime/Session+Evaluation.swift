@@ -13,14 +13,17 @@ extension Session {
     ///   examples with the most confidently wrong label decision;
     /// - regression: MSE, MAE, Pearson's and Spearman's correlation and the largest errors.
     /// - maxLength: nil for the one the model was last trained with (`defaultMaxLength`)
+    /// With `windows`, each text is scored by its sliding windows' aggregated logits (`maxLength`
+    /// then does not apply), and every metric is per text.
     public func evaluate(split name: String = "validation", maxLength: Int? = nil, batch: Int = 64,
-                         output: OutputSink? = nil) throws -> EvaluationReport {
+                         windows: TextWindows? = nil, output: OutputSink? = nil) throws -> EvaluationReport {
         let maxLength = defaultMaxLength(maxLength)
         guard let split = TextDataset.Split(rawValue: name) else {
             throw SessionError(.argument, "split must be \"train\", \"validation\" or \"test\", got \"\(name)\"", argument: "split")
         }
         let model = try requireModel()
         try checkMaxLength(maxLength, for: model)
+        try checkWindows(windows, for: model)
         var data = try requireDataset().dataset
         guard model.hasClassifier else { throw SessionError(.state, "the model has no classifier head") }
         let (alignedModel, alignedData, _) = try align(model, data)
@@ -36,12 +39,22 @@ extension Session {
                                argument: "split")
         }
         let predictor = Predictor(network: model.network, tokenizer: model.tokenizer)
-        let encoded = try predictor.encode(examples.map(\.text), pairs: examples.map(\.pair),
+        let encoded: [EncodedExample]
+        var groups: WindowGroups?
+        if let windows {
+            (encoded, groups) = try predictor.encodeWindows(examples.map(\.text), pairs: examples.map(\.pair),
+                                                            targets: examples.map(\.label), windows: windows,
+                                                            describe: { "line \(examples[$0].line)" },
+                                                            checkInterrupt: { try self.checkInterrupt() })
+        } else {
+            encoded = try predictor.encode(examples.map(\.text), pairs: examples.map(\.pair),
                                            targets: examples.map(\.label), maxLength: maxLength)
-        let progress = output.map { ProgressBar(output: $0, title: "evaluate \(name)", total: encoded.count, unit: "example") }
+        }
+        let progress = output.map { ProgressBar(output: $0, title: "evaluate \(name)", total: encoded.count,
+                                                unit: groups == nil ? "example" : "window") }
         var done = 0
         let result = try Evaluation(network: model.network, paddingId: model.tokenizer.paddingTokenId)
-            .run(encoded, batchSize: batch, checkInterrupt: {
+            .run(encoded, batchSize: batch, groups: groups, checkInterrupt: {
                 try self.checkInterrupt()
                 progress?.update(done, samples: done)
                 done = min(done + batch, encoded.count)

@@ -35,10 +35,12 @@ extension Session {
     /// model without a classifier. The session's model and dataset are never changed.
     public func predict(file: String, text: String = "text", pair: String? = nil, to destination: String,
                         maxLength: Int? = nil, batch: Int = 32, threshold: [Double]? = nil,
-                        onError: UnreadableRows = .stop, output: OutputSink? = nil) throws -> FilePredictionReport {
+                        onError: UnreadableRows = .stop, windows: TextWindows? = nil,
+                        output: OutputSink? = nil) throws -> FilePredictionReport {
         let maxLength = defaultMaxLength(maxLength)
         let model = try requireModel()
         try checkMaxLength(maxLength, for: model)
+        try checkWindows(windows, for: model)
         guard model.hasClassifier else { throw SessionError(.state, "the model has no classifier head") }
         guard (1...4096).contains(batch) else {
             throw SessionError(.argument, "batch must be between 1 and 4096 rows, got \(batch)", argument: "batch")
@@ -134,13 +136,13 @@ extension Session {
                 }
             }
             guard !block.isEmpty else { continue }
-            let examples = try predictor.encode(texts, pairs: pairs, maxLength: maxLength)
             var batchesDone = 0
-            let logits = try predictor.logits(examples, batchSize: batch, checkInterrupt: {
+            let logits = try predictor.textLogits(texts, pairs: pairs, maxLength: maxLength, windows: windows, batchSize: batch,
+                                                  describe: { "\(file), line \(block[$0].line)" }, checkInterrupt: {
                 try self.checkInterrupt()
                 progress?.update(seen + min(block.count, batchesDone * batch))
                 batchesDone += 1
-            })
+            }).logits
             if logits.contains(where: { $0.contains { !$0.isFinite } }) {
                 throw SessionError(.numeric, "the model produced non-finite logits; its weights may be corrupt")
             }

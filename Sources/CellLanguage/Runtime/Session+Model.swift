@@ -179,15 +179,18 @@ extension Session {
     ///     let predictions = try session.predict(["a gripping story", "a waste of time"])
     ///     predictions.items[0].label   // "positive"
     /// - maxLength: nil for the one the model was last trained with (`defaultMaxLength`)
-    public func predict(_ texts: [String], maxLength: Int? = nil) throws -> PredictionReport {
+    ///
+    /// With `windows`, a long text is scored by its sliding windows' aggregated logits.
+    public func predict(_ texts: [String], maxLength: Int? = nil, windows: TextWindows? = nil) throws -> PredictionReport {
         let maxLength = defaultMaxLength(maxLength)
         let model = try requireModel()
         try checkMaxLength(maxLength, for: model)
+        try checkWindows(windows, for: model)
         guard !texts.isEmpty else { throw SessionError(.argument, "predict needs at least one text", argument: "texts") }
         guard model.hasClassifier else { throw SessionError(.state, "the model has no classifier head") }
         let predictor = Predictor(network: model.network, tokenizer: model.tokenizer)
-        let examples = try predictor.encode(texts, maxLength: maxLength)
-        let logits = try predictor.logits(examples, batchSize: 32, checkInterrupt: { try self.checkInterrupt() })
+        let logits = try predictor.textLogits(texts, maxLength: maxLength, windows: windows, batchSize: 32,
+                                              checkInterrupt: { try self.checkInterrupt() }).logits
         if logits.contains(where: { $0.contains { !$0.isFinite } }) {
             throw SessionError(.numeric, "the model produced non-finite logits; its weights may be corrupt")
         }

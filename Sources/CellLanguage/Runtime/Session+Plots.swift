@@ -49,8 +49,14 @@ extension Session {
     ///
     ///     let plot = try session.plot(.loss)
     ///     try plot.figure.png()
-    public func plot(_ kind: PlotKind) throws -> PlotFigure {
+    ///
+    /// - maxLength: for `.lengths`, the cut to draw and count (default: the last `train`'s
+    ///   `maxLength`, else 128); an `ArgumentError` for the other kinds.
+    public func plot(_ kind: PlotKind, maxLength cut: Int? = nil) throws -> PlotFigure {
         let history = self.history
+        if cut != nil, kind != .lengths {
+            throw SessionError(.argument, "maxLength applies to plot(\"lengths\") only", argument: "maxLength")
+        }
         switch kind {
         case .embeddings:
             return try plotEmbeddings()
@@ -101,11 +107,13 @@ extension Session {
         case .lengths:
             guard model != nil, dataset != nil else { throw SessionError(.state, kind.prerequisite) }
             let lengths = try tokenLengths()
-            let maxLength = history.maxLength ?? TrainOptions.defaults.maxLength
+            let maxLength = cut ?? history.maxLength ?? TrainOptions.defaults.maxLength
             let truncated = lengths.filter { $0 > maxLength }.count
             return PlotFigure(figure: Charts.lengths(lengths: lengths, maxLength: maxLength),
                               description: "token lengths of \(lengths.count) training texts; longest \(lengths.max() ?? 0); "
-                                  + "\(truncated) longer than maxLength \(maxLength)")
+                                  + "\(truncated) longer than maxLength \(maxLength)"
+                                  + (WindowSuggestion.text(cut: truncated, of: lengths.count, maxLength: maxLength)
+                                      .map { "; " + $0 } ?? ""))
         case .labels:
             guard let data = dataset?.dataset else { throw SessionError(.state, kind.prerequisite) }
             guard data.task != .regression else {

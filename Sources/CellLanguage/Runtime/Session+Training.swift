@@ -29,6 +29,7 @@ extension Session {
         var model = loadedModel
         try options.checkDeclaredRanges()
         try checkMaxLength(options.maxLength, for: model)
+        try checkWindows(options.windows, for: model)
         var data = try requireDataset().dataset
         try options.validate(for: data.task)
         guard model.hasClassifier else { throw SessionError(.state, "the model has no classifier head") }
@@ -68,17 +69,28 @@ extension Session {
                 }
                 var encoding = try model.tokenizer.encode(example.text, pair: example.pair)
                 if keepLengths { lengths.append(encoding.count) }
-                if encoding.count > options.maxLength {
+                if options.windows == nil, encoding.count > options.maxLength {
                     encoding = try model.tokenizer.encode(example.text, pair: example.pair, maxLength: options.maxLength)
                 }
                 encoded.append(EncodedExample(encoding, target: example.label))
             }
             return encoded
         }
-        let trainExamples = try encode(data.train, keepLengths: true)
-        let validationExamples = try encode(data.validation, keepLengths: false)
+        var trainExamples = try encode(data.train, keepLengths: true)
+        var validationExamples = try encode(data.validation, keepLengths: false)
+        var validationGroups: WindowGroups?
+        if let windows = options.windows {
+            (trainExamples, validationExamples, validationGroups) = try windowedExamples(data, model: model, windows: windows)
+            output?.stream(.stdout, Self.windowsLine(texts: data.train.count, windows: trainExamples.count, options: windows))
+        }
 
         var plan = try runPlan(run, options: options, model: model, train: trainExamples, validation: validationExamples)
+        if let validationGroups {
+            // With windows the validation results are per text: best:'s metrics read each text's target.
+            let perText = validationGroups.firstWindows.map { validationExamples[$0] }
+            let labelNames = model.labelNames
+            plan.control.metrics = { Self.bestMetricValues($0, validation: perText, labelNames: labelNames) }
+        }
 
         // The optimizer continues when it belongs to the (aligned) model; a new model gets a new one;
         // a resumed run gets the checkpoint's, and its weights (put back unless a step is taken).
@@ -108,6 +120,7 @@ extension Session {
             setComponent(optimizerState)
         }
         let trainer = Trainer(step: optimizerState.step, paddingId: model.tokenizer.paddingTokenId)
+        trainer.validationGroups = validationGroups
 
         // Once a step was taken, the history is stored after every epoch and on the way out, so
         // an interrupted or failed run keeps what it measured.
