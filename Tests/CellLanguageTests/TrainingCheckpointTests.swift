@@ -148,6 +148,9 @@ final class TrainingCheckpointTests: XCTestCase {
         let resumed = try freshSession()
         try resumed.train(options, run: RunOptions(resume: folder("runs/i")))
         XCTAssertEqual(weights(resumed), weights(unbroken))
+        // The resumed session's history holds the whole run, for plot("loss").
+        XCTAssertEqual(resumed.history.steps.map(\.step), Array(1...12))
+        XCTAssertEqual(resumed.history.steps.map(\.loss), unbroken.history.steps.map(\.loss))
     }
 
     // MARK: bad input

@@ -69,27 +69,37 @@ def find_values(value, key):
             yield from find_values(v, key)
 
 
-# The quickstart's held-out accuracy on the 60 validation sentences of the demo split. Measured
-# on this 2-core machine (release build): see the report of the docs branch; the floor sits
-# below the measured value with room for one or two sentences flipping on another CPU's
-# floating-point rounding, and far above chance (0.5).
-QUICKSTART_ACCURACY_FLOOR = 0.70
+# The quickstart's held-out accuracy on the 100 validation sentences of the demo split, on the
+# best epoch's weights (train(best: "accuracy")). Measured 0.83 (epoch 4 of 5; the last epoch
+# alone: 0.80) with a release build on this 2-core EPYC, OpenBLAS Zen core, busy machine. Issue 15
+# asks for 0.85; the 500 demo sentences do not reach it yet (240 training sentences gave 0.75). The
+# floor leaves room for a sentence or two flipping on another CPU's rounding.
+QUICKSTART_ACCURACY_FLOOR = 0.80
 
 
 def check_quickstart(nb):
     metrics = [j for j in json_results(nb) if isinstance(j, dict) and "accuracy" in j and "confusion" in j]
     assert metrics, "the quickstart shows evaluation metrics"
     final = metrics[-1]
-    assert final["split"] == "validation" and final["examples"] == 60, final
+    assert final["split"] == "validation" and final["examples"] == 100, final
     assert final["accuracy"] >= QUICKSTART_ACCURACY_FLOOR, \
         f"quickstart accuracy {final['accuracy']} below the floor {QUICKSTART_ACCURACY_FLOOR}"
     training = first_json(nb, "train(")
     losses = [e["train_loss"] for e in training["epochs"]]
     assert losses[-1] < losses[0], f"training loss did not fall: {losses}"
+    # It ends on the best epoch's weights, and evaluate() measures exactly those.
+    best = training["best"]
+    assert best and best["metric"] == "accuracy", training
+    assert abs(best["value"] - max(e["validation_accuracy"] for e in training["epochs"])) < 1e-12, training
+    # evaluate() batches 64 sentences, training's evaluation 32: other padding, other float rounding,
+    # so a sentence at p = 0.5 may flip (one in 100).
+    assert abs(final["accuracy"] - best["value"]) <= 0.01 + 1e-12, (final["accuracy"], best)
     predictions = first_json(nb, "predict(")["predictions"]
     assert len(predictions) == 3
     for p in predictions:
         assert p["label"] in ("negative", "positive") and abs(sum(p["probabilities"]) - 1) < 1e-4, p
+    # What the quickstart showcases is right.
+    assert [p["label"] for p in predictions] == ["positive", "negative", "positive"], predictions
     for kind in ('plot("loss")', 'plot("lr")', 'plot("confusion")', 'plot("lengths")'):
         assert all(images(c) for c in cell_outputs(nb, kind)), f"{kind} shows a PNG"
 

@@ -128,6 +128,13 @@ extension Session {
         history.task = data.task
         history.tokenLengths = lengths
         history.maxLength = options.maxLength
+        if let resumed = plan.resumed, history.steps.isEmpty {
+            // A resumed run in a new kernel: its steps so far, so that plot("loss") shows the whole run.
+            history.steps = resumed.progress.log.compactMap { entry in
+                guard case let .step(step, epoch, loss, lr) = entry else { return nil }
+                return .init(step: step, epoch: epoch, loss: loss, learningRate: lr)
+            }
+        }
         let firstEpochNumber = (history.epochs.last?.epoch ?? 0) + 1
         let totalSteps = options.stepsPerEpoch(count: trainExamples.count) * options.epochs
         let progress = output.map { ProgressBar(output: $0, title: "train", total: totalSteps, unit: "step") }
