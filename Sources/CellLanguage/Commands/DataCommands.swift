@@ -27,7 +27,7 @@ enum DataCommands {
                     dataset: try args.string("dataset"), text: try args.string("text"), label: try args.string("label"),
                     pair: try args.optionalString("pair"), validation: try args.double("validation"),
                     test: try args.optionalString("test"), limit: try args.optionalInt("limit"))
-                return .rich(RichValue(typeName: "Dataset", bundle: summary.bundle, payload: summary))
+                return .rich(RichValue(typeName: "Dataset", bundle: summary.bundle))
             },
             Command(
                 name: "check", group: .data,
@@ -48,7 +48,7 @@ enum DataCommands {
                 example: "check()"
             ) { args, context in
                 let report = try context.session.check(maxLength: try args.int("maxLength"))
-                return .rich(RichValue(typeName: "DataCheck", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "DataCheck", bundle: report.bundle))
             },
         ]
     }

@@ -55,7 +55,7 @@ enum ExplainCommands {
                     method: try method(args), steps: try args.int("steps"), baseline: try baseline(args),
                     maxLength: try args.int("maxLength"))
                 for warning in report.warnings { context.warn("warning: " + warning + "\n") }
-                return .rich(RichValue(typeName: "Explanation", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "Explanation", bundle: report.bundle))
             },
             Command(
                 name: "explain", group: group,
@@ -78,7 +78,7 @@ enum ExplainCommands {
                     try args.int("errors"), split: try args.string("split"), method: try method(args),
                     steps: try args.int("steps"), baseline: try baseline(args), maxLength: try args.int("maxLength"))
                 for warning in report.warnings { context.warn("warning: " + warning + "\n") }
-                return .rich(RichValue(typeName: "Explanation", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "Explanation", bundle: report.bundle))
             },
             Command(
                 name: "layers", group: group,
@@ -104,7 +104,7 @@ enum ExplainCommands {
                                                         top: try args.int("top"))
                 let plot = report.figure
                 context.display(try FigureDisplay.bundle(plot.figure, description: plot.description))
-                return .rich(RichValue(typeName: "Layers", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "Layers", bundle: report.bundle))
             },
         ]
     }

@@ -29,7 +29,7 @@ enum ModelCommands {
             ) { args, context in
                 let summary = try context.session.load(model: try args.string("model"), labels: try args.optionalInt("labels"),
                                                        revision: try args.optionalString("revision"), output: context.output)
-                return .rich(RichValue(typeName: "Model", bundle: summary.bundle, payload: summary))
+                return .rich(RichValue(typeName: "Model", bundle: summary.bundle))
             },
             Command(
                 name: "tokenize", group: .model,
@@ -53,11 +53,11 @@ enum ModelCommands {
                 if let stride = try args.optionalInt("stride") {
                     let report = try context.session.tokenizeWindows(try args.string("text"), pair: try args.optionalString("pair"),
                                                                      maxLength: try args.int("maxLength"), stride: stride)
-                    return .rich(RichValue(typeName: "TokenWindows", bundle: report.bundle, payload: report))
+                    return .rich(RichValue(typeName: "TokenWindows", bundle: report.bundle))
                 }
                 let report = try context.session.tokenize(try args.string("text"), pair: try args.optionalString("pair"),
                                                           maxLength: try args.int("maxLength"))
-                return .rich(RichValue(typeName: "Tokens", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "Tokens", bundle: report.bundle))
             },
             Command(
                 name: "predict", group: .model,
@@ -76,7 +76,7 @@ enum ModelCommands {
             ) { args, context in
                 let report = try context.session.predict(try args.strings("texts"), maxLength: try args.optionalInt("maxLength"),
                                                          windows: try args.windows())
-                return .rich(RichValue(typeName: "Predictions", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "Predictions", bundle: report.bundle))
             },
             Command(
                 name: "predict", group: .model,
@@ -118,7 +118,7 @@ enum ModelCommands {
                     to: try args.string("to"), maxLength: try args.optionalInt("maxLength"), batch: try args.int("batch"),
                     threshold: threshold, onError: Session.UnreadableRows(rawValue: try args.string("onError")) ?? .stop,
                     windows: try args.windows(), output: context.output)
-                return .rich(RichValue(typeName: "FilePredictions", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "FilePredictions", bundle: report.bundle))
             },
         ]
     }

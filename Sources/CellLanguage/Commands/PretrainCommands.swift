@@ -62,7 +62,7 @@ enum PretrainCommands {
                                                            vocabulary: vocabulary, output: context.output)
                 let plot = try context.session.plot(.pretraining)
                 context.display(try FigureDisplay.bundle(plot.figure, description: plot.description))
-                return .rich(RichValue(typeName: "Pretraining", bundle: summary.bundle, payload: summary))
+                return .rich(RichValue(typeName: "Pretraining", bundle: summary.bundle))
             },
         ]
     }

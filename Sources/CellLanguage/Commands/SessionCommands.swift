@@ -14,8 +14,7 @@ enum SessionCommands {
                 returns: "Info",
                 example: "info()"
             ) { _, context in
-                .rich(RichValue(typeName: "Info", bundle: infoBundle(context.session.info() + [MachineInfo.section]),
-                          payload: nil))
+                .rich(RichValue(typeName: "Info", bundle: infoBundle(context.session.info() + [MachineInfo.section])))
             },
             Command(
                 name: "reset", group: .session,

@@ -26,7 +26,7 @@ enum TeachingCommands {
                 example: "mask(\"The child came home from [MASK].\", top: 5)"
             ) { args, context in
                 let report = try context.session.mask(try args.string("text"), top: try args.int("top"), seed: try args.int("seed"))
-                return .rich(RichValue(typeName: "MaskPredictions", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "MaskPredictions", bundle: report.bundle))
             },
             Command(
                 name: "nsp", group: .teaching,
@@ -44,7 +44,7 @@ enum TeachingCommands {
                 example: "nsp(\"I put the bread in the oven.\", \"Forty minutes later the loaf was golden.\")"
             ) { args, context in
                 let report = try context.session.nsp(try args.string("first"), try args.string("second"))
-                return .rich(RichValue(typeName: "NextSentence", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "NextSentence", bundle: report.bundle))
             },
             Command(
                 name: "nsp", group: .teaching,
@@ -67,7 +67,7 @@ enum TeachingCommands {
             ) { args, context in
                 let report = try context.session.nspPairs(corpus: try args.string("corpus"), pairs: try args.int("pairs"),
                                                           seed: try args.int("seed"), maxLength: try args.int("maxLength"))
-                return .rich(RichValue(typeName: "NextSentencePairs", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "NextSentencePairs", bundle: report.bundle))
             },
             Command(
                 name: "embeddings", group: .teaching,
@@ -88,7 +88,7 @@ enum TeachingCommands {
             ) { args, context in
                 let report = try context.session.embeddings(try args.string("text"), pair: try args.optionalString("pair"),
                                                             dims: try args.int("dims"))
-                return .rich(RichValue(typeName: "Embeddings", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "Embeddings", bundle: report.bundle))
             },
         ]
     }

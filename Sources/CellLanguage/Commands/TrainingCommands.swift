@@ -48,7 +48,7 @@ enum TrainingCommands {
                 var options = TrainOptions()
                 for option in TrainOptions.declarations { option.write(try args.value(of: option), &options) }
                 let report = try context.session.train(options, run: try RunOptions(args), output: context.output)
-                return .rich(RichValue(typeName: "Training", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "Training", bundle: report.bundle))
             },
             Command(
                 name: "runs", group: .training,
@@ -62,7 +62,7 @@ enum TrainingCommands {
                 example: "runs()"
             ) { _, context in
                 let report = context.session.runs()
-                return .rich(RichValue(typeName: "Runs", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "Runs", bundle: report.bundle))
             },
             Command(
                 name: "runs", group: .training,
@@ -97,7 +97,7 @@ enum TrainingCommands {
             ) { args, context in
                 let report = try context.session.evaluate(split: try args.string("split"), maxLength: try args.optionalInt("maxLength"),
                                                           windows: try args.windows(), output: context.output)
-                return .rich(RichValue(typeName: "Evaluation", bundle: report.bundle, payload: report))
+                return .rich(RichValue(typeName: "Evaluation", bundle: report.bundle))
             },
             Command(
                 name: "save", group: .training,

@@ -116,22 +116,16 @@ public enum Value: Equatable, CustomStringConvertible {
     }
 }
 
-/// An opaque value produced by a command: its display and, for Swift code, the typed value.
+/// An opaque value produced by a command: its type name (for inspection) and its display. Swift
+/// code that wants the typed value calls the `Session` API (e.g. `Session.evaluate`) instead.
 ///
-///     Value.rich(RichValue(typeName: "Evaluation", bundle: report.bundle, payload: report))
+///     Value.rich(RichValue(typeName: "Evaluation", bundle: report.bundle))
 public struct RichValue: Equatable {
     public var typeName: String
     public var bundle: MimeBundle
-    /// The typed Swift value behind the display (e.g. an evaluation report), if any.
-    public var payload: Any?
 
-    public init(typeName: String, bundle: MimeBundle, payload: Any? = nil) {
+    public init(typeName: String, bundle: MimeBundle) {
         self.typeName = typeName
         self.bundle = bundle
-        self.payload = payload
-    }
-
-    public static func == (a: RichValue, b: RichValue) -> Bool {
-        a.typeName == b.typeName && a.bundle == b.bundle
     }
 }
