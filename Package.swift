@@ -49,11 +49,12 @@ let package = Package(
         // renameat2(2) from glibc, which Swift's Glibc module hides: save's atomic directory swap.
         .systemLibrary(name: "CRenameExchange"),
 
-        // JSON read exactly as written (ordered members, raw keys, numbers as text) for the
-        // safetensors header and the tokenizer files.
+        // The one JSON reader: JSON read exactly as written (ordered members, raw keys, numbers as
+        // text) for every file (safetensors header, config.json, tokenizer files, JSON Lines) and,
+        // under Display's `JSON`, the wire.
         .target(name: "ExactJSON", swiftSettings: swiftSettings),
         // JSON values, MIME bundles and the output sink a cell writes to. No Jupyter, no BERT.
-        .target(name: "Display", swiftSettings: swiftSettings),
+        .target(name: "Display", dependencies: ["ExactJSON"], swiftSettings: swiftSettings),
         // Buffers, BLAS (only importer of COpenBLAS and CCPUID: the core OpenBLAS runs), elementwise
         // kernels, safetensors, RNG.
         .target(name: "Numerics", dependencies: ["COpenBLAS", "CCPUID", "ExactJSON"], swiftSettings: swiftSettings),

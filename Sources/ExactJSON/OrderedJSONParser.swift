@@ -29,14 +29,17 @@ struct OrderedJSONParser {
         self.maxDepth = maxDepth
     }
 
-    func failure(_ reason: String, duplicateKey: String? = nil) -> OrderedJSONError {
+    /// A failure at `offset` (the current index unless said): an unclosed object or array is
+    /// reported where it opens, which is where the reader has to look.
+    func failure(_ reason: String, at offset: Int? = nil, duplicateKey: String? = nil) -> OrderedJSONError {
+        let offset = offset ?? index
         // Counted only on failure: a newline ends a line (CRLF counts once, as its LF), and a
         // column advances once per scalar (every UTF-8 byte but continuation bytes).
         var line = 1, column = 1
-        for byte in bytes[..<min(index, bytes.count)] {
+        for byte in bytes[..<min(offset, bytes.count)] {
             if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80, byte != 0x0D { column += 1 }
         }
-        return OrderedJSONError(offset: index, line: line, column: column, reason: reason, duplicateKey: duplicateKey)
+        return OrderedJSONError(offset: offset, line: line, column: column, reason: reason, duplicateKey: duplicateKey)
     }
 
     /// The character at `index` for a message: printable ASCII as itself, anything else by code
@@ -83,7 +86,7 @@ struct OrderedJSONParser {
     }
 
     mutating func parseValue(depth: Int) throws -> OrderedJSON {
-        guard depth < maxDepth else { throw failure("nested deeper than \(maxDepth) levels") }
+        guard depth < maxDepth else { throw failure("arrays and objects nested more than \(maxDepth) deep") }
         guard index < bytes.count else { throw failure("unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
@@ -103,12 +106,13 @@ struct OrderedJSONParser {
 
     private mutating func expectLiteral(_ literal: String) throws {
         for byte in literal.utf8 {
-            guard index < bytes.count, bytes[index] == byte else { throw failure("expected '\(literal)'") }
+            guard index < bytes.count, bytes[index] == byte else { throw failure("invalid literal; expected '\(literal)'") }
             index += 1
         }
     }
 
     private mutating func parseObject(depth: Int) throws -> OrderedJSON {
+        let opening = index
         index += 1  // {
         var members: [(key: String, value: OrderedJSON)] = []
         // Raw UTF-8 bytes, not Strings: String equality is canonical equivalence.
@@ -117,7 +121,8 @@ struct OrderedJSONParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+            guard index < bytes.count else { throw failure("expected a key string, but the text ends: the object is never closed (missing '}')") }
+            guard bytes[index] == UInt8(ascii: "\"") else {
                 if index < bytes.count, bytes[index] == UInt8(ascii: "}"), !members.isEmpty {
                     throw failure("a comma before '}': JSON allows no comma after the last member")
                 }
@@ -125,7 +130,7 @@ struct OrderedJSONParser {
             }
             let key = try parseString()
             if rejectDuplicateKeys, !seen.insert(Array(key.utf8)).inserted {
-                throw failure("key '\(key)' appears more than once", duplicateKey: key)
+                throw failure("key '\(key)' appears twice in one object (a key may appear no more than once)", duplicateKey: key)
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after key '\(key)'") }
@@ -133,7 +138,7 @@ struct OrderedJSONParser {
             skipWhitespace()
             members.append((key, try parseValue(depth: depth + 1)))
             skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of input in an object") }
+            guard index < bytes.count else { throw failure("the object is never closed (missing '}')", at: opening) }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             throw failure("expected ',' or '}'")
@@ -141,15 +146,17 @@ struct OrderedJSONParser {
     }
 
     private mutating func parseArray(depth: Int) throws -> OrderedJSON {
+        let opening = index
         index += 1  // [
         var elements: [OrderedJSON] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
         while true {
             skipWhitespace()
+            guard index < bytes.count else { throw failure("the array is never closed (missing ']')", at: opening) }
             elements.append(try parseValue(depth: depth + 1))
             skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of input in an array") }
+            guard index < bytes.count else { throw failure("the array is never closed (missing ']')", at: opening) }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
             throw failure("expected ',' or ']'")
@@ -167,7 +174,7 @@ struct OrderedJSONParser {
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         let intStart = index
         guard digits() > 0 else { throw failure("malformed number") }
-        if bytes[intStart] == UInt8(ascii: "0"), index - intStart > 1 { throw failure("number with a leading zero") }
+        if bytes[intStart] == UInt8(ascii: "0"), index - intStart > 1 { throw failure("invalid number: leading zero") }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             guard digits() > 0 else { throw failure("malformed number") }
@@ -184,7 +191,7 @@ struct OrderedJSONParser {
         index += 1  // opening quote
         var utf8: [UInt8] = []
         while true {
-            guard index < bytes.count else { throw failure("unterminated string") }
+            guard index < bytes.count else { throw failure("a string is never closed (missing \")") }
             let byte = bytes[index]
             index += 1
             switch byte {
@@ -206,7 +213,7 @@ struct OrderedJSONParser {
                 default: throw failure("invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
                 }
             case 0x00..<0x20:
-                throw failure("unescaped control character in a string")
+                throw failure("a control character (such as a raw newline or tab) inside a string must be escaped")
             default:
                 utf8.append(byte)
             }
@@ -219,14 +226,14 @@ struct OrderedJSONParser {
         var scalarValue = high
         if (0xD800...0xDBFF).contains(high) {
             guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                throw failure("lone surrogate in \\u escape")
+                throw failure("unpaired surrogate \\u\(String(high, radix: 16)) in a string")
             }
             index += 2
             let low = try parseHex4()
-            guard (0xDC00...0xDFFF).contains(low) else { throw failure("invalid surrogate pair in \\u escape") }
+            guard (0xDC00...0xDFFF).contains(low) else { throw failure("unpaired surrogate \\u\(String(high, radix: 16)) in a string") }
             scalarValue = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
         } else if (0xDC00...0xDFFF).contains(high) {
-            throw failure("lone surrogate in \\u escape")
+            throw failure("unpaired surrogate \\u\(String(high, radix: 16)) in a string")
         }
         guard let scalar = Unicode.Scalar(scalarValue) else { throw failure("invalid \\u escape") }
         return Array(String(Character(scalar)).utf8)

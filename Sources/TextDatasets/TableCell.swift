@@ -26,26 +26,14 @@ public enum TableCell: Equatable, Sendable {
     }
 }
 
-extension JSONReader.Value {
-    /// The value as a cell: strings and numbers as such, anything else as its JSON text.
+extension OrderedJSON {
+    /// The value as a cell: strings and numbers as such, anything else as its JSON text (one
+    /// line, numbers as their literal, so `1.0` stays `1.0`).
     var tableCell: TableCell {
         switch self {
         case .string(let text): return .text(text)
         case .number(let literal): return .number(literal)
-        default: return .json(jsonText)
-        }
-    }
-
-    /// RFC 8259 text of the value (numbers as their literal, so `1.0` stays `1.0`).
-    var jsonText: String {
-        switch self {
-        case .string(let text): return JSONStringLiteral.quoted(text)
-        case .number(let literal): return literal
-        case .bool(let flag): return flag ? "true" : "false"
-        case .null: return "null"
-        case .array(let elements, _): return "[" + elements.map(\.jsonText).joined(separator: ", ") + "]"
-        case .object(let members):
-            return "{" + members.map { JSONStringLiteral.quoted($0.0) + ": " + $0.1.jsonText }.joined(separator: ", ") + "}"
+        default: return .json(text(indent: 0))
         }
     }
 }

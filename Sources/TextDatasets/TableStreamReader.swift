@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 
 /// Reads a CSV, TSV or JSON Lines file one row at a time, a chunk of bytes at a time, so that
@@ -280,8 +281,9 @@ public final class TableStreamReader {
                 return .row(Row(line: record.line, cells: fields.map { .text($0) }))
             }
         case .jsonl:
-            var reader = JSONReader(bytes: Array(record.bytes), position: 0, source: path)
+            var reader = OrderedJSONReader(bytes: Array(record.bytes))
             do {
+                reader.skipWhitespace()
                 let value = try reader.readValue()
                 reader.skipWhitespace()
                 guard reader.atEnd else {
@@ -301,11 +303,10 @@ public final class TableStreamReader {
                     }
                 }
                 return .row(Row(line: record.line, cells: cells))
-            } catch let error as DatasetError {
-                // The reader numbers the lines of what it was given, here one line: drop its prefix.
-                let prefix = "\(path), line 1: "
-                let reason = error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
-                return .unreadable(line: record.line, reason: reason)
+            } catch let error as OrderedJSONError {
+                // The reader numbers the lines of what it was given, one record: the record's own
+                // line is the file's.
+                return .unreadable(line: record.line, reason: "column \(error.column): \(error.reason)")
             } catch {
                 return .unreadable(line: record.line, reason: "\(error)")
             }
