@@ -135,12 +135,12 @@ final class TextDatasetLoadingTests: XCTestCase {
     func testDemoDatasetIsBalancedBinarySentimentWithDistinctSentences() throws {
         let data = try TextDataset.load(dataset: "demo", validation: 0.1)
         XCTAssertEqual(data.labelMap.names, ["negative", "positive"])
-        XCTAssertEqual(data.train.count + data.validation.count, 500)
-        XCTAssertEqual(data.validation.count, 50)
-        XCTAssertEqual(data.labelCounts(in: .validation), [25, 25])
-        XCTAssertEqual(data.labelCounts(in: .train), [225, 225])
+        XCTAssertEqual(data.train.count + data.validation.count, 800)
+        XCTAssertEqual(data.validation.count, 80)
+        XCTAssertEqual(data.labelCounts(in: .validation), [40, 40])
+        XCTAssertEqual(data.labelCounts(in: .train), [360, 360])
         let all = data.train + data.validation
-        XCTAssertEqual(Set(all.map(\.text)).count, 500, "every demo sentence is distinct")
+        XCTAssertEqual(Set(all.map(\.text)).count, 800, "every demo sentence is distinct")
         // A limit keeps the classes balanced (rows alternate).
         let limited = try TextDataset.load(dataset: "demo", validation: 0, limit: 10)
         XCTAssertEqual(limited.labelCounts(in: .train), [5, 5])
@@ -162,8 +162,8 @@ final class TextDatasetLoadingTests: XCTestCase {
 
     func testSummaryListsCountsPerSplit() throws {
         let summary = try TextDataset.load(dataset: "demo", validation: 0.1).summary
-        XCTAssertTrue(summary.hasPrefix("demo: 500 examples (train 450, validation 50, test 0), 2 labels"), summary)
-        XCTAssertTrue(summary.contains("negative      225          25        0"), summary)
+        XCTAssertTrue(summary.hasPrefix("demo: 800 examples (train 720, validation 80, test 0), 2 labels"), summary)
+        XCTAssertTrue(summary.contains("negative      360          40        0"), summary)
     }
 }
 
