@@ -69,19 +69,20 @@ def find_values(value, key):
             yield from find_values(v, key)
 
 
-# The quickstart's held-out accuracy on the 100 validation sentences of the demo split, on the
-# best epoch's weights (train(best: "accuracy")). Measured 0.83 (epoch 4 of 5; the last epoch
-# alone: 0.80) with a release build on this 2-core EPYC, OpenBLAS Zen core, busy machine. Issue 15
-# asks for 0.85; the 500 demo sentences do not reach it yet (240 training sentences gave 0.75). The
-# floor leaves room for a sentence or two flipping on another CPU's rounding.
-QUICKSTART_ACCURACY_FLOOR = 0.80
+# The quickstart's held-out accuracy on the 160 validation sentences of the demo split, on the
+# best epoch's weights (train(best: "accuracy")). Issue 15 asks for 0.85. Measured 0.856 (137 of
+# 160, epoch 4 of 5; the last epoch alone 0.844) with a release build on this 2-core EPYC, OpenBLAS
+# Zen core. Another CPU's OpenBLAS core rounds differently and training amplifies it: across four
+# standard recipes on this machine the best epoch moved between 0.844 and 0.856, so the floor
+# allows three sentences fewer than measured (0.8375) rather than failing a machine on rounding.
+QUICKSTART_ACCURACY_FLOOR = 0.8375
 
 
 def check_quickstart(nb):
     metrics = [j for j in json_results(nb) if isinstance(j, dict) and "accuracy" in j and "confusion" in j]
     assert metrics, "the quickstart shows evaluation metrics"
     final = metrics[-1]
-    assert final["split"] == "validation" and final["examples"] == 100, final
+    assert final["split"] == "validation" and final["examples"] == 160, final
     assert final["accuracy"] >= QUICKSTART_ACCURACY_FLOOR, \
         f"quickstart accuracy {final['accuracy']} below the floor {QUICKSTART_ACCURACY_FLOOR}"
     training = first_json(nb, "train(")
@@ -92,8 +93,8 @@ def check_quickstart(nb):
     assert best and best["metric"] == "accuracy", training
     assert abs(best["value"] - max(e["validation_accuracy"] for e in training["epochs"])) < 1e-12, training
     # evaluate() batches 64 sentences, training's evaluation 32: other padding, other float rounding,
-    # so a sentence at p = 0.5 may flip (one in 100).
-    assert abs(final["accuracy"] - best["value"]) <= 0.01 + 1e-12, (final["accuracy"], best)
+    # so a sentence at p = 0.5 may flip (one in 160).
+    assert abs(final["accuracy"] - best["value"]) <= 1 / 160 + 1e-12, (final["accuracy"], best)
     predictions = first_json(nb, "predict(")["predictions"]
     assert len(predictions) == 3
     for p in predictions:
