@@ -9,24 +9,17 @@ import XCTest
 /// of issue 15 point 2. The tiny model (2 layers, hidden 16) keeps each test to seconds; a fresh
 /// `Session` for every resume stands for a restarted kernel (nothing is shared but the files).
 final class ResumeExactnessTests: XCTestCase {
-    private var directory: URL!
-    private var modelDirectory: URL!
-    private var dataPath: String!
+    private var workspace: TinySentimentWorkspace!
+    private var directory: URL { workspace.directory }
+    private var modelDirectory: URL { workspace.modelDirectory }
+    private var dataPath: String { workspace.dataPath }
 
     override func setUpWithError() throws {
-        directory = try TinyModelFixture.temporaryDirectory(self)
-        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
-        dataPath = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(count: 60), named: "reviews.csv",
-                                                  in: directory).path
+        workspace = try TinySentimentWorkspace(self, rows: 60)
     }
 
     /// A new session with the tiny model and the dataset loaded, as a notebook's first cells do.
-    private func freshSession(data: String? = nil) throws -> Session {
-        let session = Session()
-        try session.load(model: modelDirectory.path, labels: 2)
-        try session.load(dataset: data ?? dataPath, validation: 0.25)
-        return session
-    }
+    private func freshSession(data: String? = nil) throws -> Session { try workspace.session(data: data) }
 
     /// A run built to overfit: random words with labels that no word predicts (a fixed
     /// pseudo-random sequence), so the training loss falls while the validation loss rises.

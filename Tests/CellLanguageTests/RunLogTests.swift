@@ -9,24 +9,17 @@ import XCTest
 /// `runs(to:)`, `plot(kind, runs:)`, the per-step series in train's and pretrain's JSON,
 /// `reset()`, and `save` writing the run's trainer_state.json.
 final class RunLogTests: XCTestCase {
-    private var directory: URL!
-    private var modelDirectory: URL!
-    private var dataPath: String!
+    private var workspace: TinySentimentWorkspace!
+    private var directory: URL { workspace.directory }
+    private var modelDirectory: URL { workspace.modelDirectory }
+    private var dataPath: String { workspace.dataPath }
     private let options = TrainOptions(epochs: 2, lr: 1e-3, batch: 8, maxLength: 32)
 
     override func setUpWithError() throws {
-        directory = try TinyModelFixture.temporaryDirectory(self)
-        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
-        dataPath = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(count: 60), named: "reviews.csv",
-                                                  in: directory).path
+        workspace = try TinySentimentWorkspace(self, rows: 60)
     }
 
-    private func session() throws -> Session {
-        let session = Session()
-        try session.load(model: modelDirectory.path, labels: 2)
-        try session.load(dataset: dataPath, validation: 0.25)
-        return session
-    }
+    private func session() throws -> Session { try workspace.session() }
 
     func testEveryTrainIsARunShownByRunsWrittenByRunsToAndClearedByReset() throws {
         let session = try session()

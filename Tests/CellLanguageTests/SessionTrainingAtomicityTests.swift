@@ -9,14 +9,13 @@ import XCTest
 /// the model (its config, and its weights bit for bit), the optimizer (the same object, its
 /// options, step count and moments bit for bit), the history and the dataset as they were.
 final class SessionTrainingAtomicityTests: XCTestCase {
-    private var directory: URL!
-    private var modelDirectory: URL!
-    private var dataPath: String!
+    private var workspace: TinySentimentWorkspace!
+    private var directory: URL { workspace.directory }
+    private var modelDirectory: URL { workspace.modelDirectory }
+    private var dataPath: String { workspace.dataPath }
 
     override func setUpWithError() throws {
-        directory = try TinyModelFixture.temporaryDirectory(self)
-        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
-        dataPath = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(), named: "reviews.csv", in: directory).path
+        workspace = try TinySentimentWorkspace(self)
     }
 
     /// Everything a failed `train` must leave as it was.

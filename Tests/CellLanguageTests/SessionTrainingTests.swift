@@ -7,15 +7,14 @@ import XCTest
 /// load -> train -> evaluate -> save -> load -> predict on a tiny random model, through the cell
 /// language and the typed Session API.
 final class SessionTrainingTests: XCTestCase {
-    private var directory: URL!
-    private var modelDirectory: URL!
-    private var dataPath: String!
+    private var workspace: TinySentimentWorkspace!
+    private var directory: URL { workspace.directory }
+    private var modelDirectory: URL { workspace.modelDirectory }
+    private var dataPath: String { workspace.dataPath }
     private let sink = RecordingSink()
 
     override func setUpWithError() throws {
-        directory = try TinyModelFixture.temporaryDirectory(self)
-        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
-        dataPath = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(), named: "reviews.csv", in: directory).path
+        workspace = try TinySentimentWorkspace(self)
     }
 
     private func run(_ engine: Engine, _ code: String, file: StaticString = #filePath, line: UInt = #line) -> CellOutcome {
@@ -31,7 +30,7 @@ final class SessionTrainingTests: XCTestCase {
         let load = run(engine, "load(model: \"\(modelDirectory.path)\", labels: 2)")
         XCTAssertEqual(json(load)?["classifier_fresh"], .bool(true))
         XCTAssertEqual(json(load)?["initialized"]?.arrayValue?.contains(.string("classifier.weight")), true)
-        let data = run(engine, "load(dataset: \"\(dataPath!)\", validation: 0.25)")
+        let data = run(engine, "load(dataset: \"\(dataPath)\", validation: 0.25)")
         XCTAssertEqual(json(data)?["train"], .int(36))
         XCTAssertEqual(json(data)?["validation"], .int(12))
         // The fresh classifier took the dataset's label names.
@@ -113,7 +112,7 @@ final class SessionTrainingTests: XCTestCase {
 
     func testInterruptFromAnotherThreadStopsTrainingAtABatchBoundaryAndTheSessionKeepsWorking() throws {
         let engine = Engine()
-        run(engine, "load(model: \"\(modelDirectory.path)\", labels: 2); load(dataset: \"\(dataPath!)\", validation: 0.25)")
+        run(engine, "load(model: \"\(modelDirectory.path)\", labels: 2); load(dataset: \"\(dataPath)\", validation: 0.25)")
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { engine.interrupt() }
         let started = Date()
         let outcome = engine.execute("train(epochs: 10000, lr: 1e-4, batch: 4)", output: sink)
@@ -147,7 +146,7 @@ final class SessionTrainingTests: XCTestCase {
         XCTAssertEqual(engine.session.model?.directory?.path, modelDirectory.standardizedFileURL.path)
 
         XCTAssertEqual(ename("load(dataset: \"\(directory.path)/none.csv\")"), "FileError")
-        run(engine, "load(dataset: \"\(dataPath!)\", validation: 0.25)")
+        run(engine, "load(dataset: \"\(dataPath)\", validation: 0.25)")
         XCTAssertEqual(ename("train(lr: -1)"), "ArgumentError")
         XCTAssertEqual(ename("train(lr: 5)"), "ArgumentError")
         XCTAssertEqual(ename("train(batch: 0)"), "ArgumentError")

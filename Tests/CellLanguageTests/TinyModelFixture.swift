@@ -100,3 +100,28 @@ enum TinyModelFixture {
         return url
     }
 }
+
+/// What most session tests start from: a temporary directory (removed when the test ends) with
+/// the tiny model in `tiny/` and `sentimentCSV` rows in `reviews.csv`.
+struct TinySentimentWorkspace {
+    let directory: URL
+    let modelDirectory: URL
+    let dataPath: String
+
+    /// - rows: how many review rows (nil: `sentimentCSV`'s default)
+    init(_ test: XCTestCase, rows: Int? = nil) throws {
+        directory = try TinyModelFixture.temporaryDirectory(test)
+        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
+        let csv = rows.map { TinyModelFixture.sentimentCSV(count: $0) } ?? TinyModelFixture.sentimentCSV()
+        dataPath = try TinyModelFixture.writeFile(csv, named: "reviews.csv", in: directory).path
+    }
+
+    /// A session with the tiny model (2 labels) and `data` (the reviews unless given), a quarter
+    /// held out for validation.
+    func session(data: String? = nil, model: URL? = nil) throws -> Session {
+        let session = Session()
+        try session.load(model: (model ?? modelDirectory).path, labels: 2)
+        try session.load(dataset: data ?? dataPath, validation: 0.25)
+        return session
+    }
+}

@@ -9,23 +9,18 @@ import XCTest
 /// `keep:` never deleting the best, the interrupt checkpoint, and every bad checkpoint or full
 /// disk failing with a clear error that leaves the session and the earlier checkpoints as they were.
 final class TrainingCheckpointTests: XCTestCase {
-    private var directory: URL!
-    private var modelDirectory: URL!
-    private var dataPath: String!
+    private var workspace: TinySentimentWorkspace!
+    private var directory: URL { workspace.directory }
+    private var modelDirectory: URL { workspace.modelDirectory }
+    private var dataPath: String { workspace.dataPath }
     private let options = TrainOptions(epochs: 2, lr: 1e-3, batch: 8, maxLength: 32)
 
     override func setUpWithError() throws {
-        directory = try TinyModelFixture.temporaryDirectory(self)
-        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
-        dataPath = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(count: 60), named: "reviews.csv",
-                                                  in: directory).path
+        workspace = try TinySentimentWorkspace(self, rows: 60)
     }
 
     private func freshSession(data: String? = nil, model: URL? = nil) throws -> Session {
-        let session = Session()
-        try session.load(model: (model ?? modelDirectory).path, labels: 2)
-        try session.load(dataset: data ?? dataPath, validation: 0.25)
-        return session
+        try workspace.session(data: data, model: model)
     }
 
     private func weights(_ session: Session) -> [UInt32] { session.model!.network.parameters.array.map(\.bitPattern) }
