@@ -30,6 +30,7 @@ extension Session {
         try options.checkDeclaredRanges()
         try checkMaxLength(options.maxLength, for: model)
         try checkWindows(options.windows, for: model)
+        try options.checkFreeze(layers: model.config.numHiddenLayers)
         var data = try requireDataset().dataset
         try options.validate(for: data.task)
         guard model.hasClassifier else { throw SessionError(.state, "the model has no classifier head") }
