@@ -32,6 +32,10 @@ final class TrainScheduleFreezeTests: XCTestCase {
         let outcome = engine.execute("train(epochs: 2, lr: 1e-3, batch: 8, maxLength: 32, warmup: 0.2, schedule: \"cosine\", "
                                      + "layerDecay: 0.8, freeze: 1)", output: sink)
         XCTAssertNil(outcome.error)
+        let hyperparameters = outcome.value?.data[MimeBundle.numbersType]?["hyperparameters"]
+        XCTAssertEqual(hyperparameters?["schedule"], .string("cosine"))
+        XCTAssertEqual(hyperparameters?["layerDecay"], .double(0.8))
+        XCTAssertEqual(hyperparameters?["freeze"], .int(1))
         let step = try XCTUnwrap(engine.session.optimizer?.step)
         XCTAssertEqual(step.options.schedule, .cosine)
         XCTAssertEqual(step.options.layerDecay, 0.8)

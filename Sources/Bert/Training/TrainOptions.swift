@@ -66,6 +66,12 @@ public struct TrainOptions: Equatable {
             case .encoder: layers
             }
         }
+
+        /// What trains in a model with `layers` layers: `.all`, or `.fromLayer(k)`.
+        public func trained(layers: Int) -> ParameterGradients {
+            let k = frozenLayers(of: layers)
+            return k == 0 ? .all : .fromLayer(k)
+        }
     }
 
     /// Every option, in the order of `train`'s signature: the only place a default, a range or

@@ -309,9 +309,7 @@ public final class Trainer {
     /// - classWeights: (L) the loss's class weights, or nil
     func configureSchedule(options: TrainOptions, classWeights: [Float]?, runSteps: Int) throws {
         var o = step.options
-        let N = network.config.numHiddenLayers
-        let frozen = options.freeze.frozenLayers(of: N)
-        o.trained = frozen == 0 ? .all : .fromLayer(frozen)
+        o.trained = options.freeze.trained(layers: network.config.numHiddenLayers)
         try TrainingStep.checkTrained(o.trained, network: network)
         o.learningRate = Float(options.lr)
         o.schedule = options.schedule

@@ -109,8 +109,10 @@ extension Session {
         } else if let existing = component(OptimizerState.self), existing.belongs(to: model.network) {
             optimizerState = existing
         } else {
-            optimizerState = OptimizerState(step: try TrainingStep(network: model.network,
-                                                                   options: .init(learningRate: Float(options.lr), totalSteps: 1)))
+            // What trains is known now: a frozen part never gets moments allocated.
+            var initial = TrainingStep.Options(learningRate: Float(options.lr), totalSteps: 1)
+            initial.trained = options.freeze.trained(layers: model.config.numHiddenLayers)
+            optimizerState = OptimizerState(step: try TrainingStep(network: model.network, options: initial))
         }
         /// At the first optimizer step: the aligned model and dataset and the optimizer become the session's.
         func commit() {
