@@ -165,6 +165,7 @@ fixtures: ref-venv venv
 	$(REF_VENV)/bin/python scripts/reference/checkpoint_reference.py tests/save/fixtures/tiny-checkpoint/checkpoint-12 \
 		tests/save/fixtures/tiny-checkpoint-transformers.json
 	$(REF_VENV)/bin/python scripts/reference/explain_fixtures.py
+	$(REF_VENV)/bin/python scripts/reference/schedule_fixtures.py
 
 bench: setup
 	$(BIN) bench

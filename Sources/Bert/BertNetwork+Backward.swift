@@ -15,6 +15,8 @@ extension BertNetwork {
     /// Trainer divides the loss).
     /// - dropoutSeed: nil for no dropout (evaluation semantics); else training dropout masks
     ///   drawn from this seed
+    /// - parameterGradients: `.all`, or `.fromLayer(k)` for frozen embeddings and layers below k:
+    ///   their gradients are neither computed nor touched, and the backward stops after layer k
     /// - checkInterrupt: called before each encoder layer of the forward and the backward pass, so
     ///   an interrupt is honoured within one layer's time rather than a whole batch's. Throwing
     ///   leaves the weights untouched and the gradients partial: callers zero the gradients before
@@ -22,16 +24,33 @@ extension BertNetwork {
     @discardableResult
     public func forwardBackward(_ batch: BertBatch, labels: BertLabels, options: LossOptions = LossOptions(),
                                 scale: Float = 1, dropoutSeed: UInt64? = nil,
+                                parameterGradients: ParameterGradients = .all,
                                 checkInterrupt: () throws -> Void = {}) throws -> BertLossReport {
-        try validate(labels, batch: batch, options: options)
+        precondition(parameterGradients.heads, "training computes the heads' gradients")
+        try validate(labels, B: batch.batchSize, T: batch.sequenceLength, options: options)
         let a = try forward(batch, need: labels.heads, training: true, dropoutSeed: dropoutSeed,
                             checkInterrupt: checkInterrupt)
         let s = a.scratch!
-        let m = a.arena, w = parameters.pointer, g = gradients.pointer
-        let B = batch.batchSize, T = batch.sequenceLength
-        let L = config.numLabels
+        let report = try taskLoss(labels, a, s, options: options, scale: scale)
+        let (dout, dinput) = try backwardToEmbeddings(a, s, need: labels.heads, parameterGradients: parameterGradients,
+                                                      checkInterrupt: checkInterrupt)
+        if parameterGradients.embeddings {
+            let m = a.arena
+            embeddings.backward(dout: dout, dsum: dinput, sum: m[a.embeddingSum], mean: m[a.embeddingMean],
+                                rstd: m[a.embeddingRstd], ids: a.ids, types: a.types, mask: m.optional(a.embeddingMask),
+                                B: a.B, T: a.T, params: parameters.pointer, grads: gradients.pointer)
+            passCounts.embeddingsBackward += 1
+        }
+        return report
+    }
 
-        // Losses and their gradients with respect to the logits.
+    /// The loss of `labels` on the logits of the forward pass in `a`, and its gradient with
+    /// respect to those logits written to the scratch (`dLogits`, `dPredictionLogits`,
+    /// `dNSPLogits`), scaled by `scale`. Throws `.numeric` on a non-finite loss.
+    func taskLoss(_ labels: BertLabels, _ a: BertActivations, _ s: BertBackwardScratch, options: LossOptions,
+                  scale: Float) throws -> BertLossReport {
+        let m = a.arena
+        let B = a.B, L = config.numLabels
         var loss: Float = 0, mlmLoss: Float?, nspLoss: Float?
         switch labels {
         case .classes(let y):
@@ -62,31 +81,46 @@ extension BertNetwork {
         guard loss.isFinite else {
             throw BertError(.numeric, "the loss is \(loss); no gradient was applied")
         }
-
-        let (dout, dinput) = try backwardToEmbeddings(a, s, need: labels.heads, checkInterrupt: checkInterrupt)
-        embeddings.backward(dout: dout, dsum: dinput, sum: m[a.embeddingSum], mean: m[a.embeddingMean],
-                            rstd: m[a.embeddingRstd], ids: a.ids, types: a.types, mask: m.optional(a.embeddingMask),
-                            B: B, T: T, params: w, grads: g)
         return BertLossReport(loss: loss, maskedLMLoss: mlmLoss, nextSentenceLoss: nspLoss)
     }
 
     /// The backward pass from the heads' logit gradients (already in the scratch: `dLogits`,
-    /// `dNSPLogits`, `dPredictionLogits` for the heads in `need`) down through every encoder
-    /// layer, stopping where the embeddings' backward begins. The parameter gradients that
-    /// `parameterGradients` asks for are added to `gradients` on the way; the others are not
-    /// computed (their GEMMs and reductions skipped) and keep their values in `gradients`. The
-    /// gradient returned is the same, bit for bit, whichever are asked for. Returns
-    /// d embeddingOut (B, T, C) and a free (B, T, C) scratch, both in the arena. `forwardBackward` continues into the embeddings; integrated gradients stops
-    /// here (`logitGradientAtEmbeddings`).
+    /// `dNSPLogits`, `dPredictionLogits` for the heads in `need`) down through the encoder layers,
+    /// stopping where the embeddings' backward begins, or after layer k for `.fromLayer(k)`. The
+    /// parameter gradients that `parameterGradients` asks for are added to `gradients` on the
+    /// way; the others are not computed (their GEMMs and reductions skipped) and keep their
+    /// values in `gradients`. The gradient returned is the same, bit for bit, whichever are asked
+    /// for. Returns d embeddingOut (B, T, C) and a free (B, T, C) scratch, both in the arena
+    /// (with `.fromLayer(k)`, k > 0, d of layer k's input: not the embeddings'). `forwardBackward`
+    /// continues into the embeddings; integrated gradients stops here (`logitGradientAtEmbeddings`).
     func backwardToEmbeddings(_ a: BertActivations, _ s: BertBackwardScratch, need: BertHeads,
                               parameterGradients: ParameterGradients = .all,
                               checkInterrupt: () throws -> Void) throws
         -> (dEmbeddingOut: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let m = a.arena, w = parameters.pointer
+        let B = a.B, T = a.T
+        headsBackward(a, s, need: need, parameterGradients: parameterGradients)
+        var dout = m[s.dHiddenA], dinput = m[s.dHiddenB]
+        for l in stride(from: layers.count - 1, through: parameterGradients.lowestBackwardLayer, by: -1) {
+            try checkInterrupt()
+            let input = l == 0 ? m[a.embeddingOut] : m[a.layers[l - 1].out]
+            layers[l].backward(a.layers[l], s, dinput: dinput, dout: dout, input: input, arena: m,
+                               B: B, T: T, params: w,
+                               grads: parameterGradients.encoderLayer(l) ? gradients.pointer : nil)
+            passCounts.layerBackward += 1
+            swap(&dout, &dinput)
+        }
+        return (dout, dinput)
+    }
+
+    /// The heads' backward (NSP, MLM, classifier, pooler: the forward's calls in reverse) into
+    /// d lastHidden (B, T, C) in `s.dHiddenA`, zeroed first.
+    func headsBackward(_ a: BertActivations, _ s: BertBackwardScratch, need: BertHeads,
+                       parameterGradients: ParameterGradients) {
+        let m = a.arena, w = parameters.pointer
         let B = a.B, T = a.T, C = config.hiddenSize
         // nil where a part's parameter gradients are skipped.
         let gHeads: UnsafeMutablePointer<Float>? = parameterGradients.heads ? gradients.pointer : nil
-        // Backward: the forward's calls in reverse. Heads first (NSP, MLM, classifier, pooler).
         let dHidden = m[s.dHiddenA]
         dHidden.update(repeating: 0, count: B * T * C)
         if heads.contains(.pooler) { m[s.dPooled].update(repeating: 0, count: B * C) }
@@ -109,21 +143,11 @@ extension BertNetwork {
             pooler.backward(dhidden: dHidden, dpooled: m[s.dPooled], pooled: m[a.pooled], hidden: hidden,
                             B: B, T: T, params: w, grads: gHeads)
         }
-        var dout = m[s.dHiddenA], dinput = m[s.dHiddenB]
-        for l in stride(from: layers.count - 1, through: 0, by: -1) {
-            try checkInterrupt()
-            let input = l == 0 ? m[a.embeddingOut] : m[a.layers[l - 1].out]
-            layers[l].backward(a.layers[l], s, dinput: dinput, dout: dout, input: input, arena: m,
-                               B: B, T: T, params: w,
-                               grads: parameterGradients.encoderLayer(l) ? gradients.pointer : nil)
-            swap(&dout, &dinput)
-        }
-        return (dout, dinput)
     }
 
     /// Evaluation-mode loss without gradients.
     public func loss(_ batch: BertBatch, labels: BertLabels, options: LossOptions = LossOptions()) throws -> Float {
-        try validate(labels, batch: batch, options: options)
+        try validate(labels, B: batch.batchSize, T: batch.sequenceLength, options: options)
         let a = try forward(batch, need: labels.heads, training: false, dropoutSeed: nil)
         let m = a.arena, B = batch.batchSize, L = config.numLabels, V = config.vocabSize
         switch labels {
@@ -164,9 +188,10 @@ extension BertNetwork {
         }
     }
 
-    /// Labels must fit the batch and the heads; a user can get every one of these wrong.
-    func validate(_ labels: BertLabels, batch: BertBatch, options: LossOptions) throws {
-        let B = batch.batchSize, T = batch.sequenceLength, L = config.numLabels
+    /// Labels must fit a batch of B sequences of T tokens and the heads; a user can get every one
+    /// of these wrong.
+    func validate(_ labels: BertLabels, B: Int, T: Int, options: LossOptions) throws {
+        let L = config.numLabels
         let missing = labels.heads.subtracting(heads)
         guard missing.isEmpty else { throw BertError(.argument, "the model has no \(missing) head for these labels") }
         func classIds(_ y: [Int32], count: Int, classes: Int, what: String) throws {

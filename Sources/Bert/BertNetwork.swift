@@ -26,6 +26,16 @@ public final class BertNetwork {
     let seqRelationship: BertClassifier?
     private var cachedActivations: [BertActivations] = []
 
+    /// How often the encoder layers' forward and backward and the embeddings' backward ran: tests
+    /// check with it that a pass skipped what it should (frozen layers, a cached encoder). One
+    /// increment per layer call.
+    struct PassCounts: Equatable {
+        var layerForward = 0
+        var layerBackward = 0
+        var embeddingsBackward = 0
+    }
+    var passCounts = PassCounts()
+
     /// A network with all parameters zero; load or initialise them next.
     public init(config: BertConfig, heads: BertHeads) throws {
         try config.validate(source: "config")
@@ -67,6 +77,12 @@ public final class BertNetwork {
     }
 
     public func zeroGradients() { gradients.zero() }
+
+    /// Zeros the gradients of `range` of the flat layout (a step's trained parameters).
+    public func zeroGradients(_ range: Range<Int>) {
+        if range == 0..<gradients.count { return gradients.zero() }
+        (gradients.pointer + range.lowerBound).update(repeating: 0, count: range.count)
+    }
 
     /// The number of parameters (the tied decoder counted once).
     public var parameterCount: Int { layout.totalCount }
@@ -133,9 +149,16 @@ public final class BertNetwork {
             try checkInterrupt()
             layer.forward(acts, input: input, keyMask: keyMask, arena: m, scratch: m[a.attentionScratch],
                           B: B, T: T, params: w)
+            passCounts.layerForward += 1
             input = UnsafePointer(m[acts.out])
         }
-        let hidden = input
+        headsForward(a, hidden: input, need: need)
+        return a
+    }
+
+    /// The heads' forward (pooler, classifier, MLM, NSP) on `hidden` (B, T, C), for the heads in `need`.
+    func headsForward(_ a: BertActivations, hidden: UnsafePointer<Float>, need: BertHeads) {
+        let m = a.arena, w = parameters.pointer, B = a.B, T = a.T
         if let pooler, !need.isDisjoint(with: [.pooler, .classifier, .nextSentence]) {
             pooler.forward(pooled: m[a.pooled], preactivation: m[a.poolerPre], hidden: hidden, B: B, T: T, params: w)
         }
@@ -152,11 +175,10 @@ public final class BertNetwork {
             seqRelationship.forward(logits: m[a.nspLogits], dropped: m[a.pooled], pooled: m[a.pooled], mask: nil,
                                     B: B, params: w)
         }
-        return a
     }
 
     /// One seed per mask, derived from the step's seed, so a step is reproducible.
-    private func makeDropoutMasks(_ a: BertActivations, seed: UInt64) {
+    func makeDropoutMasks(_ a: BertActivations, seed: UInt64) {
         let m = a.arena
         var slot: UInt64 = 0
         func fill(_ slice: ArenaSlice?, _ p: Double) {

@@ -1,28 +1,31 @@
 /// Which parameters a backward pass computes gradients for. Every pass computes the gradient
-/// flowing down through the activations; this says which dW, db and embedding-table gradients are
-/// added to `BertNetwork.gradients` on the way.
+/// flowing down through the activations as far as it is needed; this says which dW, db and
+/// embedding-table gradients are added to `BertNetwork.gradients` on the way.
 ///
 ///     let (gradient, logits) = try network.logitGradientAtEmbeddings(batch, embeddings: e, targets: [1],
 ///                                                                   parameterGradients: .none)
+///     try network.forwardBackward(batch, labels: labels, parameterGradients: .fromLayer(4))   // freeze: 4
 ///
 /// Integrated gradients (`logitGradientAtEmbeddings`) needs only d embeddingOut: with `.none` it
 /// skips the weight GEMM of every Linear and the reductions of every LayerNorm, about a third of
 /// the backward's work (issue 17), and leaves `gradients` untouched.
 ///
-/// The questions below are what the backward asks, per part of the network, so that freezing the
-/// first k encoder layers (issue 18, part 4) is one more case, `.fromLayer(k)`: the heads and
-/// encoder layers l >= k; then `forwardBackward` takes a value too and asks one more question
-/// before the embeddings' backward (false for k > 0). Today `forwardBackward` is always `.all`.
+/// `.fromLayer(k)` is `train(freeze: k)` (issue 18, part 4): the heads and encoder layers l >= k
+/// get gradients; the embeddings and layers below k none, and the backward pass stops after
+/// layer k (nothing below it needs a gradient), so the frozen layers cost their forward only.
+/// `.fromLayer(N)` trains the heads alone (`freeze: "encoder"`); `.fromLayer(0)` is `.all`.
 public enum ParameterGradients: Equatable, Sendable {
     /// Every parameter: training.
     case all
     /// None: only the gradient with respect to the activations (attributions).
     case none
+    /// The heads and encoder layers `k...` (the embeddings and layers `0..<k` frozen).
+    case fromLayer(Int)
 
     /// Whether the heads (pooler, classifier, MLM, NSP) get parameter gradients.
     var heads: Bool {
         switch self {
-        case .all: true
+        case .all, .fromLayer: true
         case .none: false
         }
     }
@@ -32,6 +35,30 @@ public enum ParameterGradients: Equatable, Sendable {
         switch self {
         case .all: true
         case .none: false
+        case .fromLayer(let k): index >= k
         }
+    }
+
+    /// Whether the embeddings get parameter gradients.
+    var embeddings: Bool {
+        switch self {
+        case .all: true
+        case .none: false
+        case .fromLayer(let k): k == 0
+        }
+    }
+
+    /// The lowest encoder layer whose backward runs: 0, unless the layers below are frozen.
+    var lowestBackwardLayer: Int {
+        switch self {
+        case .all, .none: 0
+        case .fromLayer(let k): k
+        }
+    }
+
+    /// The number of frozen encoder layers (0 when every parameter trains).
+    public var frozenLayers: Int {
+        if case .fromLayer(let k) = self { return k }
+        return 0
     }
 }

@@ -25,8 +25,10 @@ final class TrainOptionsTests: XCTestCase {
     func testValidateChecksEveryDeclaredBound() throws {
         for option in TrainOptions.declarations {
             guard let range = option.range else { continue }
-            func value(_ x: Double) -> TrainOptions.OptionValue { option.kind == .int ? .int(Int(x)) : .double(x) }
-            let step = option.kind == .int ? 1.0 : 1e-9
+            // freeze (an Int or "encoder") has its range on the Int.
+            let integral = option.kind == .int || option.kind == .intOrString
+            func value(_ x: Double) -> TrainOptions.OptionValue { integral ? .int(Int(x)) : .double(x) }
+            let step = integral ? 1.0 : 1e-9
             func check(_ x: Double, accepted: Bool, line: UInt = #line) {
                 var options = TrainOptions()
                 option.write(value(x), &options)

@@ -104,10 +104,10 @@ final class TrainingParityTests: XCTestCase {
     }
 
     func testLinearScheduleMatchesTransformersFormula() {
-        let schedule = LinearSchedule(peakLearningRate: 1, warmupSteps: 3, totalSteps: 10)
+        let schedule = LearningRateSchedule(kind: .linear, peakLearningRate: 1, warmupSteps: 3, totalSteps: 10)
         let expected: [Double] = [0, 1.0 / 3, 2.0 / 3, 1, 6.0 / 7, 5.0 / 7, 4.0 / 7, 3.0 / 7, 2.0 / 7, 1.0 / 7, 0]
         XCTAssertEqual((0..<11).map { schedule.factor(at: $0) }, expected)
-        XCTAssertEqual(LinearSchedule(peakLearningRate: 1, warmupSteps: 0, totalSteps: 4).factor(at: 0), 1)
+        XCTAssertEqual(LearningRateSchedule(kind: .linear, peakLearningRate: 1, warmupSteps: 0, totalSteps: 4).factor(at: 0), 1)
     }
 
     func testNonFiniteLossThrowsAndLeavesWeightsUntouched() throws {

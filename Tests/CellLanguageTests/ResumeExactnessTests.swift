@@ -103,6 +103,47 @@ final class ResumeExactnessTests: XCTestCase {
         XCTAssertTrue(report.outcome.stoppedEarly, "the run was meant to stop early: \(report.outcome.progress.log)")
     }
 
+    func testResumingACosineRunWithLayerDecayAndTheFirstLayerFrozenGivesTheSameWeights() throws {
+        var options = base
+        options.warmup = 0.2
+        options.schedule = .cosine
+        options.layerDecay = 0.8
+        options.freeze = .layers(1)
+        let checkpoints = try assertResumesExactly(options, name: "cosine-decay-freeze").checkpoints
+        let state = try TrainingStateFile.read(checkpoints[0])
+        XCTAssertEqual(state.stepOptions.schedule, .cosine)
+        XCTAssertEqual(state.stepOptions.layerDecay, 0.8)
+        XCTAssertEqual(state.stepOptions.trained, .fromLayer(1))
+    }
+
+    func testResumingAOneCycleRunOnAFrozenEncoderGivesTheSameWeights() throws {
+        var options = base
+        options.schedule = .oneCycle
+        options.freeze = .encoder
+        try assertResumesExactly(options, name: "one-cycle-encoder")
+    }
+
+    func testAStateFileFromBeforeSchedulesReadsAsLinearWithOneRateAndNothingFrozen() throws {
+        let folder = directory.appendingPathComponent("runs-old").path
+        try freshSession().train(base, run: RunOptions(checkpoints: folder))
+        let checkpoint = try XCTUnwrap(TrainingCheckpoint.list(in: URL(fileURLWithPath: folder)).last?.url)
+        let stateURL = checkpoint.appendingPathComponent(TrainingCheckpoint.stateFile)
+        var text = try String(contentsOf: stateURL, encoding: .utf8)
+        for key in ["schedule", "layer_decay", "frozen_layers", "layerDecay", "freeze"] {
+            let pattern = try NSRegularExpression(pattern: "\"\(key)\":\\s*(\"[^\"]*\"|[-0-9.e]+),\\s*")
+            let before = text
+            text = pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
+            XCTAssertNotEqual(text, before, "\(key) was not in the file")
+        }
+        try text.write(to: stateURL, atomically: true, encoding: .utf8)
+        let state = try TrainingStateFile.read(checkpoint)
+        XCTAssertEqual(state.stepOptions.schedule, .linear)
+        XCTAssertEqual(state.stepOptions.layerDecay, 1)
+        XCTAssertEqual(state.stepOptions.trained, .all)
+        XCTAssertEqual(state.options.freeze, .layers(0))
+        XCTAssertEqual(state.options.layerDecay, 1)
+    }
+
     func testResumeWithMoreEpochsExtendsTheRun() throws {
         let folder = directory.appendingPathComponent("runs-extend").path
         let first = try freshSession()

@@ -9,8 +9,12 @@ import Numerics
 ///     θ ← θ - lr / (1 - β1ᵗ) · m / (√v / √(1 - β2ᵗ) + ε)
 ///
 /// Biases and LayerNorm weights get no decay (`ParameterLayout.Entry.decays`), as the transformers
-/// Trainer groups them. Moments share the parameters' layout, so a step is one pass over
-/// memory that reads and writes each value once, spread over both cores.
+/// Trainer groups them. Each tensor's rate is lr times its `ParameterGroups` scale (layer-wise
+/// decay), and its decay factor 1 − rate·λ uses that rate, as torch's per-group `lr` does.
+/// Moments exist for the trained tensors only (`ParameterGroups.trainedOffset` on: frozen
+/// tensors have none, as torch keeps no state for parameters outside the optimizer) and share
+/// the parameters' layout from there, so a step is one pass over memory that reads and writes
+/// each trained value once, spread over both cores.
 public final class AdamW {
     public struct Settings: Equatable {
         public var beta1: Float = 0.9
@@ -28,21 +32,50 @@ public final class AdamW {
     public var settings: Settings
     /// Steps taken (t in the bias corrections).
     public private(set) var step = 0
-    let m: FloatBuffer
-    let v: FloatBuffer
-    /// Per-entry ranges and whether they decay, precomputed.
-    private let ranges: [(range: Range<Int>, decays: Bool)]
+    /// (P − trainedOffset) the moments of the trained values: m[i − trainedOffset] belongs to
+    /// parameter i.
+    private(set) var m: FloatBuffer
+    private(set) var v: FloatBuffer
+    /// The trained tensors, their decay and rate multiples.
+    public private(set) var groups: ParameterGroups
+    private let parameterCount: Int
 
-    public init(layout: ParameterLayout, settings: Settings = Settings()) {
+    public init(layout: ParameterLayout, settings: Settings = Settings(), groups: ParameterGroups? = nil) {
         self.settings = settings
-        m = FloatBuffer(count: layout.totalCount)
-        v = FloatBuffer(count: layout.totalCount)
-        ranges = layout.entries.map { ($0.offset..<($0.offset + $0.count), $0.decays) }
+        let groups = groups ?? ParameterGroups(layout: layout, layers: 0)
+        self.groups = groups
+        parameterCount = layout.totalCount
+        m = FloatBuffer(count: layout.totalCount - groups.trainedOffset)
+        v = FloatBuffer(count: layout.totalCount - groups.trainedOffset)
     }
 
-    /// One update of `parameters` from `gradients` (same layout) at learning rate `lr`.
+    /// Changes what is trained and at which rates (a later `train` with other `freeze:` or
+    /// `layerDecay:`). Moments of tensors still trained are kept; newly trained tensors start
+    /// from zero moments under the one step count (torch would count their steps from 1: the
+    /// bias correction of their first updates differs); tensors no longer trained lose theirs.
+    public func regroup(_ new: ParameterGroups) {
+        guard new != groups else { return }
+        if new.trainedOffset != groups.trainedOffset {
+            let count = parameterCount - new.trainedOffset
+            let newM = FloatBuffer(count: count), newV = FloatBuffer(count: count)
+            let start = max(new.trainedOffset, groups.trainedOffset)
+            let kept = parameterCount - start
+            if kept > 0 {
+                newM.pointer.advanced(by: start - new.trainedOffset)
+                    .update(from: m.pointer.advanced(by: start - groups.trainedOffset), count: kept)
+                newV.pointer.advanced(by: start - new.trainedOffset)
+                    .update(from: v.pointer.advanced(by: start - groups.trainedOffset), count: kept)
+            }
+            m = newM
+            v = newV
+        }
+        groups = new
+    }
+
+    /// One update of `parameters` from `gradients` (same layout) at learning rate `lr` (each
+    /// trained tensor at lr times its scale); frozen values are not read or written.
     public func update(parameters: FloatBuffer, gradients: FloatBuffer, lr: Float) {
-        precondition(parameters.count == m.count && gradients.count == m.count, "AdamW layout mismatch")
+        precondition(parameters.count == parameterCount && gradients.count == parameterCount, "AdamW layout mismatch")
         step += 1
         let s = settings
         // Bias corrections in Double as torch computes them in Python floats.
@@ -50,25 +83,30 @@ public final class AdamW {
         let bias2Sqrt = (1 - pow(Double(s.beta2), Double(step))).squareRoot()
         let stepSize = Float(Double(lr) / bias1)
         let invBias2Sqrt = Float(1 / bias2Sqrt)
-        let p = parameters.pointer, g = gradients.pointer, mp = m.pointer, vp = v.pointer
+        let p = parameters.pointer, g = gradients.pointer
+        // Moments are indexed from the first trained value.
+        let mp = m.pointer, vp = v.pointer, o = groups.trainedOffset
         let b1 = s.beta1, b2 = s.beta2, eps = s.eps
-        for (range, decays) in ranges {
-            let decay = decays ? 1 - lr * s.weightDecay : 1
+        for (range, decays, scale) in groups.entries {
+            // A scaled rate as torch's group lr: lr · d^k in Double, then Float; scale 1 is lr itself.
+            let rate = scale == 1 ? lr : Float(Double(lr) * scale)
+            let groupStepSize = scale == 1 ? stepSize : Float(Double(rate) / bias1)
+            let decay = decays ? 1 - rate * s.weightDecay : 1
             Parallel.forRanges(range.count, work: 4) { local in
                 for i in (range.lowerBound + local.lowerBound)..<(range.lowerBound + local.upperBound) {
                     let grad = g[i]
-                    let mi = mp[i] + (1 - b1) * (grad - mp[i])
-                    let vi = b2 * vp[i] + (1 - b2) * grad * grad
-                    mp[i] = mi
-                    vp[i] = vi
+                    let mi = mp[i - o] + (1 - b1) * (grad - mp[i - o])
+                    let vi = b2 * vp[i - o] + (1 - b2) * grad * grad
+                    mp[i - o] = mi
+                    vp[i - o] = vi
                     let denominator = vi.squareRoot() * invBias2Sqrt + eps
-                    p[i] = p[i] * decay - stepSize * mi / denominator
+                    p[i] = p[i] * decay - groupStepSize * mi / denominator
                 }
             }
         }
     }
 
-    /// Sets the step count and the moments (P each) to what a checkpoint recorded.
+    /// Sets the step count and the moments (the trained count each) to what a checkpoint recorded.
     func restore(step: Int, m first: [Float], v second: [Float]) {
         precondition(first.count == m.count && second.count == v.count, "AdamW layout mismatch")
         self.step = step

@@ -34,6 +34,12 @@ public struct TrainOptions: Equatable {
     public var labelSmoothing: Double
     /// Batches of similar length (transformers' `group_by_length`): less padding, faster epochs.
     public var groupByLength: Bool
+    /// The learning rate's course over the steps (`LearningRateSchedule`).
+    public var schedule: ScheduleKind
+    /// Layer-wise learning-rate decay d in (0, 1] (`ParameterGroups`); 1 for one rate.
+    public var layerDecay: Double
+    /// What is not trained: the embeddings and the first k layers, or the whole encoder.
+    public var freeze: Freeze
     /// Tokens per sliding window over long texts (replaces `maxLength`); nil: truncate to
     /// `maxLength`. See `TextWindows`.
     public var window: Int?
@@ -41,6 +47,32 @@ public struct TrainOptions: Equatable {
     public var stride: Int
     /// How validation combines a text's window logits.
     public var aggregate: WindowAggregation
+
+    /// `train(freeze:)`: a number of layers (0 freezes nothing) or `"encoder"`.
+    public enum Freeze: Equatable, Sendable {
+        /// The embeddings and encoder layers 0..<k; 0 freezes nothing.
+        case layers(Int)
+        /// The embeddings and every layer: the heads train alone, on encoder outputs computed
+        /// once in evaluation mode (`BertNetwork+FrozenEncoder`).
+        case encoder
+
+        /// The name the option takes for `.encoder`.
+        public static let encoderName = "encoder"
+
+        /// The frozen layer count of a model with `layers` layers: k, or all of them.
+        public func frozenLayers(of layers: Int) -> Int {
+            switch self {
+            case .layers(let k): k
+            case .encoder: layers
+            }
+        }
+
+        /// What trains in a model with `layers` layers: `.all`, or `.fromLayer(k)`.
+        public func trained(layers: Int) -> ParameterGradients {
+            let k = frozenLayers(of: layers)
+            return k == 0 ? .all : .fromLayer(k)
+        }
+    }
 
     /// Every option, in the order of `train`'s signature: the only place a default, a range or
     /// an option's help is written.
@@ -59,6 +91,13 @@ public struct TrainOptions: Equatable {
         .bool(\.classWeights, "classWeights", default: false, doc: "balanced class weights in the loss"),
         .double(\.labelSmoothing, "labelSmoothing", default: 0.0, range: .upperOpen(0, 1), doc: "label smoothing ε"),
         .bool(\.groupByLength, "groupByLength", default: false, doc: "batch examples of similar length together"),
+        .choice(\.schedule, "schedule", default: ScheduleKind.linear,
+                doc: "the learning rate over the steps: \"linear\", \"cosine\", \"constant\", \"inverse-sqrt\" or "
+                    + "\"one-cycle\" (warmup is its rise; 0 means fastai's 0.25)"),
+        .double(\.layerDecay, "layerDecay", default: 1.0, range: OptionRange(lower: 0, includesLower: false, upper: 1, includesUpper: true),
+                doc: "layer l of N trains at lr·d^(N−l), the embeddings at lr·d^(N+1), the heads at lr"),
+        .freeze(\.freeze, "freeze", doc: "embeddings and the first k layers fixed, or \"encoder\": the heads alone, on encoder "
+                    + "outputs computed once without dropout"),
     ] + windowDeclarations
 
     /// The sliding-window options, which `evaluate` and `predict` take too (`windows`).
@@ -85,7 +124,7 @@ public struct TrainOptions: Equatable {
     private init(placeholders: Void) {
         epochs = 0; lr = 0; batch = 0; maxLength = 0; warmup = 0; weightDecay = 0; seed = 0; clip = nil
         accumulate = 0; patience = nil; classWeights = false; labelSmoothing = 0; groupByLength = false
-        window = nil; stride = 0; aggregate = .first
+        window = nil; stride = 0; aggregate = .first; schedule = .constant; layerDecay = 0; freeze = .encoder
     }
 
     public init(epochs: Int = defaults.epochs, lr: Double = defaults.lr, batch: Int = defaults.batch,
@@ -94,7 +133,9 @@ public struct TrainOptions: Equatable {
                 accumulate: Int = defaults.accumulate, patience: Int? = defaults.patience,
                 classWeights: Bool = defaults.classWeights, labelSmoothing: Double = defaults.labelSmoothing,
                 groupByLength: Bool = defaults.groupByLength, window: Int? = defaults.window,
-                stride: Int = defaults.stride, aggregate: WindowAggregation = defaults.aggregate) {
+                stride: Int = defaults.stride, aggregate: WindowAggregation = defaults.aggregate,
+                schedule: ScheduleKind = defaults.schedule, layerDecay: Double = defaults.layerDecay,
+                freeze: Freeze = defaults.freeze) {
         self.epochs = epochs
         self.lr = lr
         self.batch = batch
@@ -111,6 +152,9 @@ public struct TrainOptions: Equatable {
         self.window = window
         self.stride = stride
         self.aggregate = aggregate
+        self.schedule = schedule
+        self.layerDecay = layerDecay
+        self.freeze = freeze
     }
 
     /// The first option whose value is outside its declared range, with that value.
@@ -159,7 +203,8 @@ extension TrainOptions {
 
     /// One option: its name, type, default, accepted range and help, and how to read and write it.
     public struct Declaration {
-        public enum Kind: Equatable { case int, double, bool, string }
+        /// `intOrString`: an Int, or one of `allowed` (`freeze`: a layer count or "encoder").
+        public enum Kind: Equatable { case int, double, bool, string, intOrString }
 
         public let name: String
         public let kind: Kind
@@ -238,6 +283,27 @@ extension TrainOptions {
                             options[keyPath: path] = choice
                         },
                         allowed: Choice.allCases.map(\.rawValue))
+        }
+
+        /// `freeze`: a layer count in 0...1000 (the model's own count is checked by the trainer)
+        /// or "encoder".
+        static func freeze(_ path: WritableKeyPath<TrainOptions, Freeze>, _ name: String, doc: String) -> Declaration {
+            Declaration(name: name, kind: .intOrString, optional: false, defaultValue: .int(0), range: OptionRange(0...1000),
+                        doc: doc,
+                        read: { options in
+                            switch options[keyPath: path] {
+                            case .layers(let k): .int(k)
+                            case .encoder: .string(Freeze.encoderName)
+                            }
+                        },
+                        write: { value, options in
+                            switch value {
+                            case .int(let k): options[keyPath: path] = .layers(k)
+                            case .string(Freeze.encoderName): options[keyPath: path] = .encoder
+                            default: preconditionFailure("\(name) takes an Int or \"\(Freeze.encoderName)\"")
+                            }
+                        },
+                        allowed: [Freeze.encoderName])
         }
 
         static func bool(_ path: WritableKeyPath<TrainOptions, Bool>, _ name: String, default value: Bool,

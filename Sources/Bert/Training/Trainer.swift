@@ -3,8 +3,11 @@ import Numerics
 
 /// Fine-tuning of a sequence classifier over encoded examples, as the transformers `Trainer`
 /// does it: seeded shuffling each epoch, dynamic padding per batch, gradient accumulation,
-/// clipping, AdamW with a linear warmup/decay schedule, validation each epoch, and early
-/// stopping that restores the best weights.
+/// clipping, AdamW with a warmup and a schedule (`LearningRateSchedule`), layer-wise rates and
+/// frozen layers (`ParameterGroups`), validation each epoch, and early stopping that restores
+/// the best weights. With the whole encoder frozen the encoder runs once per training example
+/// (in evaluation mode, `BertNetwork+FrozenEncoder`) and every step trains the heads on those
+/// outputs.
 ///
 ///     let step = try TrainingStep(network: network, options: .init(learningRate: 5e-5, totalSteps: 1))
 ///     let trainer = Trainer(step: step, paddingId: tokenizer.paddingTokenId)
@@ -131,8 +134,14 @@ public final class Trainer {
             step.options.totalSteps = resumed.runStartStep + runSteps
             progress = resumed
         } else {
-            configureSchedule(options: options, classWeights: classWeights, runSteps: runSteps)
+            try configureSchedule(options: options, classWeights: classWeights, runSteps: runSteps)
             progress = TrainerProgress(runStartStep: step.step, epochs: options.epochs)
+        }
+        // A frozen encoder: its outputs once, before the first step (an interrupt here changes nothing).
+        let features: [[Float]]? = if step.options.trained == .fromLayer(network.config.numHiddenLayers) {
+            try encoderFeatures(train, checkInterrupt: checkInterrupt)
+        } else {
+            nil
         }
         // Patience alone watches the validation loss, as it always has.
         let best = control.best ?? (options.patience != nil ? BestMetric("loss") : nil)
@@ -213,7 +222,9 @@ public final class Trainer {
                 while progress.stepInEpoch < perEpoch, !progress.stoppedEarly {
                     let first = progress.stepInEpoch * options.accumulate
                     let group = Array(batches[first..<min(first + options.accumulate, batches.count)])
-                    let result = try optimizerStep(group.map { $0.map { train[$0] } }, checkInterrupt: check)
+                    let result = try optimizerStep(group.map { $0.map { train[$0] } }, features: features.map { rows in
+                        group.map { $0.flatMap { rows[$0] } }
+                    }, checkInterrupt: check)
                     stepsTaken += 1
                     progress.runStep += 1
                     progress.stepInEpoch += 1
@@ -292,13 +303,21 @@ public final class Trainer {
     }
 
     /// One run's schedule: the first run warms up over `warmup · runSteps` steps (rounded up, as
-    /// transformers' `get_warmup_steps`) and decays to 0 at its end; a later run keeps the
-    /// warmup and extends the decay over the new steps, at the new peak learning rate.
+    /// transformers' `get_warmup_steps`; one-cycle's rise with `warmup` 0 is fastai's 0.25) and
+    /// ends with its last step; a later run keeps the warmup and extends the schedule over the
+    /// new steps, with the new kind, peak learning rate, layer decay and frozen layers.
     /// - classWeights: (L) the loss's class weights, or nil
-    func configureSchedule(options: TrainOptions, classWeights: [Float]?, runSteps: Int) {
+    func configureSchedule(options: TrainOptions, classWeights: [Float]?, runSteps: Int) throws {
         var o = step.options
+        o.trained = options.freeze.trained(layers: network.config.numHiddenLayers)
+        try TrainingStep.checkTrained(o.trained, network: network)
         o.learningRate = Float(options.lr)
-        if step.step == 0 { o.warmupSteps = Int((options.warmup * Double(runSteps)).rounded(.up)) }
+        o.schedule = options.schedule
+        o.layerDecay = options.layerDecay
+        if step.step == 0 {
+            let fraction = options.schedule == .oneCycle && options.warmup == 0 ? Self.oneCycleRise : options.warmup
+            o.warmupSteps = Int((fraction * Double(runSteps)).rounded(.up))
+        }
         o.totalSteps = step.step + runSteps
         o.weightDecay = Float(options.weightDecay)
         o.maxGradNorm = options.clip.map(Float.init)
@@ -306,6 +325,25 @@ public final class Trainer {
         o.dropoutSeed = UInt64(options.seed)
         o.dropoutNumbering = .fineTuning
         step.options = o
+    }
+
+    /// fastai's `fit_one_cycle(pct_start=0.25)`: one-cycle's rise when `warmup` is left at 0.
+    static let oneCycleRise = 0.25
+
+    /// (C) per example: the frozen encoder's [CLS] output for each of `examples`, in order, from
+    /// batches of 32 consecutive examples (a fixed batching, so a resumed run computes the same).
+    private func encoderFeatures(_ examples: [EncodedExample], checkInterrupt: () throws -> Void) throws -> [[Float]] {
+        let C = network.config.hiddenSize
+        var rows: [[Float]] = []
+        rows.reserveCapacity(examples.count)
+        for start in stride(from: 0, to: examples.count, by: 32) {
+            try checkInterrupt()
+            let chunk = Array(examples[start..<min(start + 32, examples.count)])
+            let batch = try Predictor.batch(chunk, paddingId: paddingId, limit: network.config.maxPositionEmbeddings)
+            let features = try network.encoderFeatures(batch, checkInterrupt: checkInterrupt)
+            for b in chunk.indices { rows.append(Array(features[(b * C)..<((b + 1) * C)])) }
+        }
+        return rows
     }
 
     struct StepResult {
@@ -321,14 +359,12 @@ public final class Trainer {
     /// transformers' `padding=True`; rounding up to a multiple would only cost compute, arenas are
     /// reused across batch shapes), and the training accuracy from the logits it returns. Throws
     /// before the update on an interrupt or a non-finite number.
-    private func optimizerStep(_ microBatches: [[EncodedExample]], checkInterrupt: () throws -> Void) throws -> StepResult {
+    /// - features: with a frozen encoder, each micro-batch's (B, C) cached encoder outputs
+    private func optimizerStep(_ microBatches: [[EncodedExample]], features: [[Float]]?,
+                               checkInterrupt: () throws -> Void) throws -> StepResult {
         let L = network.config.numLabels
         let task = network.config.resolvedProblemType
-        let batches = try microBatches.map { examples in
-            (try Predictor.batch(examples, paddingId: paddingId, limit: network.config.maxPositionEmbeddings),
-             TaskTargets.labels(examples, task: task, labels: L))
-        }
-        let result = try step.run(batches, checkInterrupt: checkInterrupt, error: { reason, number in
+        let error: (TrainingStep.NonFinite, Int) -> BertError = { reason, number in
             switch reason {
             case .loss:
                 BertError(.numeric, "the training loss became non-finite at step \(number); training stopped "
@@ -337,7 +373,19 @@ public final class Trainer {
                 BertError(.numeric, "the gradient norm became non-finite at step \(number); training stopped "
                           + "and the weights of step \(number - 1) are kept (try a smaller lr or clip)")
             }
-        })
+        }
+        let result: TrainingStep.Result
+        if let features {
+            result = try step.run(features: zip(features, microBatches).map { rows, examples in
+                (rows, TaskTargets.labels(examples, task: task, labels: L))
+            }, checkInterrupt: checkInterrupt, error: error)
+        } else {
+            let batches = try microBatches.map { examples in
+                (try Predictor.batch(examples, paddingId: paddingId, limit: network.config.maxPositionEmbeddings),
+                 TaskTargets.labels(examples, task: task, labels: L))
+            }
+            result = try step.run(batches, checkInterrupt: checkInterrupt, error: error)
+        }
         var lossSum = 0.0, examples = 0, correct = 0
         for (examplesOfBatch, micro) in zip(microBatches, result.microBatches) {
             lossSum += Double(micro.loss)

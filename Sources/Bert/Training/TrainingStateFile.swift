@@ -10,7 +10,9 @@ public enum TrainingStateFile {
         let o = step.options
         let optimizer: OrderedJSON = .object([
             ("step", .int(step.step)), ("learning_rate", .double(Double(o.learningRate))),
+            ("schedule", .string(o.schedule.rawValue)),
             ("warmup_steps", .int(o.warmupSteps)), ("total_steps", .int(o.totalSteps)),
+            ("layer_decay", .double(o.layerDecay)), ("frozen_layers", .int(o.trained.frozenLayers)),
             ("weight_decay", .double(Double(o.weightDecay))), ("beta1", .double(Double(o.beta1))),
             ("beta2", .double(Double(o.beta2))), ("eps", .double(Double(o.eps))),
             ("max_grad_norm", o.maxGradNorm.map { .double(Double($0)) } ?? .null),
@@ -49,7 +51,7 @@ public enum TrainingStateFile {
         public let progress: TrainerProgress
         public let stepOptions: TrainingStep.Options
         public let optimizerStep: Int
-        /// (P) AdamW's moments.
+        /// (trained count: P less the frozen values) AdamW's moments.
         let firstMoments: [Float]
         let secondMoments: [Float]
 
@@ -61,12 +63,14 @@ public enum TrainingStateFile {
         /// A new optimizer for `network` in the checkpoint's state, and the checkpoint's weights
         /// copied into `network` (whose layout must be the checkpoint's: check `identity` first).
         public func restore(into network: BertNetwork) throws -> TrainingStep {
-            guard firstMoments.count == network.parameters.count, secondMoments.count == network.parameters.count else {
-                throw BertError(.format, "the checkpoint's optimizer has \(firstMoments.count) values; the model has "
-                                + "\(network.parameters.count) parameters")
-            }
             let weights = try TrainingStateFile.weights(in: url, count: network.parameters.count)
             let step = try TrainingStep(network: network, options: stepOptions)
+            // Moments exist for the trained parameters only (frozen ones have none).
+            let trained = step.optimizer.groups.trainedCount(of: network.layout)
+            guard firstMoments.count == trained, secondMoments.count == trained else {
+                throw BertError(.format, "the checkpoint's optimizer has \(firstMoments.count) values; the model has "
+                                + "\(trained) trained parameters")
+            }
             step.optimizer.restore(step: optimizerStep, m: firstMoments, v: secondMoments)
             weights.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
             return step
@@ -116,6 +120,19 @@ public enum TrainingStateFile {
                                                warmupSteps: try reader.int(o, "warmup_steps"),
                                                totalSteps: try reader.int(o, "total_steps"),
                                                weightDecay: Float(try reader.double(o, "weight_decay")))
+        // Added in issue 18; a file written before has the linear schedule, one rate, nothing frozen.
+        if let name = o["schedule"] {
+            guard let kind = name.stringValue.flatMap(ScheduleKind.init(rawValue:)) else {
+                throw reader.failure("optimizer.schedule is \(name.sourceText)")
+            }
+            stepOptions.schedule = kind
+        }
+        if o["layer_decay"] != nil { stepOptions.layerDecay = try reader.double(o, "layer_decay") }
+        if o["frozen_layers"] != nil {
+            let k = try reader.int(o, "frozen_layers")
+            guard k >= 0 else { throw reader.failure("optimizer.frozen_layers is \(k)") }
+            stepOptions.trained = k == 0 ? .all : .fromLayer(k)
+        }
         stepOptions.beta1 = Float(try reader.double(o, "beta1"))
         stepOptions.beta2 = Float(try reader.double(o, "beta2"))
         stepOptions.eps = Float(try reader.double(o, "eps"))
@@ -194,6 +211,9 @@ struct CheckpointReader {
         case .double: if let d = json.doubleValue { return .double(d) }
         case .bool: if let b = json.boolValue { return .bool(b) }
         case .string:
+            if let s = json.stringValue, declaration.allowed.contains(s) { return .string(s) }
+        case .intOrString:
+            if let i = json.intValue { return .int(i) }
             if let s = json.stringValue, declaration.allowed.contains(s) { return .string(s) }
         }
         throw failure("options.\(declaration.name) is \(json.sourceText)")

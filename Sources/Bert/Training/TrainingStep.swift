@@ -2,9 +2,10 @@ import Foundation
 import Numerics
 
 /// One optimizer step, the only one: fine-tuning (`Trainer`), pre-training (`PretrainingRun`) and
-/// the benchmark all call `run`. Forward, loss and backward on each micro-batch (gradients
-/// accumulated, each loss scaled by 1 / accumulation as the transformers Trainer does), then
-/// clipping, AdamW and the schedule.
+/// the benchmark all call `run` (a frozen encoder's cached features: `run(features:)`, the same
+/// update). Forward, loss and backward on each micro-batch (gradients accumulated, each loss
+/// scaled by 1 / accumulation as the transformers Trainer does), then clipping, AdamW and the
+/// schedule (`LearningRateSchedule`), over the trained parameters (`ParameterGroups`).
 ///
 ///     let step = TrainingStep(network: network, options: .init(learningRate: 5e-5, totalSteps: 300))
 ///     for batch in batches {
@@ -16,8 +17,13 @@ import Numerics
 public final class TrainingStep {
     public struct Options: Equatable {
         public var learningRate: Float
+        public var schedule: ScheduleKind = .linear
         public var warmupSteps: Int = 0
         public var totalSteps: Int
+        /// Layer-wise learning-rate decay d in (0, 1] (`ParameterGroups`); 1: one rate for all.
+        public var layerDecay: Double = 1
+        /// What trains: `.all`, or `.fromLayer(k)` with the embeddings and layers below k frozen.
+        public var trained: ParameterGradients = .all
         public var weightDecay: Float = 0
         public var beta1: Float = 0.9
         public var beta2: Float = 0.999
@@ -51,6 +57,10 @@ public final class TrainingStep {
             guard totalSteps > 0, warmupSteps >= 0 else {
                 throw BertError(.argument, "total steps must be positive and warmup steps not negative")
             }
+            guard layerDecay > 0, layerDecay <= 1 else {
+                throw BertError(.argument, "layerDecay must be in (0, 1], got \(layerDecay)")
+            }
+            if trained == .none { throw BertError(.argument, "a training step needs parameters to train") }
             guard weightDecay >= 0, weightDecay.isFinite else { throw BertError(.argument, "weight decay must be >= 0") }
             guard beta1 >= 0, beta1 < 1, beta2 >= 0, beta2 < 1, eps > 0 else {
                 throw BertError(.argument, "AdamW needs betas in [0, 1) and eps > 0")
@@ -119,17 +129,38 @@ public final class TrainingStep {
     }
 
     public let network: BertNetwork
+    /// Options with another `trained` or `layerDecay` regroup the optimizer (`AdamW.regroup`) at
+    /// the next update, not before: options set and put back before an update leave the moments
+    /// as they were.
     public var options: Options { didSet { optimizer.settings = Self.settings(options) } }
     public let optimizer: AdamW
-    public var schedule: LinearSchedule {
-        LinearSchedule(peakLearningRate: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: options.totalSteps)
+    public var schedule: LearningRateSchedule {
+        LearningRateSchedule(kind: options.schedule, peakLearningRate: options.learningRate,
+                             warmupSteps: options.warmupSteps, totalSteps: options.totalSteps)
     }
 
     public init(network: BertNetwork, options: Options) throws {
         try options.validate()
+        try Self.checkTrained(options.trained, network: network)
         self.network = network
         self.options = options
-        optimizer = AdamW(layout: network.layout, settings: Self.settings(options))
+        optimizer = AdamW(layout: network.layout, settings: Self.settings(options), groups: Self.groups(options, network: network))
+    }
+
+    /// Throws unless `trained` leaves something of `network` to train: `.fromLayer(k)` with k at
+    /// most its layer count (k = N trains the heads alone).
+    public static func checkTrained(_ trained: ParameterGradients, network: BertNetwork) throws {
+        let N = network.config.numHiddenLayers
+        if case .fromLayer(let k) = trained, !(0...N).contains(k) {
+            throw BertError(.argument, "freeze: \(k) would freeze more than the model's \(N) layers and leave nothing "
+                            + "of the encoder to train; freeze: \(N) or \"encoder\" trains the heads alone")
+        }
+    }
+
+    /// The optimizer's groups for `options` on `network`'s layout.
+    static func groups(_ o: Options, network: BertNetwork) -> ParameterGroups {
+        ParameterGroups(layout: network.layout, layers: network.config.numHiddenLayers, layerDecay: o.layerDecay,
+                        frozenLayers: min(o.trained.frozenLayers, network.config.numHiddenLayers))
     }
 
     private static func settings(_ o: Options) -> AdamW.Settings {
@@ -156,39 +187,72 @@ public final class TrainingStep {
     ///   with the gradients zeroed
     public func run(_ microBatches: [(BertBatch, BertLabels)], checkInterrupt: () throws -> Void = {},
                     error: (NonFinite, _ step: Int) -> BertError = TrainingStep.defaultError) throws -> Result {
-        guard !microBatches.isEmpty else { throw BertError(.argument, "a training step needs at least one batch") }
-        network.zeroGradients()
-        let scale = 1 / Float(microBatches.count)
+        try update(microBatches.count, checkInterrupt: checkInterrupt, error: error) { index, seed, scale in
+            let (batch, labels) = microBatches[index]
+            let report = try network.forwardBackward(batch, labels: labels, options: options.loss, scale: scale,
+                                                     dropoutSeed: seed, parameterGradients: options.trained,
+                                                     checkInterrupt: checkInterrupt)
+            return MicroBatch(loss: report.loss, maskedLMLoss: report.maskedLMLoss, nextSentenceLoss: report.nextSentenceLoss,
+                              logits: labels.heads.contains(.classifier) ? logits(of: batch, dropout: seed != nil) : nil,
+                              dropoutSeed: seed)
+        }
+    }
+
+    /// The same update from a frozen encoder's cached features: each micro-batch is (B, C) [CLS]
+    /// rows (`BertNetwork.encoderFeatures`) with its labels, and only the heads run
+    /// (`forwardBackwardHeads`). `options.trained` must freeze the whole encoder.
+    public func run(features microBatches: [([Float], BertLabels)], checkInterrupt: () throws -> Void = {},
+                    error: (NonFinite, _ step: Int) -> BertError = TrainingStep.defaultError) throws -> Result {
+        guard options.trained == .fromLayer(network.config.numHiddenLayers) else {
+            throw BertError(.argument, "cached encoder features train the heads alone; the step trains \(options.trained)")
+        }
+        let C = network.config.hiddenSize
+        return try update(microBatches.count, checkInterrupt: checkInterrupt, error: error) { index, seed, scale in
+            let (features, labels) = microBatches[index]
+            let (report, logits) = try network.forwardBackwardHeads(features: features, batchSize: features.count / max(1, C),
+                                                                    labels: labels, options: options.loss, scale: scale,
+                                                                    dropoutSeed: seed)
+            return MicroBatch(loss: report.loss, maskedLMLoss: nil, nextSentenceLoss: nil, logits: logits, dropoutSeed: seed)
+        }
+    }
+
+    /// The one update both `run`s share: `pass(index, dropoutSeed, scale)` adds micro-batch
+    /// `index`'s gradients; then clipping over the trained gradients, the schedule and AdamW.
+    private func update(_ count: Int, checkInterrupt: () throws -> Void, error: (NonFinite, _ step: Int) -> BertError,
+                        pass: (Int, UInt64?, Float) throws -> MicroBatch) throws -> Result {
+        guard count > 0 else { throw BertError(.argument, "a training step needs at least one batch") }
+        try Self.checkTrained(options.trained, network: network)
+        let groups = Self.groups(options, network: network)
+        // Only the trained gradients are written by a pass, read by clipping and the optimizer.
+        let trained = groups.trainedOffset..<network.parameters.count
+        network.zeroGradients(trained)
+        let scale = 1 / Float(count)
         var done: [MicroBatch] = []
-        for (index, (batch, labels)) in microBatches.enumerated() {
+        for index in 0..<count {
             try checkInterrupt()
             let seed = options.dropoutSeed.map {
                 Self.dropoutSeed(base: $0, step: step, microBatch: index, numbering: options.dropoutNumbering)
             }
-            let report: BertLossReport
             do {
-                report = try network.forwardBackward(batch, labels: labels, options: options.loss, scale: scale,
-                                                     dropoutSeed: seed, checkInterrupt: checkInterrupt)
+                done.append(try pass(index, seed, scale))
             } catch let failure as BertError where failure.kind == .numeric {
-                network.zeroGradients()
+                network.zeroGradients(trained)
                 throw error(.loss(failure), step + 1)
             }
-            done.append(MicroBatch(loss: report.loss, maskedLMLoss: report.maskedLMLoss,
-                                   nextSentenceLoss: report.nextSentenceLoss,
-                                   logits: labels.heads.contains(.classifier) ? logits(of: batch, dropout: seed != nil) : nil,
-                                   dropoutSeed: seed))
         }
+        // torch's clip_grad_norm_ over the optimizer's parameters: the trained ones.
         let norm: Float
         if let maxNorm = options.maxGradNorm {
-            norm = GradientClipping.clip(network.gradients, maxNorm: maxNorm)
+            norm = GradientClipping.clip(network.gradients, range: trained, maxNorm: maxNorm)
         } else {
-            norm = GradientClipping.norm(network.gradients)
+            norm = GradientClipping.norm(network.gradients, range: trained)
         }
         guard norm.isFinite else {
-            network.zeroGradients()
+            network.zeroGradients(trained)
             throw error(.gradientNorm(norm), step + 1)
         }
         let lr = schedule.learningRate(at: step)
+        optimizer.regroup(groups)
         PhaseClock.measure(.optimizer) {
             optimizer.update(parameters: network.parameters, gradients: network.gradients, lr: lr)
         }

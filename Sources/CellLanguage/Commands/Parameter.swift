@@ -77,6 +77,7 @@ public struct Parameter {
         case .double: .double
         case .bool: .bool
         case .string: .string
+        case .intOrString: .oneOf([.int, .string])
         }
         self.init(option.name, type, default: Value(option.defaultValue), optional: option.optional, allowed: option.allowed,
                   doc: option.doc)
@@ -192,6 +193,9 @@ extension Arguments {
         case .double: return .double(try double(option.name))
         case .bool: return .bool(try bool(option.name))
         case .string: return .string(try string(option.name))
+        case .intOrString:
+            if case .int(let i) = try value(option.name) { return .int(i) }
+            return .string(try string(option.name))
         }
     }
 

@@ -19,10 +19,14 @@ public final class OptimizerState: SessionComponent {
         let o = step.options
         return InfoSection(title: "Optimizer", rows: [
             ("optimizer", "AdamW"), ("step", "\(step.step)"), ("total steps", "\(o.totalSteps)"),
-            ("warmup steps", "\(o.warmupSteps)"), ("peak lr", Value.format(Self.double(o.learningRate))),
+            ("schedule", o.schedule.rawValue), ("warmup steps", "\(o.warmupSteps)"),
+            ("peak lr", Value.format(Self.double(o.learningRate))), ("layer decay", Value.format(o.layerDecay)),
+            ("frozen layers", "\(o.trained.frozenLayers)"),
             ("weight decay", Value.format(Self.double(o.weightDecay))),
         ], json: [
             "optimizer": "AdamW", "step": .int(step.step), "total_steps": .int(o.totalSteps),
+            "schedule": .string(o.schedule.rawValue), "layer_decay": .double(o.layerDecay),
+            "frozen_layers": .int(o.trained.frozenLayers),
             "warmup_steps": .int(o.warmupSteps), "lr": .double(Self.double(o.learningRate)),
             "weight_decay": .double(Self.double(o.weightDecay)),
             "next_lr": .double(Double(step.schedule.learningRate(at: step.step))),

@@ -9,7 +9,7 @@ public enum PlotKind: String, CaseIterable, Sendable {
     case loss
     /// Train and validation accuracy per epoch.
     case accuracy
-    /// The learning rate of every step (warm-up and decay).
+    /// The learning rate of every step: those taken, and the schedule's for the steps ahead.
     case lr
     /// The confusion matrix of the last `evaluate`.
     case confusion
@@ -85,10 +85,24 @@ extension Session {
             if let v = last.validationAccuracy { text += ", validation \(Self.number(v))" }
             return PlotFigure(figure: figure, description: text)
         case .lr:
-            guard !history.steps.isEmpty else { throw SessionError(.state, kind.prerequisite) }
-            let lrs = history.steps.map(\.learningRate)
-            return PlotFigure(figure: Charts.learningRate(steps: history.steps.map(\.step), lrs: lrs),
-                              description: "learning rate over \(lrs.count) steps; peak \(Self.number(lrs.max() ?? .nan)), "
+            // The rates the steps taken used, then the ones the optimizer's schedule gives the steps
+            // still ahead of it (an interrupted or resumable run), numbered as the history numbers
+            // them: the k-th update (from 0) is step k + 1.
+            var steps = history.steps.map(\.step), lrs = history.steps.map(\.learningRate)
+            var text = ""
+            if let step = optimizer?.step {
+                let schedule = step.schedule
+                let ahead = (step.step..<max(step.step, schedule.totalSteps))
+                steps += ahead.map { $0 + 1 }
+                lrs += ahead.map { Double(schedule.learningRate(at: $0)) }
+                text = "\(schedule.kind.rawValue) schedule, warmup \(schedule.warmupSteps) of \(schedule.totalSteps) steps, "
+                    + "\(step.step) taken"
+                    + (step.options.layerDecay != 1 ? " (the heads' rate; layer l of N at lr·\(Self.number(step.options.layerDecay))^(N−l))" : "")
+                    + "; "
+            }
+            guard !steps.isEmpty else { throw SessionError(.state, kind.prerequisite) }
+            return PlotFigure(figure: Charts.learningRate(steps: steps, lrs: lrs),
+                              description: text + "learning rate over \(lrs.count) steps; peak \(Self.number(lrs.max() ?? .nan)), "
                                   + "last \(Self.number(lrs.last!))")
         case .confusion:
             if history.lastConfusion == nil, let task = history.task ?? dataset?.dataset.task, task != .singleLabel {

@@ -30,6 +30,7 @@ extension Session {
         try options.checkDeclaredRanges()
         try checkMaxLength(options.maxLength, for: model)
         try checkWindows(options.windows, for: model)
+        try options.checkFreeze(layers: model.config.numHiddenLayers)
         var data = try requireDataset().dataset
         try options.validate(for: data.task)
         guard model.hasClassifier else { throw SessionError(.state, "the model has no classifier head") }
@@ -108,8 +109,10 @@ extension Session {
         } else if let existing = component(OptimizerState.self), existing.belongs(to: model.network) {
             optimizerState = existing
         } else {
-            optimizerState = OptimizerState(step: try TrainingStep(network: model.network,
-                                                                   options: .init(learningRate: Float(options.lr), totalSteps: 1)))
+            // What trains is known now: a frozen part never gets moments allocated.
+            var initial = TrainingStep.Options(learningRate: Float(options.lr), totalSteps: 1)
+            initial.trained = options.freeze.trained(layers: model.config.numHiddenLayers)
+            optimizerState = OptimizerState(step: try TrainingStep(network: model.network, options: initial))
         }
         /// At the first optimizer step: the aligned model and dataset and the optimizer become the session's.
         func commit() {

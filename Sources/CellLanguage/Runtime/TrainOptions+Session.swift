@@ -13,6 +13,15 @@ extension TrainOptions {
                            argument: declaration.name)
     }
 
+    /// Rejects a `freeze:` that leaves nothing of a model with `layers` layers to train, naming
+    /// the argument (the trainer checks it too: `TrainingStep.checkTrained`).
+    func checkFreeze(layers: Int) throws {
+        guard case .layers(let k) = freeze, k > layers else { return }
+        throw SessionError(.argument, "freeze: \(k) would freeze more than the model's \(layers) layers, and nothing of the "
+                           + "encoder would be left to train; freeze: \(layers) or freeze: \"encoder\" trains the heads alone",
+                           argument: "freeze")
+    }
+
     /// Rejects options that do not apply to the dataset's task, with an `ArgumentError`.
     func validate(for task: TaskKind) throws {
         guard task != .singleLabel else { return }

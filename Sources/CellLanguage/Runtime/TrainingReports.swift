@@ -85,7 +85,9 @@ public struct TrainingReport {
                 "warmup": .double(o.warmup), "weightDecay": .double(o.weightDecay), "seed": .int(o.seed),
                 "clip": o.clip.map { .double($0) } ?? .null, "accumulate": .int(o.accumulate),
                 "patience": o.patience.map { .int($0) } ?? .null, "classWeights": .bool(o.classWeights),
-                "labelSmoothing": .double(o.labelSmoothing),
+                "labelSmoothing": .double(o.labelSmoothing), "schedule": .string(o.schedule.rawValue),
+                "layerDecay": .double(o.layerDecay),
+                "freeze": { switch o.freeze { case .layers(let k): .int(k); case .encoder: .string(TrainOptions.Freeze.encoderName) } }(),
             ],
         ]
     }
