@@ -154,8 +154,11 @@ public final class TrainingStep {
     /// - error: the error to throw on a non-finite loss or gradient norm, given the reason and
     ///   the 1-based number of the update not taken; it is thrown before the weights change,
     ///   with the gradients zeroed
+    /// - learningRate: this update's rate instead of the schedule's (the learning-rate finder's
+    ///   exponential sweep, `LearningRateFinder`); nil follows the schedule
     public func run(_ microBatches: [(BertBatch, BertLabels)], checkInterrupt: () throws -> Void = {},
-                    error: (NonFinite, _ step: Int) -> BertError = TrainingStep.defaultError) throws -> Result {
+                    error: (NonFinite, _ step: Int) -> BertError = TrainingStep.defaultError,
+                    learningRate: Float? = nil) throws -> Result {
         guard !microBatches.isEmpty else { throw BertError(.argument, "a training step needs at least one batch") }
         network.zeroGradients()
         let scale = 1 / Float(microBatches.count)
@@ -188,7 +191,7 @@ public final class TrainingStep {
             network.zeroGradients()
             throw error(.gradientNorm(norm), step + 1)
         }
-        let lr = schedule.learningRate(at: step)
+        let lr = learningRate ?? schedule.learningRate(at: step)
         PhaseClock.measure(.optimizer) {
             optimizer.update(parameters: network.parameters, gradients: network.gradients, lr: lr)
         }
