@@ -30,10 +30,12 @@ final class LearningRateSuggestionsTests: XCTestCase {
             XCTAssertEqual(s.valley.learningRate, try XCTUnwrap(c["valley"] as? Double), "valley, \(what)")
             XCTAssertEqual(s.steep.learningRate, try XCTUnwrap(c["steep"] as? Double), "steep, \(what)")
             XCTAssertEqual(s.minimum.markedRate, try XCTUnwrap(c["minimum_at"] as? Double), "minimum, \(what)")
-            // The suggestion is that rate / 10; fastai's quotient, written to JSON and read back
-            // by Foundation, may differ from Swift's in the last bit: within 2 ulps.
+            // The suggestion is that rate / 10, the same IEEE division on both sides; but
+            // Foundation's JSON reader does not round every number correctly (3 ulps seen on
+            // fastai's written quotient), so within 8 ulps.
             let minimum = try XCTUnwrap(c["minimum"] as? Double)
-            XCTAssertEqual(s.minimum.learningRate, minimum, accuracy: 2 * minimum.ulp, "minimum, \(what)")
+            XCTAssertEqual(s.minimum.learningRate, minimum, accuracy: 8 * minimum.ulp, "minimum, \(what)")
+            XCTAssertEqual(s.minimum.learningRate, s.minimum.markedRate / 10)
         }
     }
 

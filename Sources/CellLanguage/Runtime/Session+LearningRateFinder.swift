@@ -129,7 +129,7 @@ public struct LearningRateFinderReport {
         return MimeBundle(plain: text, html: table.html + "<p>\(HTML.escape(note))</p>", json: json)
     }
 
-    /// The curve with the suggestions marked.
+    /// The curve with the suggestions marked (its text is the figure's summary: the report says the rest).
     public var figure: PlotFigure {
         let marks = suggestions.map { s in
             [("valley", s.valley.markedRate, s.valley.markedLoss), ("steep", s.steep.markedRate, s.steep.markedLoss),
@@ -138,6 +138,6 @@ public struct LearningRateFinderReport {
         let figure = Charts.learningRateFinder(rates: curve.points.map(\.learningRate), losses: curve.points.map(\.loss),
                                                smoothed: curve.points.map(\.smoothedLoss),
                                                marks: marks.map { (name: $0.0, rate: $0.1, loss: $0.2) })
-        return PlotFigure(figure: figure, description: text)
+        return PlotFigure(figure: figure, description: "")
     }
 }
