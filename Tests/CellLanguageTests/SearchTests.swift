@@ -93,6 +93,32 @@ final class SearchTests: XCTestCase {
         XCTAssertTrue(report.bundle.plainText?.contains("more than 0.1 worse than the best first-epoch loss") ?? false)
     }
 
+    /// The command: lists become the grid, the table and the plot are one display each, updated
+    /// in place after every trial, and the value names the best trial.
+    func testTheCommandShowsATableAndAPlotUpdatedInPlaceAsTrialsFinish() throws {
+        let engine = Engine()
+        let sink = RecordingSink()
+        for code in ["load(model: \"\(modelDirectory.path)\", labels: 2)", "load(dataset: \"\(dataPath!)\", validation: 0.25)"] {
+            XCTAssertNil(engine.execute(code, output: sink).error)
+        }
+        let outcome = engine.execute("search(lr: [1e-3, 2e-3, 3e-3], batch: [8], epochs: 1, metric: \"loss\", maxLength: 32)",
+                                     output: sink)
+        XCTAssertNil(outcome.error)
+        XCTAssertTrue(outcome.value?.plainText?.contains("loaded the best, trial ") ?? false)
+        var shown: [String] = [], updated: [String] = []
+        for event in sink.events {
+            switch event {
+            case .display(let bundle, let id?) where id.hasPrefix("search-"): shown.append(id); _ = bundle
+            case .update(_, let id) where id.hasPrefix("search-"): updated.append(id)
+            default: break
+            }
+        }
+        XCTAssertEqual(shown.count, 2, "a table and a plot")
+        XCTAssertEqual(updated.count, 4, "both updated after trials 2 and 3")
+        XCTAssertEqual(Set(updated), Set(shown))
+        XCTAssertEqual(engine.session.runLog.runs.count, 3)
+    }
+
     func testTrialsDrawsASeededSubsetOfTheGrid() throws {
         let session = try session()
         let search = Session.SearchOptions(lr: [1e-4, 2e-4, 3e-4], batch: [8, 16], trials: 2)
