@@ -2,10 +2,18 @@
 extension Charts {
     /// Loss against learning rate on a log axis (`lrFind`): the raw losses faint, the smoothed
     /// curve bold, and each suggestion a marked point named in the legend.
+    /// The y axis reaches up to the smoothed curve's highest point (5% margins): the raw losses
+    /// of the last steps explode and would flatten everything else, so above it they are clipped
+    /// (fastai plots the smoothed curve alone).
     /// - marks: (legend name, rate, smoothed loss) of each suggestion
     public static func learningRateFinder(rates: [Double], losses: [Double], smoothed: [Double],
                                           marks: [(name: String, rate: Double, loss: Double)]) -> Figure {
-        var axes = Axes(x: Axis(label: "learning rate (log scale)", scale: .log), y: Axis(label: "loss"))
+        let finite = smoothed.filter(\.isFinite)
+        var limits: ClosedRange<Double>?
+        if let lo = (finite + losses.filter(\.isFinite)).min(), let hi = finite.max(), hi > lo {
+            limits = (lo - 0.05 * (hi - lo))...(hi + 0.05 * (hi - lo))
+        }
+        var axes = Axes(x: Axis(label: "learning rate (log scale)", scale: .log), y: Axis(label: "loss", limits: limits))
         axes.emptyNote = "no finite losses"
         axes.series.append(.line(LineSeries(name: "loss", x: rates, y: losses, color: Palette.category(0), width: 1.2,
                                             opacity: 0.3)))

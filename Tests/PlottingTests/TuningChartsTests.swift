@@ -17,6 +17,17 @@ final class TuningChartsTests: XCTestCase {
         XCTAssertEqual(figure.altText, "loss over 8 learning rates from 1e-07 to 1; valley 0.0001, steep 1e-05")
     }
 
+    /// The exploding raw losses of the last steps do not set the scale: it ends 5% above the
+    /// smoothed curve's top (2.0 here: 2.0 + 0.05 · (2.0 − 0.3) = 2.085) and starts 5% below the
+    /// lowest loss, raw or smoothed (0.3 − 0.085).
+    func testTheFinderChartsScaleFollowsTheSmoothedCurveNotTheExplosion() throws {
+        let figure = Charts.learningRateFinder(rates: [1e-4, 1e-3, 1e-2, 1e-1], losses: [0.7, 0.3, 0.9, 40],
+                                               smoothed: [0.7, 0.5, 0.6, 2.0], marks: [])
+        let limits = try XCTUnwrap(figure.panels[0].y.limits)
+        XCTAssertEqual(limits.upperBound, 2.085, accuracy: 1e-12)
+        XCTAssertEqual(limits.lowerBound, 0.215, accuracy: 1e-12)
+    }
+
     /// A non-finite loss is skipped on a log axis, never drawn at an absurd place.
     func testTheFinderChartSkipsNonFiniteLosses() throws {
         let figure = Charts.learningRateFinder(rates: [1e-3, 1e-2, 1e-1], losses: [0.7, .nan, 0.6],
