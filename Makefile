@@ -161,6 +161,8 @@ fixtures: ref-venv venv
 	$(REF_VENV)/bin/python scripts/reference/checkpoint_format_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/hub_fixture.py
 	$(REF_VENV)/bin/python scripts/reference/length_grouping_fixture.py
+	$(REF_VENV)/bin/pip download -q fastai==2.8.12 --no-deps -d build/fastai-wheel
+	$(REF_VENV)/bin/python scripts/reference/lr_find_suggestions.py build/fastai-wheel/fastai-2.8.12-py3-none-any.whl
 	$(REF_VENV)/bin/python scripts/reference/window_fixtures.py
 	$(REF_VENV)/bin/python scripts/reference/checkpoint_reference.py tests/save/fixtures/tiny-checkpoint/checkpoint-12 \
 		tests/save/fixtures/tiny-checkpoint-transformers.json

@@ -82,6 +82,10 @@ public final class Trainer {
         public var bestWeights: [Float]?
         /// The task's metrics of a validation pass beyond loss and accuracy ("macro_f1", "mae", ...).
         public var metrics: (Evaluation.Result) -> [TrainerProgress.Metric] = { _ in [] }
+        /// Asked after each epoch's evaluation with its metrics (`metrics`' included): true stops
+        /// the run there if epochs remain, as patience does (`search` drops a trial that starts
+        /// far behind the best, `Session+Search`).
+        public var stopAfterEpoch: (_ epoch: Int, _ metrics: [TrainerProgress.Metric]) -> Bool = { _, _ in false }
 
         public init() {}
     }
@@ -258,6 +262,10 @@ public final class Trainer {
                 progress.epochCorrect = 0
                 progress.epochSeen = 0
                 stopIfPatienceRanOut(&progress, options: options, perEpoch: perEpoch)
+                if case let .evaluation(_, _, metrics)? = progress.log.last, control.stopAfterEpoch(epoch, metrics),
+                   !progress.isFinished {
+                    progress.stoppedEarly = true
+                }
                 onEpoch(event)
                 try writeCheckpoint(interrupted: false)
             }

@@ -185,9 +185,12 @@ public final class TrainingStep {
     /// - error: the error to throw on a non-finite loss or gradient norm, given the reason and
     ///   the 1-based number of the update not taken; it is thrown before the weights change,
     ///   with the gradients zeroed
+    /// - learningRate: this update's rate instead of the schedule's (the learning-rate finder's
+    ///   exponential sweep, `LearningRateFinder`); nil follows the schedule
     public func run(_ microBatches: [(BertBatch, BertLabels)], checkInterrupt: () throws -> Void = {},
-                    error: (NonFinite, _ step: Int) -> BertError = TrainingStep.defaultError) throws -> Result {
-        try update(microBatches.count, checkInterrupt: checkInterrupt, error: error) { index, seed, scale in
+                    error: (NonFinite, _ step: Int) -> BertError = TrainingStep.defaultError,
+                    learningRate: Float? = nil) throws -> Result {
+        try update(microBatches.count, checkInterrupt: checkInterrupt, error: error, learningRate: learningRate) { index, seed, scale in
             let (batch, labels) = microBatches[index]
             let report = try network.forwardBackward(batch, labels: labels, options: options.loss, scale: scale,
                                                      dropoutSeed: seed, parameterGradients: options.trained,
@@ -218,8 +221,9 @@ public final class TrainingStep {
 
     /// The one update both `run`s share: `pass(index, dropoutSeed, scale)` adds micro-batch
     /// `index`'s gradients; then clipping over the trained gradients, the schedule and AdamW.
+    /// `learningRate` replaces the schedule's rate for this update (nil: the schedule's).
     private func update(_ count: Int, checkInterrupt: () throws -> Void, error: (NonFinite, _ step: Int) -> BertError,
-                        pass: (Int, UInt64?, Float) throws -> MicroBatch) throws -> Result {
+                        learningRate: Float? = nil, pass: (Int, UInt64?, Float) throws -> MicroBatch) throws -> Result {
         guard count > 0 else { throw BertError(.argument, "a training step needs at least one batch") }
         try Self.checkTrained(options.trained, network: network)
         let groups = Self.groups(options, network: network)
@@ -251,7 +255,7 @@ public final class TrainingStep {
             network.zeroGradients(trained)
             throw error(.gradientNorm(norm), step + 1)
         }
-        let lr = schedule.learningRate(at: step)
+        let lr = learningRate ?? schedule.learningRate(at: step)
         optimizer.regroup(groups)
         PhaseClock.measure(.optimizer) {
             optimizer.update(parameters: network.parameters, gradients: network.gradients, lr: lr)

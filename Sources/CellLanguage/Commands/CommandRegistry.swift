@@ -18,6 +18,7 @@ public final class CommandRegistry {
         DataCommands.all,
         FileCommands.all,
         TrainingCommands.all,
+        TuningCommands.all,
         PlotCommands.all,
         TeachingCommands.all,
         PretrainCommands.all,

@@ -22,9 +22,14 @@ extension Session {
     /// are kept.
     ///
     /// `run` adds checkpoints (`Session+Checkpoints`), the best weights and resuming a run.
+    /// `stopAfterEpoch` may end the run after an epoch's evaluation (`search`'s early stop; see
+    /// `Trainer.RunControl.stopAfterEpoch`). After its first few steps the run prints one line
+    /// estimating its duration (`ProgressBar.estimateLine`); the progress display keeps the ETA.
     @discardableResult
     public func train(_ options: TrainOptions = TrainOptions(), run: RunOptions = RunOptions(),
-                      output: OutputSink? = nil) throws -> TrainingReport {
+                      output: OutputSink? = nil,
+                      stopAfterEpoch: @escaping (_ epoch: Int, _ metrics: [TrainerProgress.Metric]) -> Bool = { _, _ in false })
+                      throws -> TrainingReport {
         let loadedModel = try requireModel()
         var model = loadedModel
         try options.checkDeclaredRanges()
@@ -86,6 +91,7 @@ extension Session {
         }
 
         var plan = try runPlan(run, options: options, model: model, train: trainExamples, validation: validationExamples)
+        plan.control.stopAfterEpoch = stopAfterEpoch
         if let validationGroups {
             // With windows the validation results are per text: best:'s metrics read each text's target.
             let perText = validationGroups.firstWindows.map { validationExamples[$0] }
@@ -155,6 +161,10 @@ extension Session {
             recordRun(name: run.name, options: options, run: run, status: status, started: started, progress: progress,
                       trainExamples: trainExamples.count, globalStep: optimizerState.step.step, network: model.network)
         }
+        // The duration estimate: once, after the first few steps of this call (a resumed run's too).
+        let clockStart = ProcessInfo.processInfo.systemUptime
+        var firstRunStep: Int?
+        var estimated = false
         let outcome: Trainer.Outcome
         do {
             outcome = try runTrainer()
@@ -170,6 +180,14 @@ extension Session {
                 model.classifierIsFresh = false
                 history.steps.append(.init(step: event.globalStep, epoch: Double(event.epoch) + event.epochFraction,
                                            loss: event.loss, learningRate: event.learningRate))
+                let before = firstRunStep ?? (event.runStep - 1)
+                firstRunStep = before
+                if !estimated, let output, event.runStep - before >= ProgressBar.estimateAfterSteps(event.runSteps - before) {
+                    estimated = true
+                    output.stream(.stdout, ProgressBar.estimateLine(elapsed: ProcessInfo.processInfo.systemUptime - clockStart,
+                                                                    completed: event.runStep - before,
+                                                                    total: event.runSteps - before) + "\n")
+                }
                 progress?.update(event.runStep, samples: event.samples, metrics: [
                     ("epoch", "\(event.epoch + 1)/\(options.epochs)"), ("loss", String(format: "%.4f", event.loss)),
                     ("lr", String(format: "%.2e", event.learningRate)),
