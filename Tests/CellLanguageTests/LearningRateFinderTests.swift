@@ -9,22 +9,18 @@ import XCTest
 /// moments and step, history, run log: bit for bit), two calls give the same curve bit for bit,
 /// the sweep stops by fastai's rule, and bad ranges are ArgumentErrors that change nothing.
 final class LearningRateFinderTests: XCTestCase {
-    private var directory: URL!
-    private var modelDirectory: URL!
-    private var dataPath: String!
+    private var workspace: TinySentimentWorkspace!
+    private var directory: URL { workspace.directory }
+    private var modelDirectory: URL { workspace.modelDirectory }
+    private var dataPath: String { workspace.dataPath }
 
     override func setUpWithError() throws {
-        directory = try TinyModelFixture.temporaryDirectory(self)
-        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
-        dataPath = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(count: 60), named: "reviews.csv",
-                                                  in: directory).path
+        workspace = try TinySentimentWorkspace(self, rows: 60)
     }
 
     /// A session with a trained model: an optimizer with moments, a history and a run.
     private func trainedSession() throws -> Session {
-        let session = Session()
-        try session.load(model: modelDirectory.path, labels: 2)
-        try session.load(dataset: dataPath, validation: 0.25)
+        let session = try workspace.session()
         try session.train(TrainOptions(epochs: 1, lr: 1e-3, batch: 8, maxLength: 32), run: RunOptions(name: "before"))
         return session
     }
@@ -116,7 +112,7 @@ final class LearningRateFinderTests: XCTestCase {
     func testTheReportSaysHowEachSuggestionWasChosenAndThePlotUsesALogAxis() throws {
         let engine = Engine()
         let sink = RecordingSink()
-        for code in ["load(model: \"\(modelDirectory.path)\", labels: 2)", "load(dataset: \"\(dataPath!)\", validation: 0.25)"] {
+        for code in ["load(model: \"\(modelDirectory.path)\", labels: 2)", "load(dataset: \"\(dataPath)\", validation: 0.25)"] {
             XCTAssertNil(engine.execute(code, output: sink).error)
         }
         let outcome = engine.execute("lrFind(start: 1e-5, end: 1, steps: 40, batch: 8, maxLength: 32)", output: sink)

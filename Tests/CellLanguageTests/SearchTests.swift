@@ -9,24 +9,17 @@ import XCTest
 /// session ends on the best trial's weights, optimizer and evaluation, bit for bit; the early-stop
 /// rule; the budget; an interrupt keeps the finished trials; bad grids are ArgumentErrors.
 final class SearchTests: XCTestCase {
-    private var directory: URL!
-    private var modelDirectory: URL!
-    private var dataPath: String!
+    private var workspace: TinySentimentWorkspace!
+    private var directory: URL { workspace.directory }
+    private var modelDirectory: URL { workspace.modelDirectory }
+    private var dataPath: String { workspace.dataPath }
     private let base = TrainOptions(maxLength: 32)
 
     override func setUpWithError() throws {
-        directory = try TinyModelFixture.temporaryDirectory(self)
-        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
-        dataPath = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(count: 60), named: "reviews.csv",
-                                                  in: directory).path
+        workspace = try TinySentimentWorkspace(self, rows: 60)
     }
 
-    private func session() throws -> Session {
-        let session = Session()
-        try session.load(model: modelDirectory.path, labels: 2)
-        try session.load(dataset: dataPath, validation: 0.25)
-        return session
-    }
+    private func session() throws -> Session { try workspace.session() }
 
     private func bits(_ session: Session) -> [UInt32] { session.model!.network.parameters.array.map(\.bitPattern) }
 
@@ -98,7 +91,7 @@ final class SearchTests: XCTestCase {
     func testTheCommandShowsATableAndAPlotUpdatedInPlaceAsTrialsFinish() throws {
         let engine = Engine()
         let sink = RecordingSink()
-        for code in ["load(model: \"\(modelDirectory.path)\", labels: 2)", "load(dataset: \"\(dataPath!)\", validation: 0.25)"] {
+        for code in ["load(model: \"\(modelDirectory.path)\", labels: 2)", "load(dataset: \"\(dataPath)\", validation: 0.25)"] {
             XCTAssertNil(engine.execute(code, output: sink).error)
         }
         let outcome = engine.execute("search(lr: [1e-3, 2e-3, 3e-3], batch: [8], epochs: 1, metric: \"loss\", maxLength: 32)",

@@ -57,7 +57,8 @@ enum Help {
                 out += "\n| parameter | type | default | doc |\n|---|---|---|---|\n"
                 for p in command.parameters {
                     let name = p.label.map { "`\($0):`" } ?? "`_ \(p.name)`"
-                    var type = "`\(p.typeDescription)`"
+                    // GFM reads a `|` inside a table row as a cell border, even in a code span: escape it.
+                    var type = "`\(p.typeDescription.replacingOccurrences(of: "|", with: "\\|"))`"
                     if !p.allowed.isEmpty { type += " (" + p.allowed.map { "`\"\($0)\"`" }.joined(separator: ", ") + ")" }
                     if let r = p.range { type += " in `\(r.text(Value.formatNumber))`" }
                     let def = p.defaultValue.map { "`\($0.plainText)`" } ?? (p.optional ? "`nil`" : "required")
