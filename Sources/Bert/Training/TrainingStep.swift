@@ -148,20 +148,49 @@ public final class TrainingStep {
         }
     }
 
+    /// This rank's part of a data-parallel update (R > 1 processes): which of the update's
+    /// micro-batches it holds a share of, and what fraction of each micro-batch's loss that share
+    /// is. Rank r's gradient is then Σ fraction · (1/k) · ∇ its share's mean loss, and the sum over
+    /// ranks (`group.allreduceSum`) is the one-process gradient of the whole update, up to the
+    /// order of float sums; clipping and AdamW then run on that sum, the same on every rank.
+    public struct Share {
+        public var group: any ProcessGroup
+        /// k: micro-batches of the whole update (their dropout seeds and the 1/k scale count all).
+        public var microBatchCount: Int
+        /// For each micro-batch passed to `run`: its 0-based index among the k.
+        public var indices: [Int]
+        /// For each micro-batch passed to `run`: its share of that micro-batch's loss (its
+        /// examples / the micro-batch's, or their class weights' share with class weights).
+        public var fractions: [Float]
+
+        public init(group: any ProcessGroup, microBatchCount: Int, indices: [Int], fractions: [Float]) {
+            self.group = group
+            self.microBatchCount = microBatchCount
+            self.indices = indices
+            self.fractions = fractions
+        }
+    }
+
     /// One optimizer update from `microBatches` (gradient accumulation over them).
     /// - checkInterrupt: called before every micro-batch and every encoder layer of its forward
     ///   and backward passes; throwing abandons the update (the weights stay as they were)
     /// - error: the error to throw on a non-finite loss or gradient norm, given the reason and
     ///   the 1-based number of the update not taken; it is thrown before the weights change,
     ///   with the gradients zeroed
-    public func run(_ microBatches: [(BertBatch, BertLabels)], checkInterrupt: () throws -> Void = {},
+    /// - share: with R > 1 processes, this rank's part of the update (`Share`); `microBatches` may
+    ///   then be empty (a rank whose shares are all empty still joins the sums). The losses of the
+    ///   result are then the whole update's; each `MicroBatch` stays this rank's own.
+    public func run(_ microBatches: [(BertBatch, BertLabels)], share: Share? = nil, checkInterrupt: () throws -> Void = {},
                     error: (NonFinite, _ step: Int) -> BertError = TrainingStep.defaultError) throws -> Result {
-        guard !microBatches.isEmpty else { throw BertError(.argument, "a training step needs at least one batch") }
+        guard !microBatches.isEmpty || share != nil else { throw BertError(.argument, "a training step needs at least one batch") }
         network.zeroGradients()
-        let scale = 1 / Float(microBatches.count)
+        let k = share?.microBatchCount ?? microBatches.count
         var done: [MicroBatch] = []
-        for (index, (batch, labels)) in microBatches.enumerated() {
+        var failure: BertError?
+        for (position, (batch, labels)) in microBatches.enumerated() {
             try checkInterrupt()
+            let index = share?.indices[position] ?? position
+            let scale = (share?.fractions[position] ?? 1) / Float(k)
             let seed = options.dropoutSeed.map {
                 Self.dropoutSeed(base: $0, step: step, microBatch: index, numbering: options.dropoutNumbering)
             }
@@ -169,14 +198,38 @@ public final class TrainingStep {
             do {
                 report = try network.forwardBackward(batch, labels: labels, options: options.loss, scale: scale,
                                                      dropoutSeed: seed, checkInterrupt: checkInterrupt)
-            } catch let failure as BertError where failure.kind == .numeric {
-                network.zeroGradients()
-                throw error(.loss(failure), step + 1)
+            } catch let numeric as BertError where numeric.kind == .numeric {
+                failure = numeric
+                break
             }
             done.append(MicroBatch(loss: report.loss, maskedLMLoss: report.maskedLMLoss,
                                    nextSentenceLoss: report.nextSentenceLoss,
                                    logits: labels.heads.contains(.classifier) ? logits(of: batch, dropout: seed != nil) : nil,
                                    dropoutSeed: seed))
+        }
+        // (k) the update's micro-batch losses: this rank's own, or with a share their sum over the
+        // ranks of fraction · loss, agreed (with whether any rank's loss was not finite) in one sum
+        // before the gradients', so that a failing rank never leaves the others waiting.
+        var losses = done.map(\.loss)
+        if let share {
+            var parts = [Double](repeating: 0, count: k + 1)
+            for (position, micro) in done.enumerated() {
+                parts[share.indices[position]] += Double(share.fractions[position]) * Double(micro.loss)
+            }
+            parts[k] = failure == nil ? 0 : 1
+            parts = share.group.allreduceSum(parts)
+            if parts[k] > 0, failure == nil {
+                failure = BertError(.numeric, "the training loss became non-finite on another rank")
+            }
+            losses = parts[..<k].map { Float($0) }
+        }
+        if let failure {
+            network.zeroGradients()
+            throw error(.loss(failure), step + 1)
+        }
+        if let share {
+            // One blocking sum of the whole gradient after the backward (no overlap with it yet).
+            share.group.allreduceSum(network.gradients.pointer, count: network.gradients.count)
         }
         let norm: Float
         if let maxNorm = options.maxGradNorm {
@@ -192,7 +245,6 @@ public final class TrainingStep {
         PhaseClock.measure(.optimizer) {
             optimizer.update(parameters: network.parameters, gradients: network.gradients, lr: lr)
         }
-        let losses = done.map(\.loss)
         return Result(loss: losses.reduce(0, +) / Float(losses.count), microLosses: losses, microBatches: done,
                       gradientNorm: norm, learningRate: lr, step: step)
     }
