@@ -111,7 +111,7 @@ def test_two_process_kernel_trains_to_the_weights_of_one_process(tmp_path, tiny_
     evaluate = [c for t, c in results["evaluate"] if t == "execute_result"]
     assert len(evaluate) == 1 and "accuracy" in evaluate[0]["data"]["text/plain"]
     streams = "".join(c["text"] for t, c in results["train"] if t == "stream")
-    assert streams.count("epoch 1/2") == 1, streams
+    assert streams.count("epoch 1/2:") == 1, streams
 
 
 def test_an_error_comes_back_once_and_the_kernel_goes_on(kernel, tiny_model):
@@ -132,7 +132,7 @@ def test_headless_mpirun_runs_a_notebook_to_the_same_weights(tmp_path, tiny_mode
     path = tmp_path / "run.ipynb"
     path.write_text(json.dumps(notebook))
     result = run_headless(path, processes=2)
-    assert result.stdout.count("epoch 1/2") == 1, result.stdout     # rank 0 alone writes
+    assert result.stdout.count("epoch 1/2:") == 1, result.stdout     # rank 0 alone writes
     assert_same_weights(weights(out), reference, TOLERANCE, LR_STEPS)
 
 
