@@ -169,8 +169,10 @@ def rank_processes(mpirun_pid):
 def test_a_rank_killed_mid_training_ends_the_kernel_within_seconds(tmp_path, tiny_model, dataset, kernel):
     for code in cells(tiny_model, dataset, tmp_path / "unused")[:2]:
         assert kernel.execute(code)[0]["status"] == "ok"
-    kernel.kc.execute("train(epochs: 500, batch: 8)")
+    msg_id = kernel.kc.execute("train(epochs: 10000, batch: 8)")
     time.sleep(3)
+    with pytest.raises(Exception):                      # still training: no reply yet
+        kernel.kc.get_shell_msg(timeout=0.5)
     ranks = rank_processes(kernel.km.provisioner.process.pid)
     assert set(ranks) == {0, 1}, ranks
     os.kill(ranks[1], signal.SIGKILL)
@@ -192,3 +194,20 @@ def test_transformers_loads_the_model_two_processes_saved(tmp_path, tiny_model, 
     state = model.state_dict()
     for name, values in saved.items():
         assert max(abs(a - b) for a, b in zip(state[name].flatten().tolist(), values)) == 0, name
+
+
+def test_an_interrupt_stops_every_rank_at_the_same_step_and_the_kernel_goes_on(tmp_path, tiny_model, dataset, kernel):
+    for code in cells(tiny_model, dataset, tmp_path / "unused")[:2]:
+        assert kernel.execute(code)[0]["status"] == "ok"
+    msg_id = kernel.kc.execute("train(epochs: 10000, batch: 8)")
+    time.sleep(3)
+    interrupt = kernel.kc.session.msg("interrupt_request", {})
+    kernel.kc.control_channel.send(interrupt)
+    started = time.monotonic()
+    reply = kernel.kc.get_shell_msg(timeout=30)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kernel.kc.get_shell_msg(timeout=30)
+    assert time.monotonic() - started < 10
+    assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt", reply["content"]
+    # The ranks stopped at the same step: the next cells run on both in lockstep.
+    assert kernel.execute("evaluate()")[0]["status"] == "ok"
