@@ -8,21 +8,21 @@ PY        := $(VENV)/bin/python
 PIP       := $(VENV)/bin/pip
 BIN       := .build/release/bert-kernel
 # libcurl4: FoundationNetworking's URLSession (load(model:) from the Hugging Face hub) runs on it.
-APT_PKGS  := libzmq3-dev libopenblas-dev pkg-config zlib1g-dev libfreetype-dev fonts-dejavu-core libcurl4
+APT_PKGS  := libzmq3-dev libopenblas-dev libopenmpi-dev openmpi-bin pkg-config zlib1g-dev libfreetype-dev fonts-dejavu-core libcurl4
 # The reference venv (torch + transformers) is only for regenerating fixtures and for the
 # PyTorch side of `bert-kernel bench`; `make test` never needs it.
 REF_VENV  := .venv-ref
 
 .PHONY: demo test setup apt venv build kernelspec swift-test protocol-test notebook-test \
-        docs-check docs fixtures ref-venv bench clean fuzz fuzz-build fuzz-run fuzz-smoke hub-test
+        docs-check docs fixtures ref-venv bench clean fuzz fuzz-build fuzz-run fuzz-smoke hub-test mpi-test
 
 ## demo: set up, then run notebooks/01-quickstart.ipynb headlessly into build/
 demo: setup
 	mkdir -p build
 	$(PY) tests/run_notebook.py notebooks/01-quickstart.ipynb --out build/01-quickstart.ipynb --html build/01-quickstart.html
 
-## test: set up, then every test: swift test, the protocol suite, the hub suite, every notebook, a fuzz smoke
-test: setup docs-check swift-test protocol-test hub-test notebook-test fuzz-smoke
+## test: set up, then every test: swift test, the protocol suite, the hub suite, every notebook, the MPI suite, a fuzz smoke
+test: setup docs-check swift-test protocol-test hub-test notebook-test mpi-test fuzz-smoke
 
 setup: apt venv build kernelspec
 
@@ -88,6 +88,12 @@ protocol-test: kernelspec
 
 notebook-test: kernelspec
 	$(PY) -m pytest -q tests/notebooks
+
+## mpi-test: the kernel on 2 Open MPI processes (tests/mpi, issue 20): a kernelspec from
+## `install --mpi 2` driven by jupyter_client, `mpirun -n 2 bert-kernel run`, both against one
+## process's weights; a killed rank. The transformers check runs where torch is (else it skips).
+mpi-test: build venv
+	$(PY) -m pytest -q tests/mpi
 
 ## hub-test: load(model:) against a Hugging Face hub the test serves on 127.0.0.1 (tests/hub), with
 ## huggingface_hub on the same server; the transformers side runs where torch is (else it skips).

@@ -44,6 +44,8 @@ let package = Package(
         // zlib (deflate, crc32) and FreeType (glyphs) for Plotting's PNG backend.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        // Open MPI 4.1 for data-parallel runs under mpirun (Debian libopenmpi-dev; openmpi-bin has mpirun).
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         // cpuid and xgetbv, which Swift cannot issue: what the CPU runs, to pick OpenBLAS's kernels.
         .target(name: "CCPUID"),
         // renameat2(2) from glibc, which Swift's Glibc module hides: save's atomic directory swap.
@@ -81,6 +83,9 @@ let package = Package(
         // A front end: a .bert script or a notebook's code cells run headlessly in one engine,
         // written to a terminal (`bert-kernel run`). The engine itself knows no files or terminals.
         .target(name: "HeadlessRun", dependencies: ["CellLanguage", "Display", "ExactJSON"], swiftSettings: swiftSettings),
+        // MPI_COMM_WORLD as a Numerics.ProcessGroup plus byte broadcast and gather; the only importer
+        // of CMPI. Only the executable uses it, and only under mpirun.
+        .target(name: "MessagePassing", dependencies: ["CMPI", "Numerics"], swiftSettings: swiftSettings),
         // Jupyter messages, wire codec, HMAC, dispatch. No ZeroMQ, no BERT.
         .target(name: "JupyterKernel",
                 dependencies: ["Display", .product(name: "Crypto", package: "swift-crypto")],
@@ -89,7 +94,7 @@ let package = Package(
         .target(name: "KernelServer", dependencies: ["JupyterKernel", "Display", "CZeroMQ"], swiftSettings: swiftSettings),
         .executableTarget(name: "bert-kernel",
                           dependencies: ["KernelServer", "JupyterKernel", "CellLanguage", "HeadlessRun", "Bert", "Display", "Plotting",
-                                         "Numerics", "WordPiece", "TextDatasets", "ExactJSON",
+                                         "Numerics", "WordPiece", "TextDatasets", "ExactJSON", "MessagePassing",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
 

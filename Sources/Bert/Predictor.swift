@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import TextDatasets
 import WordPiece
 
@@ -102,8 +103,44 @@ public struct Predictor {
     }
 
     /// The same for any network (the evaluator has no tokenizer, only its padding id).
+    ///
+    /// With R > 1 processes (`ProcessGroups.world`) each rank computes the logits of its share of
+    /// `examples` and a sum over the ranks gathers them (every other rank adds zeros, which is
+    /// exact), so every rank returns all (N, L); a failure on any rank (an interrupt) is agreed
+    /// first and thrown on every rank.
     static func logits(of network: BertNetwork, _ examples: [EncodedExample], paddingId: Int, batchSize: Int,
                        checkInterrupt: () throws -> Void) throws -> [[Float]] {
+        let group = ProcessGroups.world
+        guard group.size > 1 else {
+            return try localLogits(of: network, examples, paddingId: paddingId, batchSize: batchSize,
+                                   checkInterrupt: checkInterrupt)
+        }
+        guard network.heads.contains(.classifier) else {
+            throw BertError(.argument, "the model has no classifier head")
+        }
+        let L = network.config.numLabels
+        let share = group.share(of: examples.count)
+        var mine: [[Float]] = []
+        var failure: Error?
+        do {
+            mine = try localLogits(of: network, Array(examples[share]), paddingId: paddingId, batchSize: batchSize,
+                                   checkInterrupt: checkInterrupt)
+        } catch {
+            failure = error
+        }
+        if group.anyRank(failure != nil) { throw failure ?? StoppedOnAnotherRank("the predictions failed") }
+        // (N · L) every example's logits, this rank's rows filled, the rest zero until summed.
+        var all = [Float](repeating: 0, count: examples.count * L)
+        for (row, logits) in mine.enumerated() {
+            for c in 0..<L { all[(share.lowerBound + row) * L + c] = logits[c] }
+        }
+        all.withUnsafeMutableBufferPointer { group.allreduceSum($0.baseAddress!, count: $0.count) }
+        return (0..<examples.count).map { Array(all[($0 * L)..<(($0 + 1) * L)]) }
+    }
+
+    /// (N, L) logits of `examples` on this process alone.
+    private static func localLogits(of network: BertNetwork, _ examples: [EncodedExample], paddingId: Int, batchSize: Int,
+                                    checkInterrupt: () throws -> Void) throws -> [[Float]] {
         precondition(batchSize > 0, "batch size must be positive")
         guard network.heads.contains(.classifier) else {
             throw BertError(.argument, "the model has no classifier head")

@@ -12,7 +12,10 @@ import Foundation
 public enum ScriptRunner {
     /// Exit code: 0 when every cell ran, 1 on the first failing cell, 2 when the file cannot
     /// be read or parsed as a notebook.
-    public static func run(file: String, output: OutputSink) -> Int32 {
+    /// - afterCell: given each cell's failure (nil when it ran), the failure to stop on (nil to go
+    ///   on); under mpirun the ranks agree here (`bert-kernel run`), else it is the identity
+    public static func run(file: String, output: OutputSink,
+                           afterCell: (CellError?) -> CellError? = { $0 }) -> Int32 {
         let cells: [String]
         do {
             cells = try self.cells(of: file)
@@ -22,11 +25,15 @@ public enum ScriptRunner {
         }
         let engine = Engine()
         for (number, cell) in cells.enumerated() {
+            var failure: CellError?
             switch engine.execute(cell, output: output) {
             case .success(let value, let pages):
                 for page in pages { output.stream(.stdout, (page.plainText ?? "") + "\n") }
                 if let text = value?.plainText { output.stream(.stdout, text + "\n") }
             case .failure(let error):
+                failure = error
+            }
+            if let error = afterCell(failure) {
                 let place = cells.count > 1 ? "in cell \(number + 1) of \(file)" : "in \(file)"
                 output.stream(.stderr, "Error \(place):\n" + error.traceback.joined(separator: "\n") + "\n")
                 return 1

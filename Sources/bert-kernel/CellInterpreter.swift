@@ -5,7 +5,7 @@ import CellLanguage
 /// The kernel's `Interpreter` over the cell language's `Engine`: translates outcomes into
 /// protocol terms (pages become `page` payloads, `CellError` becomes the `error` triple).
 final class CellInterpreter: Interpreter {
-    private let engine = Engine()
+    let engine = Engine()
 
     static let version = "0.1.0"
 
@@ -32,7 +32,12 @@ final class CellInterpreter: Interpreter {
     }
 
     func execute(code: String, silent: Bool, output: OutputSink) -> ExecutionOutcome {
-        switch engine.execute(code, output: output) {
+        outcome(of: engine.execute(code, output: output))
+    }
+
+    /// A cell's outcome in protocol terms.
+    func outcome(of cell: CellOutcome) -> ExecutionOutcome {
+        switch cell {
         case .success(let value, let pages):
             let payloads: [JSON] = pages.map { ["source": "page", "data": .object($0.data), "start": 0] }
             return .ok(result: value, payloads: payloads)

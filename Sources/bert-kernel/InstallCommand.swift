@@ -20,10 +20,46 @@ struct InstallCommand: ParsableCommand {
     @Option(help: "The kernel name front ends select (--kernel NAME).")
     var name = "bert"
 
+    @Option(help: "Run the kernel on N MPI processes under mpirun (data-parallel training; rank 0 speaks to Jupyter).")
+    var mpi: Int?
+
+    @Option(help: "With --mpi: Open MPI's hostfile (the hosts and slots the ranks run on).")
+    var hostfile: String?
+
+    @Option(help: "With --mpi: the mpirun to start the kernel with (default: mpirun on PATH).")
+    var mpirun: String?
+
     func validate() throws {
         if [user, prefix != nil, sysPrefix].filter({ $0 }).count > 1 {
             throw ValidationError("choose at most one of --user, --prefix and --sys-prefix")
         }
+        if let mpi, mpi < 1 { throw ValidationError("--mpi needs a number of processes of at least 1 (got \(mpi))") }
+        if mpi == nil, hostfile != nil || mpirun != nil {
+            throw ValidationError("--hostfile and --mpirun go with --mpi N")
+        }
+    }
+
+    /// The launch of `--mpi N`: mpirun's absolute path (given, or found on PATH) and the hostfile's.
+    private func mpiLaunch() throws -> KernelspecInstaller.MPILaunch? {
+        guard let mpi else { return nil }
+        let launcher: String
+        if let mpirun {
+            launcher = absolute(mpirun)
+        } else {
+            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+            guard let found = path.split(separator: ":").map({ "\($0)/mpirun" })
+                .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+                throw ValidationError("--mpi needs Open MPI's mpirun, which is not on PATH: install openmpi-bin or pass --mpirun PATH")
+            }
+            launcher = found
+        }
+        guard FileManager.default.isExecutableFile(atPath: launcher) else {
+            throw ValidationError("--mpirun \(launcher) is not an executable file")
+        }
+        if let hostfile, !FileManager.default.fileExists(atPath: absolute(hostfile)) {
+            throw ValidationError("--hostfile \(absolute(hostfile)) does not exist")
+        }
+        return .init(processes: mpi, mpirun: launcher, hostfile: hostfile.map(absolute), asRoot: getuid() == 0)
     }
 
     func run() throws {
@@ -41,7 +77,8 @@ struct InstallCommand: ParsableCommand {
         } else {
             location = .system
         }
-        let installer = KernelspecInstaller(name: name, location: location, executable: InstallCommand.executablePath())
+        let installer = KernelspecInstaller(name: name, location: location, executable: InstallCommand.executablePath(),
+                                            mpi: try mpiLaunch())
         do {
             let directory = try installer.install()
             print("Installed kernelspec \(name.lowercased()) in \(directory)")

@@ -18,12 +18,26 @@ struct KernelCommand: ParsableCommand {
     var extraArguments: [String] = []
 
     func run() throws {
+        // Under mpirun (a kernelspec from `install --mpi N`): ranks other than 0 open no sockets and
+        // run what rank 0 broadcasts; rank 0 serves Jupyter through a `LockstepInterpreter`.
+        let world = Lockstep.world
+        if let world, world.rank != 0 {
+            Lockstep.follow(world: world)
+            world.finalize()
+            return
+        }
+        let lockstep = world.map { LockstepInterpreter(world: $0) }
         let connection: ConnectionInfo
         let server: KernelServer
         do {
             connection = try ConnectionInfo(contentsOf: connectionFile)
-            server = try KernelServer(connection: connection, interpreter: CellInterpreter())
+            server = try KernelServer(connection: connection, interpreter: lockstep ?? CellInterpreter())
         } catch {
+            // The other ranks wait for a broadcast that will never come: end the whole job.
+            if let world {
+                FileHandle.standardError.write(Data("bert-kernel: \(error)\n".utf8))
+                world.abort(1)
+            }
             FileHandle.standardError.write(Data("bert-kernel: \(error)\n".utf8))
             throw ExitCode.failure
         }
@@ -32,6 +46,10 @@ struct KernelCommand: ParsableCommand {
         }
         Self.logBanner()
         server.serve()
+        if let world, let lockstep {
+            lockstep.shutdown()
+            world.finalize()
+        }
     }
 
     /// The kernel's first lines in the Jupyter server's log: the CPU and the OpenBLAS core, at

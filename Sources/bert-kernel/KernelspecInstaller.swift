@@ -19,20 +19,59 @@ struct KernelspecInstaller {
         let description: String
     }
 
+    /// A kernel over R MPI processes (`install --mpi R`): how `mpirun` starts it.
+    struct MPILaunch: Equatable {
+        var processes: Int
+        /// Absolute path of Open MPI's `mpirun`.
+        var mpirun: String
+        var hostfile: String?
+        /// Adds `--allow-run-as-root`: Open MPI refuses root without it (containers, CI).
+        var asRoot: Bool
+
+        /// mpirun's options: every rank sees the environment variables below (`-x`, also on other
+        /// hosts); `--bind-to none` lets the ranks' threads move between the cores they share, and
+        /// `--oversubscribe` allows more ranks than a host has slots.
+        var arguments: [String] {
+            var a = ["-n", String(processes)]
+            if asRoot { a.append("--allow-run-as-root") }
+            a += ["--oversubscribe", "--bind-to", "none"]
+            if let hostfile { a += ["--hostfile", hostfile] }
+            for name in Self.environment.keys.sorted() { a += ["-x", name] }
+            return a
+        }
+
+        /// One OpenBLAS thread per rank (R ranks share the cores; more threads would oversubscribe
+        /// them); shared memory between local ranks copied through its buffers, because the
+        /// kernel-assisted copy (CMA) needs ptrace rights containers often lack.
+        static let environment: [String: String] = [
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMPI_MCA_btl_vader_single_copy_mechanism": "none",
+        ]
+    }
+
     var name: String
     var location: Location
     var executable: String
+    var mpi: MPILaunch? = nil
 
-    /// The kernelspec fields; kept equal to `kernelspec/kernel.json` (checked by tests/protocol).
+    /// The kernelspec fields; kept equal to `kernelspec/kernel.json` (checked by tests/protocol)
+    /// for a single process.
     var kernelJSON: JSON {
-        [
-            "argv": [.string(executable), "kernel", "--connection-file", "{connection_file}"],
+        let kernel: [JSON] = [.string(executable), "kernel", "--connection-file", "{connection_file}"]
+        var spec: [String: JSON] = [
+            "argv": .array(kernel),
             "display_name": "BERT (Swift)",
             "language": "bert",
             "interrupt_mode": "message",
             "kernel_protocol_version": "5.3",
             "metadata": ["debugger": false, "file_extension": ".bert", "codemirror_mode": "swift", "pygments_lexer": "swift"],
         ]
+        if let mpi {
+            spec["argv"] = .array([.string(mpi.mpirun)] + mpi.arguments.map { .string($0) } + kernel)
+            spec["display_name"] = .string("BERT (Swift, \(mpi.processes) MPI processes)")
+            spec["env"] = .object(MPILaunch.environment.mapValues { .string($0) })
+        }
+        return .object(spec)
     }
 
     /// Kernel names are ASCII letters, digits, `-`, `.` and `_` (jupyter_client `_is_valid_kernel_name`).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import enum HeadlessRun.ScriptRunner
 import class HeadlessRun.TerminalOutputSink
+import struct CellLanguage.CellError
 
 /// `bert-kernel run FILE`: a `.bert` script or an `.ipynb`'s code cells, headlessly.
 struct RunCommand: ParsableCommand {
@@ -11,10 +12,29 @@ struct RunCommand: ParsableCommand {
     @ArgumentParser.Argument(help: "A .bert script or a notebook (.ipynb).")
     var file: String
 
+    /// Under `mpirun -n R` every rank reads the file and runs its cells; rank 0 writes to the
+    /// terminal, the others nowhere; after each cell the ranks agree on its outcome (an error on
+    /// any rank stops all of them, shown by rank 0 with its rank), so they stay in lockstep.
     func run() throws {
-        let output = TerminalOutputSink()
-        let status = ScriptRunner.run(file: file, output: output)
-        output.flush()
+        let world = Lockstep.world
+        let status: Int32
+        if let world {
+            let terminal = world.rank == 0 ? TerminalOutputSink() : nil
+            status = ScriptRunner.run(file: file, output: terminal ?? DiscardingOutputSink(), afterCell: { failure in
+                let statuses = world.gather(Lockstep.status(failure))
+                let combined = world.rank == 0 ? Lockstep.combine(failure, statuses: statuses) : failure
+                // Every rank learns whether any failed (rank 0 decides, the others follow).
+                let stop = world.broadcast(combined == nil ? [0] : [1]) == [1]
+                return stop ? (combined ?? failure ?? CellError(ename: "RankError", evalue: "another rank failed",
+                                                                traceback: [])) : nil
+            })
+            terminal?.flush()
+            world.finalize()
+        } else {
+            let output = TerminalOutputSink()
+            status = ScriptRunner.run(file: file, output: output)
+            output.flush()
+        }
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -97,6 +97,13 @@ public final class Trainer {
     /// With sliding windows: which validation windows belong to which text, so that validation
     /// reports per text (`Evaluation.run(_:batchSize:groups:)`).
     public var validationGroups: WindowGroups?
+    /// The processes the run spans (`ProcessGroups.world` unless set). With R > 1 every rank runs
+    /// the same `run` on the same examples in lockstep: each takes its `share` of every micro-batch
+    /// (the `batch` option is the global batch), the gradients are summed over the ranks before
+    /// clipping, and the same AdamW step runs everywhere, so the weights stay equal on every rank and
+    /// equal one process's with the same batch up to the order of float sums. Interrupts are agreed
+    /// once per optimizer step and evaluation, and only rank 0 writes checkpoints.
+    public var processGroup: any ProcessGroup = ProcessGroups.world
 
     public init(step: TrainingStep, paddingId: Int) {
         self.step = step
@@ -156,15 +163,32 @@ public final class Trainer {
         let evaluator = Evaluation(network: network, paddingId: paddingId)
         var events: [EpochEvent] = []
         var interrupted = false
+        let group = processGroup
+        /// One process: the caller's check, before every micro-batch and layer.
         func check() throws {
             do { try checkInterrupt() } catch { interrupted = true; throw error }
+        }
+        /// R processes: a stop must come at the same point on every rank, or one rank would wait
+        /// in a sum the others never join, so the ranks agree (one tiny sum) before each optimizer
+        /// step and each evaluation, and nothing inside them checks.
+        func agreedCheck() throws {
+            guard group.size > 1 else { return }
+            var local: Error?
+            do { try checkInterrupt() } catch { local = error }
+            guard group.anyRank(local != nil) else { return }
+            interrupted = true
+            throw local ?? StoppedOnAnotherRank("the run was interrupted")
+        }
+        /// What the step and the evaluation check inside: the caller's check, or nothing on R processes.
+        func innerCheck() throws {
+            if group.size == 1 { try check() }
         }
         var lastCheckpoint: (step: Int, url: URL)? = control.resume.flatMap { _ in
             control.checkpoints.map { (step.step, $0.folder.appendingPathComponent(TrainingCheckpoint.name(step: step.step))) }
         }
 
         func writeCheckpoint(interrupted: Bool) throws {
-            guard let writer = control.checkpoints else { return }
+            guard let writer = control.checkpoints, group.rank == 0 else { return }
             let url = try writer.write(step, progress: progress)
             lastCheckpoint = (step.step, url)
             control.onCheckpoint(url, interrupted)
@@ -175,8 +199,9 @@ public final class Trainer {
             progress.evaluationPending = true
             var result: Evaluation.Result?
             if !validation.isEmpty {
+                try agreedCheck()
                 result = try evaluator.run(validation, batchSize: max(options.batch, 32), groups: validationGroups,
-                                           checkInterrupt: check)
+                                           checkInterrupt: innerCheck)
             }
             progress.evaluationPending = false
             let epochNow = Double(progress.epoch) + Double(progress.stepInEpoch) / Double(max(1, perEpoch))
@@ -225,10 +250,11 @@ public final class Trainer {
                 }
                 while progress.stepInEpoch < perEpoch, !progress.stoppedEarly {
                     let first = progress.stepInEpoch * options.accumulate
-                    let group = Array(batches[first..<min(first + options.accumulate, batches.count)])
-                    let result = try optimizerStep(group.map { $0.map { train[$0] } }, features: features.map { rows in
-                        group.map { $0.flatMap { rows[$0] } }
-                    }, checkInterrupt: check)
+                    let microBatches = Array(batches[first..<min(first + options.accumulate, batches.count)])
+                    try agreedCheck()
+                    let result = try optimizerStep(microBatches.map { $0.map { train[$0] } }, features: features.map { rows in
+                        microBatches.map { $0.flatMap { rows[$0] } }
+                    }, checkInterrupt: innerCheck)
                     stepsTaken += 1
                     progress.runStep += 1
                     progress.stepInEpoch += 1
@@ -236,7 +262,7 @@ public final class Trainer {
                     progress.epochSeen += result.examples
                     progress.epochCorrect += result.correct
                     progress.epochLossSum += result.loss
-                    let fraction = Double(first + group.count) / Double(batches.count)
+                    let fraction = Double(first + microBatches.count) / Double(batches.count)
                     progress.log.append(.step(globalStep: step.step, epoch: Double(epoch) + fraction, loss: result.loss,
                                               learningRate: Double(result.learningRate)))
                     onStep(StepEvent(runStep: progress.runStep, runSteps: runSteps, globalStep: step.step, epoch: epoch,
@@ -256,6 +282,7 @@ public final class Trainer {
                                        validationLoss: validationResult?.loss, validationAccuracy: validationResult?.accuracy,
                                        validation: validationResult, improved: improved)
                 events.append(event)
+                assertSameWeightsOnEveryRank()
                 progress.epoch += 1
                 progress.stepInEpoch = 0
                 progress.epochLossSum = 0
@@ -289,6 +316,19 @@ public final class Trainer {
         finished = true
         return Outcome(epochs: events, steps: stepsTaken, stoppedEarly: progress.stoppedEarly, bestEpoch: restored,
                        progress: progress)
+    }
+
+    /// Debug builds, R > 1: the weights are bit for bit the same on every rank (each rank's
+    /// checksum against rank 0's), or the ranks' AdamW steps diverged.
+    private func assertSameWeightsOnEveryRank() {
+        #if DEBUG
+        guard processGroup.size > 1 else { return }
+        var checksum = 0.0
+        let p = network.parameters
+        for i in 0..<p.count { checksum = checksum * 1.000_000_1 + Double(p.pointer[i].bitPattern % 65_521) }
+        let differs = processGroup.anyRank(processGroup.rootValue(checksum) != checksum)
+        precondition(!differs, "the weights differ between ranks after an epoch")
+        #endif
     }
 
     /// Early stopping: after `patience` evaluations without improvement, unless nothing is left.
@@ -382,21 +422,47 @@ public final class Trainer {
                           + "and the weights of step \(number - 1) are kept (try a smaller lr or clip)")
             }
         }
+        // R > 1: this rank's share of each micro-batch (a micro-batch smaller than R leaves some
+        // ranks none of it), and the share's part of the micro-batch's mean loss. Not with a
+        // frozen encoder's cached features: there every rank takes the whole (cheap) head update,
+        // the same on each, so the weights agree without a sum.
+        let group = processGroup
+        var share: TrainingStep.Share?
+        var mine = microBatches
+        if group.size > 1, features == nil {
+            let weights = step.options.loss.classWeights
+            func weight(_ examples: ArraySlice<EncodedExample>) -> Float {
+                guard let weights else { return Float(examples.count) }
+                var sum: Float = 0
+                for example in examples { if case .classID(let id)? = example.target { sum += weights[id] } }
+                return sum
+            }
+            var parts = TrainingStep.Share(group: group, microBatchCount: microBatches.count, indices: [], fractions: [])
+            mine = []
+            for (index, examples) in microBatches.enumerated() {
+                let slice = examples[group.share(of: examples.count)]
+                guard !slice.isEmpty else { continue }
+                mine.append(Array(slice))
+                parts.indices.append(index)
+                parts.fractions.append(weight(slice) / weight(examples[...]))
+            }
+            share = parts
+        }
         let result: TrainingStep.Result
         if let features {
             result = try step.run(features: zip(features, microBatches).map { rows, examples in
                 (rows, TaskTargets.labels(examples, task: task, labels: L))
             }, checkInterrupt: checkInterrupt, error: error)
         } else {
-            let batches = try microBatches.map { examples in
+            let batches = try mine.map { examples in
                 (try Predictor.batch(examples, paddingId: paddingId, limit: network.config.maxPositionEmbeddings),
                  TaskTargets.labels(examples, task: task, labels: L))
             }
-            result = try step.run(batches, checkInterrupt: checkInterrupt, error: error)
+            result = try step.run(batches, share: share, checkInterrupt: checkInterrupt, error: error)
         }
-        var lossSum = 0.0, examples = 0, correct = 0
-        for (examplesOfBatch, micro) in zip(microBatches, result.microBatches) {
-            lossSum += Double(micro.loss)
+        var examples = 0, correct = 0
+        let lossSum = result.microLosses.reduce(0.0) { $0 + Double($1) }
+        for (examplesOfBatch, micro) in zip(mine, result.microBatches) {
             let logits = micro.logits ?? []
             for (row, example) in examplesOfBatch.enumerated() {
                 switch task {
@@ -412,6 +478,11 @@ public final class Trainer {
                 }
             }
             examples += examplesOfBatch.count
+        }
+        if share != nil {
+            let totals = group.allreduceSum([Double(examples), Double(correct)])
+            examples = Int(totals[0])
+            correct = Int(totals[1])
         }
         return StepResult(loss: lossSum / Double(microBatches.count), learningRate: result.learningRate,
                           examples: examples, correct: correct)

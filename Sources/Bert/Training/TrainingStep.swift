@@ -179,6 +179,29 @@ public final class TrainingStep {
         }
     }
 
+    /// This rank's part of a data-parallel update (R > 1 processes): which of the update's
+    /// micro-batches it holds a share of, and what fraction of each micro-batch's loss that share
+    /// is. Rank r's gradient is then Σ fraction · (1/k) · ∇ its share's mean loss, and the sum over
+    /// ranks (`group.allreduceSum`) is the one-process gradient of the whole update, up to the
+    /// order of float sums; clipping and AdamW then run on that sum, the same on every rank.
+    public struct Share {
+        public var group: any ProcessGroup
+        /// k: micro-batches of the whole update (their dropout seeds and the 1/k scale count all).
+        public var microBatchCount: Int
+        /// For each micro-batch passed to `run`: its 0-based index among the k.
+        public var indices: [Int]
+        /// For each micro-batch passed to `run`: its share of that micro-batch's loss (its
+        /// examples / the micro-batch's, or their class weights' share with class weights).
+        public var fractions: [Float]
+
+        public init(group: any ProcessGroup, microBatchCount: Int, indices: [Int], fractions: [Float]) {
+            self.group = group
+            self.microBatchCount = microBatchCount
+            self.indices = indices
+            self.fractions = fractions
+        }
+    }
+
     /// One optimizer update from `microBatches` (gradient accumulation over them).
     /// - checkInterrupt: called before every micro-batch and every encoder layer of its forward
     ///   and backward passes; throwing abandons the update (the weights stay as they were)
@@ -187,11 +210,15 @@ public final class TrainingStep {
     ///   with the gradients zeroed
     /// - learningRate: this update's rate instead of the schedule's (the learning-rate finder's
     ///   exponential sweep, `LearningRateFinder`); nil follows the schedule
-    public func run(_ microBatches: [(BertBatch, BertLabels)], checkInterrupt: () throws -> Void = {},
+    /// - share: with R > 1 processes, this rank's part of the update (`Share`); `microBatches` may
+    ///   then be empty (a rank whose shares are all empty still joins the sums). The losses of the
+    ///   result are then the whole update's; each `MicroBatch` stays this rank's own.
+    public func run(_ microBatches: [(BertBatch, BertLabels)], share: Share? = nil, checkInterrupt: () throws -> Void = {},
                     error: (NonFinite, _ step: Int) -> BertError = TrainingStep.defaultError,
                     learningRate: Float? = nil) throws -> Result {
-        try update(microBatches.count, checkInterrupt: checkInterrupt, error: error, learningRate: learningRate) { index, seed, scale in
-            let (batch, labels) = microBatches[index]
+        try update(microBatches.count, share: share, checkInterrupt: checkInterrupt, error: error,
+                   learningRate: learningRate) { position, seed, scale in
+            let (batch, labels) = microBatches[position]
             let report = try network.forwardBackward(batch, labels: labels, options: options.loss, scale: scale,
                                                      dropoutSeed: seed, parameterGradients: options.trained,
                                                      checkInterrupt: checkInterrupt)
@@ -210,8 +237,8 @@ public final class TrainingStep {
             throw BertError(.argument, "cached encoder features train the heads alone; the step trains \(options.trained)")
         }
         let C = network.config.hiddenSize
-        return try update(microBatches.count, checkInterrupt: checkInterrupt, error: error) { index, seed, scale in
-            let (features, labels) = microBatches[index]
+        return try update(microBatches.count, share: nil, checkInterrupt: checkInterrupt, error: error) { position, seed, scale in
+            let (features, labels) = microBatches[position]
             let (report, logits) = try network.forwardBackwardHeads(features: features, batchSize: features.count / max(1, C),
                                                                     labels: labels, options: options.loss, scale: scale,
                                                                     dropoutSeed: seed)
@@ -219,30 +246,60 @@ public final class TrainingStep {
         }
     }
 
-    /// The one update both `run`s share: `pass(index, dropoutSeed, scale)` adds micro-batch
-    /// `index`'s gradients; then clipping over the trained gradients, the schedule and AdamW.
-    /// `learningRate` replaces the schedule's rate for this update (nil: the schedule's).
-    private func update(_ count: Int, checkInterrupt: () throws -> Void, error: (NonFinite, _ step: Int) -> BertError,
-                        learningRate: Float? = nil, pass: (Int, UInt64?, Float) throws -> MicroBatch) throws -> Result {
-        guard count > 0 else { throw BertError(.argument, "a training step needs at least one batch") }
+    /// The one update both `run`s share: `pass(position, dropoutSeed, scale)` adds the gradients of
+    /// the `position`-th micro-batch given; then (with a `share`) the sums over the ranks, clipping
+    /// over the trained gradients, the schedule and AdamW. `learningRate` replaces the schedule's
+    /// rate for this update (nil: the schedule's).
+    private func update(_ count: Int, share: Share?, checkInterrupt: () throws -> Void,
+                        error: (NonFinite, _ step: Int) -> BertError, learningRate: Float? = nil,
+                        pass: (Int, UInt64?, Float) throws -> MicroBatch) throws -> Result {
+        guard count > 0 || share != nil else { throw BertError(.argument, "a training step needs at least one batch") }
         try Self.checkTrained(options.trained, network: network)
         let groups = Self.groups(options, network: network)
         // Only the trained gradients are written by a pass, read by clipping and the optimizer.
         let trained = groups.trainedOffset..<network.parameters.count
         network.zeroGradients(trained)
-        let scale = 1 / Float(count)
+        let k = share?.microBatchCount ?? count
         var done: [MicroBatch] = []
-        for index in 0..<count {
+        var failure: BertError?
+        for position in 0..<count {
             try checkInterrupt()
+            let index = share?.indices[position] ?? position
+            let scale = (share?.fractions[position] ?? 1) / Float(k)
             let seed = options.dropoutSeed.map {
                 Self.dropoutSeed(base: $0, step: step, microBatch: index, numbering: options.dropoutNumbering)
             }
             do {
-                done.append(try pass(index, seed, scale))
-            } catch let failure as BertError where failure.kind == .numeric {
-                network.zeroGradients(trained)
-                throw error(.loss(failure), step + 1)
+                done.append(try pass(position, seed, scale))
+            } catch let numeric as BertError where numeric.kind == .numeric {
+                failure = numeric
+                break
             }
+        }
+        // (k) the update's micro-batch losses: this rank's own, or with a share their sum over the
+        // ranks of fraction · loss, agreed (with whether any rank's loss was not finite) in one sum
+        // before the gradients', so that a failing rank never leaves the others waiting.
+        var losses = done.map(\.loss)
+        if let share {
+            var parts = [Double](repeating: 0, count: k + 1)
+            for (position, micro) in done.enumerated() {
+                parts[share.indices[position]] += Double(share.fractions[position]) * Double(micro.loss)
+            }
+            parts[k] = failure == nil ? 0 : 1
+            parts = share.group.allreduceSum(parts)
+            if parts[k] > 0, failure == nil {
+                failure = BertError(.numeric, "the training loss became non-finite on another rank")
+            }
+            losses = parts[..<k].map { Float($0) }
+        }
+        if let failure {
+            network.zeroGradients(trained)
+            throw error(.loss(failure), step + 1)
+        }
+        if let share, !trained.isEmpty {
+            // One blocking sum of the trained gradients after the backward (no overlap with it
+            // yet); frozen layers' gradients are never written, so they are not sent either.
+            share.group.allreduceSum(network.gradients.pointer + trained.lowerBound, count: trained.count)
         }
         // torch's clip_grad_norm_ over the optimizer's parameters: the trained ones.
         let norm: Float
@@ -260,7 +317,6 @@ public final class TrainingStep {
         PhaseClock.measure(.optimizer) {
             optimizer.update(parameters: network.parameters, gradients: network.gradients, lr: lr)
         }
-        let losses = done.map(\.loss)
         return Result(loss: losses.reduce(0, +) / Float(losses.count), microLosses: losses, microBatches: done,
                       gradientNorm: norm, learningRate: lr, step: step)
     }

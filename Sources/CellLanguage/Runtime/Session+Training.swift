@@ -1,6 +1,7 @@
 import Bert
 import Display
 import Foundation
+import Numerics
 import TextDatasets
 
 /// `train` and `save`: the typed API behind the commands.
@@ -264,7 +265,11 @@ extension Session {
                 options: run.options, every: run.run.every, trainExamples: run.trainExamples, globalStep: run.globalStep,
                 progress: run.progress, folder: run.checkpoints)
         }
-        try BertCheckpoint.save(model.network, to: url, extraFiles: files)
+        // Under mpirun every rank holds the same weights; one writer, rank 0, so that no two
+        // processes swap the same directory.
+        if ProcessGroups.world.rank == 0 {
+            try BertCheckpoint.save(model.network, to: url, extraFiles: files)
+        }
         return url
     }
 }

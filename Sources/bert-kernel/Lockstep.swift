@@ -1,0 +1,145 @@
+import CellLanguage
+import Display
+import Foundation
+import JupyterKernel
+import MessagePassing
+import Numerics
+
+/// The kernel and the headless runner under `mpirun -n R` (issue 20): every rank holds its own
+/// session and runs every cell; rank 0 alone speaks to the user. After each cell the ranks'
+/// outcomes are gathered to rank 0, so an error on any rank is shown there with its rank, and the
+/// next cell starts on every rank only after every rank finished this one (lockstep).
+///
+/// What goes from rank 0 to the others (`MPIWorld.broadcast`): one tag byte, then the cell's
+/// UTF-8 text for `execute`. What comes back (`MPIWorld.gather`): empty for a cell that ran, else
+/// `ename`, a NUL byte and `evalue`.
+enum Lockstep {
+    enum Tag: UInt8 {
+        case execute = 1, restart = 2, shutdown = 3
+    }
+
+    /// MPI_COMM_WORLD when this process runs under mpirun, initialised here before any cell; nil
+    /// (and MPI never initialised) otherwise.
+    static let world: MPIWorld? = {
+        guard MPIWorld.isLaunchedByMPI else { return nil }
+        do {
+            let world = try MPIWorld()
+            ProcessGroups.world = world
+            return world
+        } catch {
+            FileHandle.standardError.write(Data("bert-kernel: \(error)\n".utf8))
+            exit(1)
+        }
+    }()
+
+    static func status(_ failure: CellError?) -> [UInt8] {
+        guard let failure else { return [] }
+        return Array(failure.ename.utf8) + [0] + Array(failure.evalue.utf8)
+    }
+
+    /// Rank 0's view of one cell over every rank: its own failure if it failed (with the other
+    /// ranks' different errors appended), else the first other rank's failure, named by its rank.
+    static func combine(_ own: CellError?, statuses: [[UInt8]]) -> CellError? {
+        var others: [(rank: Int, ename: String, evalue: String)] = []
+        for (rank, status) in statuses.enumerated() where rank > 0 && !status.isEmpty {
+            let parts = status.split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
+            others.append((rank, String(decoding: parts[0], as: UTF8.self),
+                           parts.count > 1 ? String(decoding: parts[1], as: UTF8.self) : ""))
+        }
+        if let own {
+            let different = others.filter { $0.ename != own.ename || $0.evalue != own.evalue }
+                .filter { !$0.evalue.contains("on another rank") }
+            guard !different.isEmpty else { return own }
+            return CellError(ename: own.ename, evalue: own.evalue,
+                             traceback: own.traceback + different.map { "rank \($0.rank): \($0.ename): \($0.evalue)" })
+        }
+        guard let first = others.first else { return nil }
+        let value = "on rank \(first.rank) of \(statuses.count): \(first.evalue)"
+        return CellError(ename: first.ename, evalue: value,
+                         traceback: others.map { "\($0.ename) on rank \($0.rank) of \(statuses.count): \($0.evalue)" })
+    }
+
+    /// Ranks other than 0 in the kernel: run what rank 0 broadcasts until it says shutdown.
+    static func follow(world: MPIWorld) {
+        let interpreter = CellInterpreter()
+        let sink = DiscardingOutputSink()
+        while true {
+            let message = world.broadcast([])
+            switch message.first.flatMap(Tag.init(rawValue:)) {
+            case .execute:
+                let code = String(decoding: message.dropFirst(), as: UTF8.self)
+                let outcome = interpreter.engine.execute(code, output: sink)
+                if case .failure(let error) = outcome {
+                    _ = world.gather(status(error))
+                } else {
+                    _ = world.gather([])
+                }
+            case .restart:
+                interpreter.restart()
+            case .shutdown, nil:
+                return
+            }
+        }
+    }
+}
+
+/// Rank 0's interpreter under mpirun: each cell is broadcast to every rank and run here too;
+/// completion, inspection and `is_complete` change nothing and stay on rank 0.
+final class LockstepInterpreter: Interpreter {
+    private let local = CellInterpreter()
+    private let world: MPIWorld
+    /// MPI is called from the shell thread for cells and from the main thread at shutdown.
+    private let lock = NSLock()
+
+    init(world: MPIWorld) { self.world = world }
+
+    var languageInfo: JSON { local.languageInfo }
+    var banner: String { local.banner + " Running on \(world.size) MPI processes." }
+    var helpLinks: [(text: String, url: String)] { local.helpLinks }
+
+    func execute(code: String, silent: Bool, output: OutputSink) -> ExecutionOutcome {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = world.broadcast([Lockstep.Tag.execute.rawValue] + Array(code.utf8))
+        let outcome = local.engine.execute(code, output: output)
+        var own: CellError?
+        if case .failure(let error) = outcome { own = error }
+        let statuses = world.gather(Lockstep.status(own))
+        if let failure = Lockstep.combine(own, statuses: statuses) {
+            return .error(name: failure.ename, value: failure.evalue, traceback: failure.traceback)
+        }
+        return local.outcome(of: outcome)
+    }
+
+    func complete(code: String, cursor: Int) -> Completion { local.complete(code: code, cursor: cursor) }
+
+    func inspect(code: String, cursor: Int, detailLevel: Int) -> MimeBundle? {
+        local.inspect(code: code, cursor: cursor, detailLevel: detailLevel)
+    }
+
+    func isComplete(code: String) -> Completeness { local.isComplete(code: code) }
+
+    func interrupt() { local.interrupt() }
+
+    func restart() {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = world.broadcast([Lockstep.Tag.restart.rawValue])
+        local.restart()
+    }
+
+    /// Tells the other ranks to leave their loop; every rank then finalises MPI.
+    func shutdown() {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = world.broadcast([Lockstep.Tag.shutdown.rawValue])
+    }
+}
+
+/// Where the output of ranks other than 0 goes: nowhere (rank 0 shows the cell's output).
+final class DiscardingOutputSink: OutputSink {
+    func stream(_ name: StreamName, _ text: String) {}
+    func display(_ bundle: MimeBundle, displayID: String?) {}
+    func updateDisplay(_ bundle: MimeBundle, displayID: String) {}
+    func clearOutput(wait: Bool) {}
+}
