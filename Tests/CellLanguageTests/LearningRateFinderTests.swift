@@ -8,11 +8,8 @@ import XCTest
 /// `lrFind` (issue 18 part 1): it leaves the session exactly as it was (weights, optimizer
 /// moments and step, history, run log: bit for bit), two calls give the same curve bit for bit,
 /// the sweep stops by fastai's rule, and bad ranges are ArgumentErrors that change nothing.
-final class LearningRateFinderTests: XCTestCase {
-    private var workspace: TinySentimentWorkspace!
-    private var directory: URL { workspace.directory }
-    private var modelDirectory: URL { workspace.modelDirectory }
-    private var dataPath: String { workspace.dataPath }
+final class LearningRateFinderTests: XCTestCase, TinySentimentTest {
+    var workspace: TinySentimentWorkspace!
 
     override func setUpWithError() throws {
         workspace = try TinySentimentWorkspace(self, rows: 60)
@@ -25,46 +22,16 @@ final class LearningRateFinderTests: XCTestCase {
         return session
     }
 
-    /// Everything lrFind must leave as it was, as bits.
-    private struct Snapshot: Equatable {
-        var model: ObjectIdentifier?
-        var config: BertConfig?
-        var weights: [UInt32]
-        var optimizer: ObjectIdentifier?
-        var optimizerOptions: TrainingStep.Options?
-        var optimizerStep: Int?
-        var moments: [UInt32]
-        var steps: [TrainingHistory.StepRecord]
-        var epochs: [TrainingHistory.EpochRecord]
-        var runs: [String]
-        var runSteps: [[UInt64]]
-
-        init(_ session: Session) {
-            let model = session.model
-            self.model = model.map(ObjectIdentifier.init)
-            config = model?.config
-            weights = model?.network.parameters.array.map(\.bitPattern) ?? []
-            let optimizer = session.component(OptimizerState.self)
-            self.optimizer = optimizer.map(ObjectIdentifier.init)
-            optimizerOptions = optimizer?.step.options
-            optimizerStep = optimizer?.step.step
-            moments = optimizer.map { ($0.step.optimizer.m.array + $0.step.optimizer.v.array).map(\.bitPattern) } ?? []
-            steps = session.history.steps
-            epochs = session.history.epochs
-            runs = session.runLog.runs.map { "\($0.name) \($0.status) \($0.globalStep)" }
-            runSteps = session.runLog.runs.map { $0.steps.flatMap { [UInt64($0.step), $0.loss.bitPattern, $0.learningRate.bitPattern] } }
-        }
-    }
 
     private let options = TrainOptions(batch: 8, maxLength: 32)
 
     func testLrFindLeavesWeightsOptimizerHistoryAndRunLogBitForBit() throws {
         let session = try trainedSession()
-        let before = Snapshot(session)
+        let before = SessionSnapshot(session)
         XCTAssertFalse(before.moments.allSatisfy { $0 == 0 }, "the optimizer has moments to keep")
         let report = try session.lrFind(start: 1e-5, end: 1, steps: 30, options: options, output: RecordingSink())
         XCTAssertGreaterThan(report.curve.points.count, 0)
-        XCTAssertEqual(Snapshot(session), before)
+        XCTAssertEqual(SessionSnapshot(session), before)
     }
 
     func testTwoCallsGiveTheSameCurveAndSuggestionsBitForBit() throws {
@@ -135,7 +102,7 @@ final class LearningRateFinderTests: XCTestCase {
 
     func testABadRangeIsAnArgumentErrorAndChangesNothing() throws {
         let session = try trainedSession()
-        let before = Snapshot(session)
+        let before = SessionSnapshot(session)
         XCTAssertThrowsError(try session.lrFind(start: 1e-2, end: 1e-3, steps: 30)) { error in
             XCTAssertEqual((error as? SessionError)?.kind, .argument)
             XCTAssertEqual((error as? SessionError)?.argument, "end")
@@ -146,13 +113,13 @@ final class LearningRateFinderTests: XCTestCase {
         XCTAssertThrowsError(try session.lrFind(start: 1e-7, end: 1, steps: 3)) { error in
             XCTAssertEqual((error as? SessionError)?.argument, "steps")
         }
-        XCTAssertEqual(Snapshot(session), before)
+        XCTAssertEqual(SessionSnapshot(session), before)
         XCTAssertEqual(Engine().execute("lrFind(start: 0)", output: RecordingSink()).error?.ename, "ArgumentError")
     }
 
     func testAnInterruptStopsLrFindAndLeavesTheSessionUntouched() throws {
         let session = try trainedSession()
-        let before = Snapshot(session)
+        let before = SessionSnapshot(session)
         final class Interrupter: OutputSink {
             let session: Session
             init(_ session: Session) { self.session = session }
@@ -166,6 +133,6 @@ final class LearningRateFinderTests: XCTestCase {
             XCTAssertEqual((error as? SessionError)?.kind, .interrupt)
         }
         session.clearInterrupt()
-        XCTAssertEqual(Snapshot(session), before)
+        XCTAssertEqual(SessionSnapshot(session), before)
     }
 }

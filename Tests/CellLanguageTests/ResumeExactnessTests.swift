@@ -8,11 +8,8 @@ import XCTest
 /// every checkpoint the run wrote: mid-epoch (every 2 steps) and at epoch boundaries, for each case
 /// of issue 15 point 2. The tiny model (2 layers, hidden 16) keeps each test to seconds; a fresh
 /// `Session` for every resume stands for a restarted kernel (nothing is shared but the files).
-final class ResumeExactnessTests: XCTestCase {
-    private var workspace: TinySentimentWorkspace!
-    private var directory: URL { workspace.directory }
-    private var modelDirectory: URL { workspace.modelDirectory }
-    private var dataPath: String { workspace.dataPath }
+final class ResumeExactnessTests: XCTestCase, TinySentimentTest {
+    var workspace: TinySentimentWorkspace!
 
     override func setUpWithError() throws {
         workspace = try TinySentimentWorkspace(self, rows: 60)

@@ -8,11 +8,8 @@ import XCTest
 /// The run log (issue 15 point 4): every `train` is a run with a name, `runs()` and
 /// `runs(to:)`, `plot(kind, runs:)`, the per-step series in train's and pretrain's JSON,
 /// `reset()`, and `save` writing the run's trainer_state.json.
-final class RunLogTests: XCTestCase {
-    private var workspace: TinySentimentWorkspace!
-    private var directory: URL { workspace.directory }
-    private var modelDirectory: URL { workspace.modelDirectory }
-    private var dataPath: String { workspace.dataPath }
+final class RunLogTests: XCTestCase, TinySentimentTest {
+    var workspace: TinySentimentWorkspace!
     private let options = TrainOptions(epochs: 2, lr: 1e-3, batch: 8, maxLength: 32)
 
     override func setUpWithError() throws {

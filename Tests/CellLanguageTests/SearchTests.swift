@@ -8,11 +8,8 @@ import XCTest
 /// `search` (issue 18 part 5): trials from the same weights, each a run in the run log; the
 /// session ends on the best trial's weights, optimizer and evaluation, bit for bit; the early-stop
 /// rule; the budget; an interrupt keeps the finished trials; bad grids are ArgumentErrors.
-final class SearchTests: XCTestCase {
-    private var workspace: TinySentimentWorkspace!
-    private var directory: URL { workspace.directory }
-    private var modelDirectory: URL { workspace.modelDirectory }
-    private var dataPath: String { workspace.dataPath }
+final class SearchTests: XCTestCase, TinySentimentTest {
+    var workspace: TinySentimentWorkspace!
     private let base = TrainOptions(maxLength: 32)
 
     override func setUpWithError() throws {

@@ -8,64 +8,22 @@ import XCTest
 /// `train` stores nothing before its first optimizer step: a call that fails before it leaves
 /// the model (its config, and its weights bit for bit), the optimizer (the same object, its
 /// options, step count and moments bit for bit), the history and the dataset as they were.
-final class SessionTrainingAtomicityTests: XCTestCase {
-    private var workspace: TinySentimentWorkspace!
-    private var directory: URL { workspace.directory }
-    private var modelDirectory: URL { workspace.modelDirectory }
-    private var dataPath: String { workspace.dataPath }
+final class SessionTrainingAtomicityTests: XCTestCase, TinySentimentTest {
+    var workspace: TinySentimentWorkspace!
 
     override func setUpWithError() throws {
         workspace = try TinySentimentWorkspace(self)
     }
 
-    /// Everything a failed `train` must leave as it was.
-    private struct Snapshot: Equatable {
-        var model: ObjectIdentifier?
-        var config: BertConfig?
-        var weights: [UInt32]
-        var optimizer: ObjectIdentifier?
-        var optimizerOptions: TrainingStep.Options?
-        var optimizerStep: Int?
-        var moments: [UInt32]
-        var hasHistory: Bool
-        var steps: [TrainingHistory.StepRecord]
-        var epochs: [TrainingHistory.EpochRecord]
-        var tokenLengths: [Int]
-        var maxLength: Int?
-        var task: TaskKind?
-        var dataset: [Example]?
-        var datasetLabels: [String]?
-
-        init(_ session: Session) {
-            let model = session.model
-            self.model = model.map(ObjectIdentifier.init)
-            config = model?.config
-            weights = model?.network.parameters.array.map(\.bitPattern) ?? []
-            let optimizer = session.component(OptimizerState.self)
-            self.optimizer = optimizer.map(ObjectIdentifier.init)
-            optimizerOptions = optimizer?.step.options
-            optimizerStep = optimizer?.step.step
-            moments = optimizer.map { ($0.step.optimizer.m.array + $0.step.optimizer.v.array).map(\.bitPattern) } ?? []
-            hasHistory = session.component(TrainingHistory.self) != nil
-            let history = session.history
-            steps = history.steps
-            epochs = history.epochs
-            tokenLengths = history.tokenLengths
-            maxLength = history.maxLength
-            task = history.task
-            dataset = session.dataset.map { $0.dataset.train + $0.dataset.validation }
-            datasetLabels = session.dataset?.labelNames
-        }
-    }
 
     private func assertFailsLeavingTheSessionAsItWas(_ session: Session, _ options: TrainOptions, ename: String,
                                                     file: StaticString = #filePath, line: UInt = #line) {
-        let before = Snapshot(session)
+        let before = SessionSnapshot(session)
         XCTAssertThrowsError(try session.train(options), file: file, line: line) { error in
             let kind = (error as? SessionError)?.kind ?? (error as? CellErrorConvertible)?.sessionError.kind
             XCTAssertEqual(kind?.rawValue, ename, "\(error)", file: file, line: line)
         }
-        XCTAssertEqual(Snapshot(session), before, file: file, line: line)
+        XCTAssertEqual(SessionSnapshot(session), before, file: file, line: line)
     }
 
     func testANumericErrorAtTheFirstStepOfAFirstRunLeavesNoOptimizerAndNoHistory() throws {

@@ -6,11 +6,8 @@ import XCTest
 
 /// load -> train -> evaluate -> save -> load -> predict on a tiny random model, through the cell
 /// language and the typed Session API.
-final class SessionTrainingTests: XCTestCase {
-    private var workspace: TinySentimentWorkspace!
-    private var directory: URL { workspace.directory }
-    private var modelDirectory: URL { workspace.modelDirectory }
-    private var dataPath: String { workspace.dataPath }
+final class SessionTrainingTests: XCTestCase, TinySentimentTest {
+    var workspace: TinySentimentWorkspace!
     private let sink = RecordingSink()
 
     override func setUpWithError() throws {

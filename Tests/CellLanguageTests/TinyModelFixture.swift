@@ -125,3 +125,15 @@ struct TinySentimentWorkspace {
         return session
     }
 }
+
+/// A test case working in a `TinySentimentWorkspace` made in its `setUp`, whose paths it reads
+/// by name.
+protocol TinySentimentTest: XCTestCase {
+    var workspace: TinySentimentWorkspace! { get }
+}
+
+extension TinySentimentTest {
+    var directory: URL { workspace.directory }
+    var modelDirectory: URL { workspace.modelDirectory }
+    var dataPath: String { workspace.dataPath }
+}

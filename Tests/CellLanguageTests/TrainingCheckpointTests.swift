@@ -8,11 +8,8 @@ import XCTest
 /// `train(checkpoints:every:keep:best:resume:)` on the tiny model: what a checkpoint holds,
 /// `keep:` never deleting the best, the interrupt checkpoint, and every bad checkpoint or full
 /// disk failing with a clear error that leaves the session and the earlier checkpoints as they were.
-final class TrainingCheckpointTests: XCTestCase {
-    private var workspace: TinySentimentWorkspace!
-    private var directory: URL { workspace.directory }
-    private var modelDirectory: URL { workspace.modelDirectory }
-    private var dataPath: String { workspace.dataPath }
+final class TrainingCheckpointTests: XCTestCase, TinySentimentTest {
+    var workspace: TinySentimentWorkspace!
     private let options = TrainOptions(epochs: 2, lr: 1e-3, batch: 8, maxLength: 32)
 
     override func setUpWithError() throws {
