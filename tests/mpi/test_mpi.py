@@ -184,7 +184,7 @@ def test_a_rank_killed_mid_training_ends_the_kernel_within_seconds(tmp_path, tin
 
 
 def test_transformers_loads_the_model_two_processes_saved(tmp_path, tiny_model, dataset, kernel):
-    torch = pytest.importorskip("torch", reason="torch is not installed here; PYTHONPATH=/work/refvenv/lib/python3.11/site-packages (a venv with torch and transformers) runs it")
+    torch = pytest.importorskip("torch", reason="torch is not installed here; with PYTHONPATH pointing at the site-packages of a venv with torch and transformers (make ref-venv) it runs")
     transformers = pytest.importorskip("transformers")
     out = tmp_path / "two-processes"
     for code in cells(tiny_model, dataset, out, epochs=1):
