@@ -120,16 +120,8 @@ final class LearningRateFinderTests: XCTestCase, TinySentimentTest {
     func testAnInterruptStopsLrFindAndLeavesTheSessionUntouched() throws {
         let session = try trainedSession()
         let before = SessionSnapshot(session)
-        final class Interrupter: OutputSink {
-            let session: Session
-            init(_ session: Session) { self.session = session }
-            func stream(_ name: StreamName, _ text: String) {}
-            func display(_ bundle: MimeBundle, displayID: String?) { session.interrupt() }
-            func updateDisplay(_ bundle: MimeBundle, displayID: String) {}
-            func clearOutput(wait: Bool) {}
-        }
         XCTAssertThrowsError(try session.lrFind(start: 1e-5, end: 1, steps: 30, options: options,
-                                                output: Interrupter(session))) { error in
+                                                output: InterruptingSink(session))) { error in
             XCTAssertEqual((error as? SessionError)?.kind, .interrupt)
         }
         session.clearInterrupt()

@@ -51,15 +51,7 @@ final class RunLogTests: XCTestCase, TinySentimentTest {
 
     func testAnInterruptedRunIsRecordedAsInterrupted() throws {
         let session = try session()
-        final class Interrupter: OutputSink {
-            let session: Session
-            init(_ session: Session) { self.session = session }
-            func stream(_ name: StreamName, _ text: String) {}
-            func display(_ bundle: MimeBundle, displayID: String?) { session.interrupt() }
-            func updateDisplay(_ bundle: MimeBundle, displayID: String) {}
-            func clearOutput(wait: Bool) {}
-        }
-        XCTAssertThrowsError(try session.train(options, run: RunOptions(name: "cut"), output: Interrupter(session)))
+        XCTAssertThrowsError(try session.train(options, run: RunOptions(name: "cut"), output: InterruptingSink(session)))
         XCTAssertEqual(session.runLog.runs.map(\.status), ["interrupted"])
         XCTAssertEqual(session.runLog.runs.first?.steps.count, 1)
     }

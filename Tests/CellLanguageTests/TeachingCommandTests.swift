@@ -215,16 +215,6 @@ final class TeachingCommandTests: XCTestCase {
     }
 
     func testPretrainInterruptedKeepsTheStepsDone() throws {
-        // The interrupt flag is polled before each step; set it from the progress display.
-        final class InterruptingSink: OutputSink {
-            let session: Session
-            var updates = 0
-            init(session: Session) { self.session = session }
-            func stream(_ name: StreamName, _ text: String) {}
-            func display(_ bundle: MimeBundle, displayID: String?) { session.interrupt() }
-            func updateDisplay(_ bundle: MimeBundle, displayID: String) {}
-            func clearOutput(wait: Bool) {}
-        }
         let session = Session()
         var options = PretrainingOptions()
         options.steps = 50
@@ -232,7 +222,7 @@ final class TeachingCommandTests: XCTestCase {
         options.hidden = 16
         options.maxLength = 32
         options.batchSize = 2
-        XCTAssertThrowsError(try session.pretrain(corpus: "demo", options: options, output: InterruptingSink(session: session))) {
+        XCTAssertThrowsError(try session.pretrain(corpus: "demo", options: options, output: InterruptingSink(session))) {
             XCTAssertEqual(($0 as? SessionError)?.kind, .interrupt)
         }
         let done = try XCTUnwrap(session.pretrainingHistory?.records.count)

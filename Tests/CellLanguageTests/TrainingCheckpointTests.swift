@@ -115,17 +115,6 @@ final class TrainingCheckpointTests: XCTestCase, TinySentimentTest {
         XCTAssertNil(session.optimizer)
     }
 
-    /// Interrupts at the first progress display, that is after the first optimizer step.
-    private final class InterruptingSink: OutputSink {
-        let session: Session
-        var text = ""
-        init(_ session: Session) { self.session = session }
-        func stream(_ name: StreamName, _ text: String) { self.text += text }
-        func display(_ bundle: MimeBundle, displayID: String?) { session.interrupt() }
-        func updateDisplay(_ bundle: MimeBundle, displayID: String) {}
-        func clearOutput(wait: Bool) {}
-    }
-
     func testAnInterruptWritesACheckpointThatSaysWhereAndResumesExactly() throws {
         let unbroken = try freshSession()
         try unbroken.train(options)
