@@ -28,8 +28,7 @@ public enum AttentionSoftmax {
             } else {
                 // The shift must come from real keys only: a padded key scoring far above them
                 // would underflow every real exponential to 0.
-                var maximum = -Float.infinity
-                for t in 0..<T where keyMask[t] != 0 { maximum = max(maximum, s[t]) }
+                let maximum = RowReductions.maximum(s, where: keyMask, T)
                 // Branch-free and without a reduction, so the loop vectorises: masked keys get 0.
                 for t in 0..<T { s[t] = FastMath.exp(s[t] - maximum) * keyMask[t] }
             }
