@@ -29,7 +29,7 @@ struct BertBackwardScratch {
     let dContext: ArenaSlice          // (B, T, C)
     let dQKV: ArenaSlice              // (B, T, 3C)
     let dSum: ArenaSlice              // (B, T, C)
-    let attention: ArenaSlice         // (workers, 2, T, T)
+    let attention: ArenaSlice         // AttentionCore.backwardScratchCount
     let dPooled: ArenaSlice           // (B, C)
     let dHeadSmall: ArenaSlice        // (B, C) classifier/NSP dropout scratch
     let dLogits: ArenaSlice           // (B, L)
@@ -67,7 +67,7 @@ final class BertActivations {
     let embeddingMask: ArenaSlice?    // (B, T, C)
     let embeddingOut: ArenaSlice      // (B, T, C) (= embeddingNormed without dropout)
     let layers: [BertLayerActivations]
-    let attentionScratch: ArenaSlice  // (workers, T, T)
+    let attentionScratch: ArenaSlice  // AttentionCore.forwardScratchCount
     let poolerPre: ArenaSlice         // (B, C)
     let pooled: ArenaSlice            // (B, C)
     let classifierMask: ArenaSlice?   // (B, C)
@@ -136,7 +136,7 @@ final class BertActivations {
             }
         }
         self.layers = layers
-        attentionScratch = plan.take(Parallel.workers * T * T)
+        attentionScratch = plan.take(AttentionCore.forwardScratchCount(T: T, heads: H, channels: C))
         let heads = heads.normalized
         let pooler = heads.contains(.pooler), mlm = heads.contains(.maskedLM)
         poolerPre = plan.take(pooler ? B * C : 0)
@@ -156,7 +156,7 @@ final class BertActivations {
             scratch = BertBackwardScratch(
                 dHiddenA: plan.take(BT * C), dHiddenB: plan.take(BT * C), dAttentionOut: plan.take(BT * C),
                 dIntermediate: plan.take(BT * I), dContext: plan.take(BT * C), dQKV: plan.take(BT * 3 * C),
-                dSum: plan.take(BT * C), attention: plan.take(Parallel.workers * 2 * T * T),
+                dSum: plan.take(BT * C), attention: plan.take(AttentionCore.backwardScratchCount(T: T, heads: H, channels: C)),
                 dPooled: plan.take(pooler ? B * C : 0), dHeadSmall: plan.take(pooler ? B * C : 0),
                 dLogits: plan.take(classifier ? B * L : 0), dNSPLogits: plan.take(B * 2),
                 dTransform: plan.take(mlm ? BT * C : 0), dTransformPre: plan.take(mlm ? BT * C : 0),

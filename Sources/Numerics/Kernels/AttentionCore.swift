@@ -1,0 +1,118 @@
+/// The attention core of every head of a batch, forward and backward side by side: scores
+/// Q Kᵀ · α, the masked softmax, dropout of the probabilities, and their product with V
+/// (transformers `BertSelfAttention`, eager path; α = 1/√(C/H)).
+///
+/// Q, K and V are the three column blocks of one (B, T, 3C) buffer: head h of sequence b reads
+/// columns h·hs ..< (h+1)·hs of each block through the leading dimension 3C, and writes the same
+/// columns of the (B, T, C) context, so no head is ever copied out; only Kᵀ (forward) and Vᵀ
+/// (backward) are transposed into scratch, so that every product reads its right operand by rows.
+/// The products are `SmallMatrixProduct`, not OpenBLAS, which packs and zeroes more than it
+/// multiplies at these sizes. The B·H heads are split over the cores.
+public enum AttentionCore {
+    /// Floats of the forward's scratch: per worker, a dropped-out copy of P (T, T) and Kᵀ (hs, T).
+    public static func forwardScratchCount(T: Int, heads: Int, channels: Int) -> Int {
+        Parallel.workers * (T * T + channels / heads * T)
+    }
+
+    /// Floats of the backward's scratch: per worker, the dropped-out P and dP (T, T) each, and Vᵀ (hs, T).
+    public static func backwardScratchCount(T: Int, heads: Int, channels: Int) -> Int {
+        Parallel.workers * (2 * T * T + channels / heads * T)
+    }
+
+    /// - into: (hs, T), rows T apart; from: (T, hs), rows `stride` apart.
+    @inline(__always)
+    private static func transpose(into t: UnsafeMutablePointer<Float>, from x: UnsafePointer<Float>,
+                                  stride: Int, T: Int, hs: Int) {
+        for row in 0..<T {
+            let r = x + row * stride
+            for d in 0..<hs { t[d * T + row] = r[d] }
+        }
+    }
+
+    /// - context: (B, T, C) overwritten
+    /// - qkv: (B, T, 3C): Q | K | V
+    /// - probs: (B, H, T, T) overwritten: softmax probabilities before dropout
+    /// - probsMask: (B, H, T, T) dropout mask (0 or 1/(1-p)) or nil
+    /// - keyMask: (B, T) 1 for tokens, 0 for padding
+    /// - scratch: `forwardScratchCount` floats
+    public static func forward(context: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
+                               probs: UnsafeMutablePointer<Float>, probsMask: UnsafePointer<Float>?,
+                               keyMask: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                               B: Int, T: Int, heads H: Int, channels C: Int) {
+        let hs = C / H, C3 = 3 * C
+        let alpha = 1 / Float(hs).squareRoot()
+        PhaseClock.measure(.attention) {
+            Parallel.forParts(B * H, parts: Parallel.partCount(B * H, work: T * T * hs)) { part, range in
+                let dropped = scratch + part * (T * T + hs * T)
+                let keysT = dropped + T * T
+                for bh in range {
+                    let b = bh / H, h = bh % H
+                    let q = qkv + b * T * C3 + h * hs
+                    let p = probs + bh * T * T
+                    // scores (T, T) = α · Q (T, hs) · Kᵀ (hs, T)
+                    transpose(into: keysT, from: q + C, stride: C3, T: T, hs: hs)
+                    SmallMatrixProduct.multiply(m: T, n: T, k: hs, alpha: alpha, a: q, lda: C3,
+                                                b: keysT, ldb: T, c: p, ldc: T)
+                    AttentionSoftmax.forward(scores: p, keyMask: keyMask + b * T, rows: T, keys: T)
+                    var weights = UnsafePointer(p)
+                    if let probsMask {
+                        let m = probsMask + bh * T * T
+                        for i in 0..<(T * T) { dropped[i] = p[i] * m[i] }
+                        weights = UnsafePointer(dropped)
+                    }
+                    // context (T, hs) = weights (T, T) · V (T, hs)
+                    SmallMatrixProduct.multiply(m: T, n: hs, k: T, a: weights, lda: T,
+                                                b: q + 2 * C, ldb: C3, c: context + b * T * C + h * hs, ldc: C)
+                }
+            }
+        }
+    }
+
+    /// - dqkv: (B, T, 3C) overwritten: dQ | dK | dV
+    /// - dcontext: (B, T, C)
+    /// - qkv, probs, probsMask: the forward's
+    /// - scratch: `backwardScratchCount` floats
+    public static func backward(dqkv: UnsafeMutablePointer<Float>, dcontext: UnsafePointer<Float>,
+                                qkv: UnsafePointer<Float>, probs: UnsafePointer<Float>,
+                                probsMask: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>,
+                                B: Int, T: Int, heads H: Int, channels C: Int) {
+        let hs = C / H, C3 = 3 * C
+        let alpha = 1 / Float(hs).squareRoot()
+        PhaseClock.measure(.attention) {
+            Parallel.forParts(B * H, parts: Parallel.partCount(B * H, work: T * T * hs)) { part, range in
+                let dropped = scratch + part * (2 * T * T + hs * T)
+                let dp = dropped + T * T
+                let valuesT = dp + T * T
+                for bh in range {
+                    let b = bh / H, h = bh % H
+                    let q = qkv + b * T * C3 + h * hs
+                    let dq = dqkv + b * T * C3 + h * hs
+                    let dctx = dcontext + b * T * C + h * hs
+                    let p = probs + bh * T * T
+                    var weights = p
+                    if let probsMask {
+                        let m = probsMask + bh * T * T
+                        for i in 0..<(T * T) { dropped[i] = p[i] * m[i] }
+                        weights = UnsafePointer(dropped)
+                    }
+                    // dV (T, hs) = weightsᵀ (T, T) · dctx (T, hs)
+                    SmallMatrixProduct.multiply(m: T, n: hs, k: T, a: weights, lda: T, transposeA: true,
+                                                b: dctx, ldb: C, c: dq + 2 * C, ldc: C3)
+                    // d weights (T, T) = dctx (T, hs) · Vᵀ (hs, T)
+                    transpose(into: valuesT, from: q + 2 * C, stride: C3, T: T, hs: hs)
+                    SmallMatrixProduct.multiply(m: T, n: T, k: hs, a: dctx, lda: C, b: valuesT, ldb: T, c: dp, ldc: T)
+                    if let probsMask {
+                        let m = probsMask + bh * T * T
+                        for i in 0..<(T * T) { dp[i] *= m[i] }
+                    }
+                    AttentionSoftmax.backward(dprobs: dp, probs: p, rows: T, keys: T)
+                    // dQ = α · dS · K;  dK = α · dSᵀ · Q
+                    SmallMatrixProduct.multiply(m: T, n: hs, k: T, alpha: alpha, a: dp, lda: T,
+                                                b: q + C, ldb: C3, c: dq, ldc: C3)
+                    SmallMatrixProduct.multiply(m: T, n: hs, k: T, alpha: alpha, a: dp, lda: T, transposeA: true,
+                                                b: q, ldb: C3, c: dq + C, ldc: C3)
+                }
+            }
+        }
+    }
+}
