@@ -4,8 +4,8 @@
 /// (`sgemm_oncopy`, `sgemm_beta`) as multiplying: the context product P · V packs the whole
 /// (T, T) P for 32 output columns. This kernel reads A and B where they lie.
 ///
-/// Each element is one sequential fused multiply-add chain over k, scaled by α at the end, so the
-/// result does not depend on which OpenBLAS core runs.
+/// Each element is one sequential chain of multiply-then-add over k, scaled by α at the end, the
+/// same in every lane and tail, so the result does not depend on which OpenBLAS core runs.
 public enum SmallMatrixProduct {
     /// - c: (m, n), rows `ldc` apart, overwritten
     /// - a: (m, k), rows `lda` apart; with `transposeA`, A is stored as its transpose (k, m),
@@ -18,60 +18,120 @@ public enum SmallMatrixProduct {
         let rowStep = transposeA ? 1 : lda, depthStep = transposeA ? lda : 1
         var j = 0
         while j + 32 <= n {
-            columns(SIMD32<Float>.self, j, m: m, k: k, alpha: alpha, a: a, rowStep: rowStep, depthStep: depthStep,
-                    b: b, ldb: ldb, c: c, ldc: ldc)
+            columns32(j, m: m, k: k, alpha: alpha, a: a, rowStep: rowStep, depthStep: depthStep, b: b, ldb: ldb, c: c, ldc: ldc)
             j += 32
         }
         while j + 8 <= n {
-            columns(SIMD8<Float>.self, j, m: m, k: k, alpha: alpha, a: a, rowStep: rowStep, depthStep: depthStep,
-                    b: b, ldb: ldb, c: c, ldc: ldc)
+            columns8(j, m: m, k: k, alpha: alpha, a: a, rowStep: rowStep, depthStep: depthStep, b: b, ldb: ldb, c: c, ldc: ldc)
             j += 8
         }
-        // The last n % 8 columns (dynamic padding gives any T), the same chain one lane wide.
+        // The last n % 8 columns (dynamic padding gives any T), the same chain one lane at a time.
         while j < n {
             for i in 0..<m {
                 var sum: Float = 0
-                for p in 0..<k { sum.addProduct(a[i * rowStep + p * depthStep], b[p * ldb + j]) }
+                for p in 0..<k { sum += a[i * rowStep + p * depthStep] * b[p * ldb + j] }
                 c[i * ldc + j] = sum * alpha
             }
             j += 1
         }
     }
 
-    /// Columns j ..< j + V.scalarCount of C, two rows at a time: 2 · 4 accumulators of 8 lanes for
-    /// SIMD32, plus one row of B and a broadcast, fit the 16 vector registers of AVX2.
+    // The tiles are written with concrete SIMD8 values and `*`, `+`: Swift 6.3 compiles SIMD's
+    // `addProduct` and the operators of a generic `SIMD` lane by lane through the stack (perf
+    // showed scalar vfmadd231ss on spilled lanes, 40x slower than OpenBLAS), while SIMD8<Float>'s
+    // concrete operators are single AVX instructions. A multiply and an add, not a fused
+    // multiply-add: the same throughput on Zen (separate add and multiply pipes) and the rounding
+    // of a plain dot product.
+
+    /// Columns j ..< j + 32 of C, two rows at a time: 2 · 4 accumulators, four of B's lanes and a
+    /// broadcast fit AVX2's 16 vector registers.
     @inline(__always)
-    private static func columns<V: SIMD>(_: V.Type, _ j: Int, m: Int, k: Int, alpha: Float,
-                                         a: UnsafePointer<Float>, rowStep: Int, depthStep: Int,
-                                         b: UnsafePointer<Float>, ldb: Int,
-                                         c: UnsafeMutablePointer<Float>, ldc: Int) where V.Scalar == Float {
+    private static func columns32(_ j: Int, m: Int, k: Int, alpha: Float,
+                                  a: UnsafePointer<Float>, rowStep: Int, depthStep: Int,
+                                  b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
         let bColumns = UnsafeRawPointer(b + j)
+        let scale = SIMD8<Float>(repeating: alpha)
         var i = 0
         while i + 2 <= m {
             let a0 = a + i * rowStep, a1 = a0 + rowStep
-            var c0 = V(repeating: 0), c1 = V(repeating: 0)
+            var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c02 = SIMD8<Float>(), c03 = SIMD8<Float>()
+            var c10 = SIMD8<Float>(), c11 = SIMD8<Float>(), c12 = SIMD8<Float>(), c13 = SIMD8<Float>()
             for p in 0..<k {
-                let row = bColumns.loadUnaligned(fromByteOffset: p * ldb * 4, as: V.self)
-                c0.addProduct(V(repeating: a0[p * depthStep]), row)
-                c1.addProduct(V(repeating: a1[p * depthStep]), row)
+                let row = bColumns + p * ldb * 4
+                let b0 = row.loadUnaligned(as: SIMD8<Float>.self)
+                let b1 = row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                let b2 = row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+                let b3 = row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+                let x0 = SIMD8<Float>(repeating: a0[p * depthStep])
+                c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3
+                let x1 = SIMD8<Float>(repeating: a1[p * depthStep])
+                c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3
             }
-            store(c0 * alpha, to: c + i * ldc + j)
-            store(c1 * alpha, to: c + (i + 1) * ldc + j)
+            store(c + i * ldc + j, c00 * scale, c01 * scale, c02 * scale, c03 * scale)
+            store(c + (i + 1) * ldc + j, c10 * scale, c11 * scale, c12 * scale, c13 * scale)
             i += 2
         }
         if i < m {
             let a0 = a + i * rowStep
-            var c0 = V(repeating: 0)
+            var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c02 = SIMD8<Float>(), c03 = SIMD8<Float>()
             for p in 0..<k {
-                c0.addProduct(V(repeating: a0[p * depthStep]),
-                              bColumns.loadUnaligned(fromByteOffset: p * ldb * 4, as: V.self))
+                let row = bColumns + p * ldb * 4
+                let x0 = SIMD8<Float>(repeating: a0[p * depthStep])
+                c00 += x0 * row.loadUnaligned(as: SIMD8<Float>.self)
+                c01 += x0 * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                c02 += x0 * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+                c03 += x0 * row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
             }
-            store(c0 * alpha, to: c + i * ldc + j)
+            store(c + i * ldc + j, c00 * scale, c01 * scale, c02 * scale, c03 * scale)
         }
     }
 
+    /// Columns j ..< j + 8 of C, four rows at a time.
     @inline(__always)
-    private static func store<V: SIMD>(_ v: V, to p: UnsafeMutablePointer<Float>) where V.Scalar == Float {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+    private static func columns8(_ j: Int, m: Int, k: Int, alpha: Float,
+                                 a: UnsafePointer<Float>, rowStep: Int, depthStep: Int,
+                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let bColumns = UnsafeRawPointer(b + j)
+        let scale = SIMD8<Float>(repeating: alpha)
+        var i = 0
+        while i + 4 <= m {
+            let a0 = a + i * rowStep, a1 = a0 + rowStep, a2 = a1 + rowStep, a3 = a2 + rowStep
+            var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>(), c3 = SIMD8<Float>()
+            for p in 0..<k {
+                let row = bColumns.loadUnaligned(fromByteOffset: p * ldb * 4, as: SIMD8<Float>.self)
+                c0 += SIMD8<Float>(repeating: a0[p * depthStep]) * row
+                c1 += SIMD8<Float>(repeating: a1[p * depthStep]) * row
+                c2 += SIMD8<Float>(repeating: a2[p * depthStep]) * row
+                c3 += SIMD8<Float>(repeating: a3[p * depthStep]) * row
+            }
+            store(c + i * ldc + j, c0 * scale)
+            store(c + (i + 1) * ldc + j, c1 * scale)
+            store(c + (i + 2) * ldc + j, c2 * scale)
+            store(c + (i + 3) * ldc + j, c3 * scale)
+            i += 4
+        }
+        while i < m {
+            let a0 = a + i * rowStep
+            var c0 = SIMD8<Float>()
+            for p in 0..<k {
+                c0 += SIMD8<Float>(repeating: a0[p * depthStep])
+                    * bColumns.loadUnaligned(fromByteOffset: p * ldb * 4, as: SIMD8<Float>.self)
+            }
+            store(c + i * ldc + j, c0 * scale)
+            i += 1
+        }
+    }
+
+    /// Eight floats at p (unaligned).
+    @inline(__always)
+    private static func store(_ p: UnsafeMutablePointer<Float>, _ v: SIMD8<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+
+    /// Thirty-two floats at p.
+    @inline(__always)
+    private static func store(_ p: UnsafeMutablePointer<Float>, _ v0: SIMD8<Float>, _ v1: SIMD8<Float>,
+                              _ v2: SIMD8<Float>, _ v3: SIMD8<Float>) {
+        store(p, v0); store(p + 8, v1); store(p + 16, v2); store(p + 24, v3)
     }
 }
