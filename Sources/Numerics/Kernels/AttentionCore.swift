@@ -6,8 +6,9 @@
 /// columns h·hs ..< (h+1)·hs of each block through the leading dimension 3C, and writes the same
 /// columns of the (B, T, C) context, so no head is ever copied out; only Kᵀ (forward) and Vᵀ
 /// (backward) are transposed into scratch, so that every product reads its right operand by rows.
-/// The products are `SmallMatrixProduct`, not OpenBLAS, which packs and zeroes more than it
-/// multiplies at these sizes. The B·H heads are split over the cores.
+/// The products with untransposed operands are `SmallMatrixProduct`, not OpenBLAS, which packs and
+/// zeroes more than it multiplies at these sizes. The B·H heads are split over the cores, each core
+/// calling single-threaded GEMMs for the rest (`BLAS.useCallerThreads`).
 public enum AttentionCore {
     /// Floats of the forward's scratch: per worker, a dropped-out copy of P (T, T) and Kᵀ (hs, T).
     public static func forwardScratchCount(T: Int, heads: Int, channels: Int) -> Int {
@@ -76,6 +77,7 @@ public enum AttentionCore {
                                 qkv: UnsafePointer<Float>, probs: UnsafePointer<Float>,
                                 probsMask: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>,
                                 B: Int, T: Int, heads H: Int, channels C: Int) {
+        BLAS.useCallerThreads()
         let hs = C / H, C3 = 3 * C
         let alpha = 1 / Float(hs).squareRoot()
         PhaseClock.measure(.attention) {
@@ -95,9 +97,11 @@ public enum AttentionCore {
                         for i in 0..<(T * T) { dropped[i] = p[i] * m[i] }
                         weights = UnsafePointer(dropped)
                     }
-                    // dV (T, hs) = weightsᵀ (T, T) · dctx (T, hs)
-                    SmallMatrixProduct.multiply(m: T, n: hs, k: T, a: weights, lda: T, transposeA: true,
-                                                b: dctx, ldb: C, c: dq + 2 * C, ldc: C3)
+                    // dV (T, hs) = weightsᵀ (T, T) · dctx (T, hs). The two products with a transposed
+                    // (T, T) operand stay with OpenBLAS: read by columns in place, each pair of rows
+                    // walks T cache lines, which made them slower than OpenBLAS's packed copy.
+                    BLAS.gemm(transA: true, transB: false, m: T, n: hs, k: T, a: weights, lda: T,
+                              b: dctx, ldb: C, c: dq + 2 * C, ldc: C3)
                     // d weights (T, T) = dctx (T, hs) · Vᵀ (hs, T)
                     transpose(into: valuesT, from: q + 2 * C, stride: C3, T: T, hs: hs)
                     SmallMatrixProduct.multiply(m: T, n: T, k: hs, a: dctx, lda: C, b: valuesT, ldb: T, c: dp, ldc: T)
@@ -109,8 +113,8 @@ public enum AttentionCore {
                     // dQ = α · dS · K;  dK = α · dSᵀ · Q
                     SmallMatrixProduct.multiply(m: T, n: hs, k: T, alpha: alpha, a: dp, lda: T,
                                                 b: q + C, ldb: C3, c: dq, ldc: C3)
-                    SmallMatrixProduct.multiply(m: T, n: hs, k: T, alpha: alpha, a: dp, lda: T, transposeA: true,
-                                                b: q, ldb: C3, c: dq + C, ldc: C3)
+                    BLAS.gemm(transA: true, transB: false, m: T, n: hs, k: T, alpha: alpha, a: dp, lda: T,
+                              b: q, ldb: C3, c: dq + C, ldc: C3)
                 }
             }
         }

@@ -8,28 +8,25 @@
 /// same in every lane and tail, so the result does not depend on which OpenBLAS core runs.
 public enum SmallMatrixProduct {
     /// - c: (m, n), rows `ldc` apart, overwritten
-    /// - a: (m, k), rows `lda` apart; with `transposeA`, A is stored as its transpose (k, m),
-    ///   rows `lda` apart
+    /// - a: (m, k), rows `lda` apart
     /// - b: (k, n), rows `ldb` apart
     public static func multiply(m: Int, n: Int, k: Int, alpha: Float = 1,
-                                a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
+                                a: UnsafePointer<Float>, lda: Int,
                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        // Element (i, p) of A lies at a[i · rowStep + p · depthStep].
-        let rowStep = transposeA ? 1 : lda, depthStep = transposeA ? lda : 1
         var j = 0
         while j + 32 <= n {
-            columns32(j, m: m, k: k, alpha: alpha, a: a, rowStep: rowStep, depthStep: depthStep, b: b, ldb: ldb, c: c, ldc: ldc)
+            columns32(j, m: m, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
             j += 32
         }
         while j + 8 <= n {
-            columns8(j, m: m, k: k, alpha: alpha, a: a, rowStep: rowStep, depthStep: depthStep, b: b, ldb: ldb, c: c, ldc: ldc)
+            columns8(j, m: m, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
             j += 8
         }
         // The last n % 8 columns (dynamic padding gives any T), the same chain one lane at a time.
         while j < n {
             for i in 0..<m {
                 var sum: Float = 0
-                for p in 0..<k { sum += a[i * rowStep + p * depthStep] * b[p * ldb + j] }
+                for p in 0..<k { sum += a[i * lda + p] * b[p * ldb + j] }
                 c[i * ldc + j] = sum * alpha
             }
             j += 1
@@ -47,13 +44,13 @@ public enum SmallMatrixProduct {
     /// broadcast fit AVX2's 16 vector registers.
     @inline(__always)
     private static func columns32(_ j: Int, m: Int, k: Int, alpha: Float,
-                                  a: UnsafePointer<Float>, rowStep: Int, depthStep: Int,
+                                  a: UnsafePointer<Float>, lda: Int,
                                   b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
         let bColumns = UnsafeRawPointer(b + j)
         let scale = SIMD8<Float>(repeating: alpha)
         var i = 0
         while i + 2 <= m {
-            let a0 = a + i * rowStep, a1 = a0 + rowStep
+            let a0 = a + i * lda, a1 = a0 + lda
             var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c02 = SIMD8<Float>(), c03 = SIMD8<Float>()
             var c10 = SIMD8<Float>(), c11 = SIMD8<Float>(), c12 = SIMD8<Float>(), c13 = SIMD8<Float>()
             for p in 0..<k {
@@ -62,9 +59,9 @@ public enum SmallMatrixProduct {
                 let b1 = row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
                 let b2 = row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
                 let b3 = row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
-                let x0 = SIMD8<Float>(repeating: a0[p * depthStep])
+                let x0 = SIMD8<Float>(repeating: a0[p])
                 c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3
-                let x1 = SIMD8<Float>(repeating: a1[p * depthStep])
+                let x1 = SIMD8<Float>(repeating: a1[p])
                 c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3
             }
             store(c + i * ldc + j, c00 * scale, c01 * scale, c02 * scale, c03 * scale)
@@ -72,11 +69,11 @@ public enum SmallMatrixProduct {
             i += 2
         }
         if i < m {
-            let a0 = a + i * rowStep
+            let a0 = a + i * lda
             var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c02 = SIMD8<Float>(), c03 = SIMD8<Float>()
             for p in 0..<k {
                 let row = bColumns + p * ldb * 4
-                let x0 = SIMD8<Float>(repeating: a0[p * depthStep])
+                let x0 = SIMD8<Float>(repeating: a0[p])
                 c00 += x0 * row.loadUnaligned(as: SIMD8<Float>.self)
                 c01 += x0 * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
                 c02 += x0 * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
@@ -89,20 +86,20 @@ public enum SmallMatrixProduct {
     /// Columns j ..< j + 8 of C, four rows at a time.
     @inline(__always)
     private static func columns8(_ j: Int, m: Int, k: Int, alpha: Float,
-                                 a: UnsafePointer<Float>, rowStep: Int, depthStep: Int,
+                                 a: UnsafePointer<Float>, lda: Int,
                                  b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
         let bColumns = UnsafeRawPointer(b + j)
         let scale = SIMD8<Float>(repeating: alpha)
         var i = 0
         while i + 4 <= m {
-            let a0 = a + i * rowStep, a1 = a0 + rowStep, a2 = a1 + rowStep, a3 = a2 + rowStep
+            let a0 = a + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda
             var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>(), c3 = SIMD8<Float>()
             for p in 0..<k {
                 let row = bColumns.loadUnaligned(fromByteOffset: p * ldb * 4, as: SIMD8<Float>.self)
-                c0 += SIMD8<Float>(repeating: a0[p * depthStep]) * row
-                c1 += SIMD8<Float>(repeating: a1[p * depthStep]) * row
-                c2 += SIMD8<Float>(repeating: a2[p * depthStep]) * row
-                c3 += SIMD8<Float>(repeating: a3[p * depthStep]) * row
+                c0 += SIMD8<Float>(repeating: a0[p]) * row
+                c1 += SIMD8<Float>(repeating: a1[p]) * row
+                c2 += SIMD8<Float>(repeating: a2[p]) * row
+                c3 += SIMD8<Float>(repeating: a3[p]) * row
             }
             store(c + i * ldc + j, c0 * scale)
             store(c + (i + 1) * ldc + j, c1 * scale)
@@ -111,10 +108,10 @@ public enum SmallMatrixProduct {
             i += 4
         }
         while i < m {
-            let a0 = a + i * rowStep
+            let a0 = a + i * lda
             var c0 = SIMD8<Float>()
             for p in 0..<k {
-                c0 += SIMD8<Float>(repeating: a0[p * depthStep])
+                c0 += SIMD8<Float>(repeating: a0[p])
                     * bColumns.loadUnaligned(fromByteOffset: p * ldb * 4, as: SIMD8<Float>.self)
             }
             store(c + i * ldc + j, c0 * scale)
