@@ -30,10 +30,16 @@ public struct LossOptions: Equatable {
     public var classWeights: [Float]?
     /// ε of `label_smoothing`, in [0, 1).
     public var labelSmoothing: Float
+    /// For `.preTraining` labels on one rank of R (data-parallel `pretrain`): the fractions of
+    /// the whole batch's MLM loss (this rank's masked positions / the batch's) and NSP loss (its
+    /// rows / the batch's) that this rank's mean losses stand for; the two parts' gradients are
+    /// scaled by them, so the sum over ranks is the one-process gradient. nil: the whole batch.
+    public var preTrainingFractions: PreTrainingFractions?
 
-    public init(classWeights: [Float]? = nil, labelSmoothing: Float = 0) {
+    public init(classWeights: [Float]? = nil, labelSmoothing: Float = 0, preTrainingFractions: PreTrainingFractions? = nil) {
         self.classWeights = classWeights
         self.labelSmoothing = labelSmoothing
+        self.preTrainingFractions = preTrainingFractions
     }
 
     /// Balanced class weights as scikit-learn's `compute_class_weight("balanced")`:
@@ -44,5 +50,15 @@ public struct LossOptions: Equatable {
         for y in labels where y >= 0 && y < classes { counts[y] += 1 }
         let n = Float(counts.reduce(0, +))
         return counts.map { $0 == 0 ? 1 : n / (Float(classes) * Float($0)) }
+    }
+}
+
+/// A rank's share of a pre-training batch's two mean losses (`LossOptions.preTrainingFractions`).
+public struct PreTrainingFractions: Equatable {
+    public var maskedLM: Float
+    public var nextSentence: Float
+    public init(maskedLM: Float, nextSentence: Float) {
+        self.maskedLM = maskedLM
+        self.nextSentence = nextSentence
     }
 }

@@ -21,11 +21,15 @@ extension BertNetwork {
     ///   an interrupt is honoured within one layer's time rather than a whole batch's. Throwing
     ///   leaves the weights untouched and the gradients partial: callers zero the gradients before
     ///   the next step (as every optimizer step does) and take no update from an abandoned pass.
+    /// - gradientsReady: called as the backward finishes each part's parameter gradients (the
+    ///   heads, then layers N−1 down to the lowest trained, then the embeddings), so that a
+    ///   data-parallel step can start summing that part while the rest runs (`TrainingStep`)
     @discardableResult
     public func forwardBackward(_ batch: BertBatch, labels: BertLabels, options: LossOptions = LossOptions(),
                                 scale: Float = 1, dropoutSeed: UInt64? = nil,
                                 parameterGradients: ParameterGradients = .all,
-                                checkInterrupt: () throws -> Void = {}) throws -> BertLossReport {
+                                checkInterrupt: () throws -> Void = {},
+                                gradientsReady: (ParameterGroups.Place) throws -> Void = { _ in }) throws -> BertLossReport {
         precondition(parameterGradients.heads, "training computes the heads' gradients")
         try validate(labels, B: batch.batchSize, T: batch.sequenceLength, options: options)
         let a = try forward(batch, need: labels.heads, training: true, dropoutSeed: dropoutSeed,
@@ -33,13 +37,14 @@ extension BertNetwork {
         let s = a.scratch!
         let report = try taskLoss(labels, a, s, options: options, scale: scale)
         let (dout, dinput) = try backwardToEmbeddings(a, s, need: labels.heads, parameterGradients: parameterGradients,
-                                                      checkInterrupt: checkInterrupt)
+                                                      checkInterrupt: checkInterrupt, gradientsReady: gradientsReady)
         if parameterGradients.embeddings {
             let m = a.arena
             embeddings.backward(dout: dout, dsum: dinput, sum: m[a.embeddingSum], mean: m[a.embeddingMean],
                                 rstd: m[a.embeddingRstd], ids: a.ids, types: a.types, mask: m.optional(a.embeddingMask),
                                 B: a.B, T: a.T, params: parameters.pointer, grads: gradients.pointer)
             passCounts.embeddingsBackward += 1
+            try gradientsReady(.embeddings)
         }
         return report
     }
@@ -74,8 +79,9 @@ extension BertNetwork {
             nspLoss = nextSentenceLoss(y, a, s, scale: scale)
             loss = nspLoss!
         case .preTraining(let masked, let next):
-            mlmLoss = maskedLMLoss(masked, a, s, scale: scale)
-            nspLoss = nextSentenceLoss(next, a, s, scale: scale)
+            let fractions = options.preTrainingFractions
+            mlmLoss = maskedLMLoss(masked, a, s, scale: scale * (fractions?.maskedLM ?? 1))
+            nspLoss = nextSentenceLoss(next, a, s, scale: scale * (fractions?.nextSentence ?? 1))
             loss = mlmLoss! + nspLoss!
         }
         guard loss.isFinite else {
@@ -95,11 +101,13 @@ extension BertNetwork {
     /// continues into the embeddings; integrated gradients stops here (`logitGradientAtEmbeddings`).
     func backwardToEmbeddings(_ a: BertActivations, _ s: BertBackwardScratch, need: BertHeads,
                               parameterGradients: ParameterGradients = .all,
-                              checkInterrupt: () throws -> Void) throws
+                              checkInterrupt: () throws -> Void,
+                              gradientsReady: (ParameterGroups.Place) throws -> Void = { _ in }) throws
         -> (dEmbeddingOut: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let m = a.arena, w = parameters.pointer
         let B = a.B, T = a.T
         headsBackward(a, s, need: need, parameterGradients: parameterGradients)
+        try gradientsReady(.head)
         var dout = m[s.dHiddenA], dinput = m[s.dHiddenB]
         for l in stride(from: layers.count - 1, through: parameterGradients.lowestBackwardLayer, by: -1) {
             try checkInterrupt()
@@ -108,6 +116,7 @@ extension BertNetwork {
                                B: B, T: T, params: w,
                                grads: parameterGradients.encoderLayer(l) ? gradients.pointer : nil)
             passCounts.layerBackward += 1
+            try gradientsReady(.layer(l))
             swap(&dout, &dinput)
         }
         return (dout, dinput)

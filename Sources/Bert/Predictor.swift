@@ -128,13 +128,13 @@ public struct Predictor {
         } catch {
             failure = error
         }
-        if group.anyRank(failure != nil) { throw failure ?? StoppedOnAnotherRank("the predictions failed") }
+        if try group.anyRank(failure != nil) { throw failure ?? StoppedOnAnotherRank("the predictions failed") }
         // (N · L) every example's logits, this rank's rows filled, the rest zero until summed.
         var all = [Float](repeating: 0, count: examples.count * L)
         for (row, logits) in mine.enumerated() {
             for c in 0..<L { all[(share.lowerBound + row) * L + c] = logits[c] }
         }
-        all.withUnsafeMutableBufferPointer { group.allreduceSum($0.baseAddress!, count: $0.count) }
+        try all.withUnsafeMutableBufferPointer { try group.allreduceSum($0.baseAddress!, count: $0.count) }
         return (0..<examples.count).map { Array(all[($0 * L)..<(($0 + 1) * L)]) }
     }
 

@@ -38,6 +38,13 @@ public final class PretrainingRun {
 
     /// Updates taken so far.
     public var step: Int { trainingStep.step }
+    /// The processes the run spans (`ProcessGroups.world` unless set). With R > 1 every rank
+    /// draws the same batches (the same seed) and computes its share of each batch's rows;
+    /// the gradients are summed before clipping (`TrainingStep.Share`), so every rank takes the
+    /// same AdamW step and the weights equal one process's with the same batch, up to the order
+    /// of float sums. Dropout draws masks over a rank's rows, not the batch's: only with
+    /// dropout 0 are the two runs the same run.
+    public var processGroup: any ProcessGroup = ProcessGroups.world
 
     /// A freshly initialised model (transformers' `_init_weights` from `options.seed`) and the
     /// batch stream over `documents`.
@@ -72,18 +79,44 @@ public final class PretrainingRun {
     @discardableResult
     public func runStep() throws -> PretrainingRecord {
         let next = try batches.next()
-        let result = try trainingStep.run([(next.batch, next.labels)], error: { reason, number in
+        let (mine, share) = try Self.share(of: next, group: processGroup)
+        let result = try trainingStep.run(mine, share: share, error: { reason, number in
             switch reason {
             case .loss(let error): error
             case .gradientNorm(let norm):
                 BertError(.numeric, "the gradient norm is \(norm) at pre-training step \(number); the weights were not changed")
             }
         })
-        let micro = result.microBatches[0]
-        let record = PretrainingRecord(step: step, maskedLMLoss: micro.maskedLMLoss ?? .nan,
-                                       nextSentenceLoss: micro.nextSentenceLoss ?? .nan, learningRate: result.learningRate,
+        let record = PretrainingRecord(step: step, maskedLMLoss: result.maskedLMLoss ?? .nan,
+                                       nextSentenceLoss: result.nextSentenceLoss ?? .nan, learningRate: result.learningRate,
                                        gradientNorm: result.gradientNorm, maskedPositions: next.maskedCount)
         records.append(record)
         return record
+    }
+
+    /// This rank's rows of `next` (none, or the whole batch on one process) and its `Share`: the
+    /// fraction of the batch's masked positions (the MLM mean's denominator) and of its rows (the
+    /// NSP mean's) that its rows hold. The rows keep the batch's length T.
+    static func share(of next: PretrainingBatch, group: any ProcessGroup) throws
+        -> (microBatches: [(BertBatch, BertLabels)], share: TrainingStep.Share?) {
+        guard group.size > 1 else { return ([(next.batch, next.labels)], nil) }
+        guard case .preTraining(let masked, let nextSentence) = next.labels else {
+            throw BertError(.argument, "a pre-training batch carries MLM and NSP labels")
+        }
+        let B = next.batch.batchSize, T = next.batch.sequenceLength
+        let rows = group.share(of: B)
+        var share = TrainingStep.Share(group: group, microBatchCount: 1, indices: [], fractions: [], preTrainingFractions: [])
+        guard !rows.isEmpty else { return ([], share) }
+        let tokens = (rows.lowerBound * T)..<(rows.upperBound * T)
+        func isMasked(_ label: Int32) -> Bool { Int(label) != CrossEntropy.ignoreIndex }
+        let maskedHere = masked[tokens].filter(isMasked).count, maskedAll = masked.filter(isMasked).count
+        let batch = try BertBatch(batchSize: rows.count, sequenceLength: T, inputIds: Array(next.batch.inputIds[tokens]),
+                                  tokenTypeIds: Array(next.batch.tokenTypeIds[tokens]),
+                                  attentionMask: Array(next.batch.attentionMask[tokens]))
+        share.indices = [0]
+        share.fractions = [1]
+        share.preTrainingFractions = [PreTrainingFractions(maskedLM: maskedAll == 0 ? 0 : Float(maskedHere) / Float(maskedAll),
+                                                           nextSentence: Float(rows.count) / Float(B))]
+        return ([(batch, .preTraining(maskedLM: Array(masked[tokens]), nextSentence: Array(nextSentence[rows])))], share)
     }
 }

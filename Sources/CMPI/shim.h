@@ -12,3 +12,27 @@ static inline MPI_Op cmpi_sum(void) { return MPI_SUM; }
 static inline MPI_Op cmpi_max(void) { return MPI_MAX; }
 static inline void *cmpi_in_place(void) { return MPI_IN_PLACE; }
 static inline MPI_Errhandler cmpi_errors_return(void) { return MPI_ERRORS_RETURN; }
+
+// How a rank learns that mpirun is ending the job (issue 20, a lost rank): when a process dies,
+// Open MPI 4.1's launcher sends every other process SIGCONT at once, SIGTERM
+// `odls_base_sigkill_timeout` seconds later (default 1) and SIGKILL as long again after that
+// (orte/mca/odls/base/odls_base_default_fns.c). A handler that only counts SIGCONT leaves that
+// sequence as it is and lets a rank waiting in a collective notice within milliseconds.
+#include <signal.h>
+#include <string.h>
+
+static volatile sig_atomic_t cmpi_continued = 0;
+
+static void cmpi_on_continue(int signal_number) { (void)signal_number; cmpi_continued = 1; }
+
+static inline void cmpi_watch_continue(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = cmpi_on_continue;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGCONT, &action, NULL);
+}
+
+static inline int cmpi_was_continued(void) { return cmpi_continued; }
+static inline void cmpi_clear_continued(void) { cmpi_continued = 0; }

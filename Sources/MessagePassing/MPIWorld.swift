@@ -10,11 +10,20 @@ import Numerics
 ///     let world = try MPIWorld()
 ///     ProcessGroups.world = world
 ///
-/// Errors are MPI's default, fatal: a lost rank makes `mpirun` end the whole job, so no rank is
-/// left waiting in a collective for a peer that is gone.
+/// A lost rank (killed, crashed, its host gone) makes a collective throw `RankLost` instead of
+/// waiting forever: every call is nonblocking and waited for by polling (`wait`), which between
+/// polls looks at what would show the loss. Errors are returned, not fatal
+/// (`MPI_ERRORS_RETURN`), so a broken connection to another host becomes a code to report; a peer
+/// on this host is gone when its pid is (each rank's pid and host are gathered at start); and
+/// `mpirun`'s SIGCONT, sent to every survivor as it starts ending the job (see CMPI's shim),
+/// makes the next poll look at once. Nothing of MPI is called after a loss: `mpirun` ends the job.
 public final class MPIWorld: ProcessGroup {
     public let rank: Int
     public let size: Int
+    /// (R) every rank's pid and host name, in rank order, to tell which peer on this host is gone.
+    private var peers: [(pid: Int32, host: String)] = []
+    /// Set by the first collective that found a rank gone; every later call throws it at once.
+    public private(set) var lost: RankLost?
 
     /// Whether this process was started by Open MPI's launcher (`mpirun`/`orted` set
     /// OMPI_COMM_WORLD_SIZE in every rank's environment). Only then may `MPI_Init` run: a single
@@ -41,75 +50,214 @@ public final class MPIWorld: ProcessGroup {
         MPI_Comm_size(cmpi_comm_world(), &s)
         rank = Int(r)
         size = Int(s)
+        MPI_Comm_set_errhandler(cmpi_comm_world(), cmpi_errors_return())
+        cmpi_watch_continue()
+        peers = try exchangeIdentities()
+    }
+
+    /// (R) every rank's pid and host name (up to 255 bytes), the same on every rank.
+    private func exchangeIdentities() throws -> [(pid: Int32, host: String)] {
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, 255)
+        var mine = [UInt8](repeating: 0, count: 260)
+        withUnsafeBytes(of: getpid().littleEndian) { mine.replaceSubrange(0..<4, with: $0) }
+        for (i, byte) in name.prefix(255).enumerated() { mine[4 + i] = UInt8(bitPattern: byte) }
+        var all = [UInt8](repeating: 0, count: 260 * size)
+        var request: MPI_Request?
+        try all.withUnsafeMutableBytes { receive in
+            try mine.withUnsafeBytes { send in
+                try check(MPI_Iallgather(send.baseAddress, 260, cmpi_byte(), receive.baseAddress, 260, cmpi_byte(),
+                                         cmpi_comm_world(), &request))
+                try wait(&request, idle: false)
+            }
+        }
+        return (0..<size).map { r in
+            let record = all[(260 * r)..<(260 * (r + 1))]
+            let pid = record.prefix(4).withUnsafeBytes { Int32(littleEndian: $0.loadUnaligned(as: Int32.self)) }
+            let host = record.dropFirst(4).prefix { $0 != 0 }
+            return (pid, String(decoding: host, as: UTF8.self))
+        }
+    }
+
+    // MARK: - Waiting, and finding a lost rank
+
+    /// Throws `RankLost` for an MPI error code (a broken connection, with MPI_ERRORS_RETURN).
+    private func check(_ code: Int32) throws {
+        guard code != MPI_SUCCESS else { return }
+        var text = [CChar](repeating: 0, count: Int(MPI_MAX_ERROR_STRING) + 1)
+        var length: Int32 = 0
+        MPI_Error_string(code, &text, &length)
+        let reason = String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        throw record(RankLost(goneLocally() ?? "MPI failed talking to the other ranks (\(reason)): a rank on another "
+                              + "host is gone; the MPI job ends, restart the kernel"))
+    }
+
+    private func record(_ loss: RankLost) -> RankLost {
+        lost = lost ?? loss
+        return lost!
+    }
+
+    /// Waits for `request` by polling MPI_Test: spinning inside the training's sums (as a
+    /// blocking call would), sleeping 1 ms between polls when `idle` (a rank waiting for the
+    /// next cell leaves the cores to others). Every 20 ms, and at once after a SIGCONT, it looks
+    /// for a peer on this host whose process is gone; after a SIGCONT with every local peer alive
+    /// and peers on other hosts (the one lost may be there) a collective still not done 0.5 s
+    /// later is given up. (On one host a SIGCONT alone, e.g. after a job was stopped and
+    /// continued, ends nothing.)
+    private func wait(_ request: inout MPI_Request?, idle: Bool) throws {
+        if let lost { throw lost }
+        var done: Int32 = 0
+        var nextLook = DispatchTime.now().uptimeNanoseconds + 20_000_000
+        var continuedAt: UInt64?
+        while true {
+            try check(MPI_Test(&request, &done, nil))
+            if done != 0 { break }
+            if idle { usleep(1000) }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if cmpi_was_continued() != 0 {
+                cmpi_clear_continued()
+                continuedAt = continuedAt ?? now
+                nextLook = now
+            }
+            guard now >= nextLook else { continue }
+            nextLook = now + 20_000_000
+            if let gone = goneLocally() { throw record(RankLost(gone)) }
+            let remote = peers.indices.filter { peers[$0].host != peers[rank].host }
+            if let continuedAt, !remote.isEmpty, now - continuedAt > 500_000_000 {
+                throw record(RankLost("mpirun is ending the job (its SIGCONT came and the ranks' sum never finished): "
+                                      + "one of rank \(remote.map(String.init).joined(separator: ", ")) of \(size) on another "
+                                      + "host is gone; restart the kernel"))
+            }
+        }
+    }
+
+    /// "rank 1 of 2 (pid 4711 on vm) is gone: …" for the first rank on this host whose process
+    /// no longer runs (no /proc entry, or a zombie not yet reaped by mpirun); nil if all run.
+    private func goneLocally() -> String? {
+        guard peers.count == size else { return nil }
+        let host = peers[rank].host
+        for (r, peer) in peers.enumerated() where r != rank && peer.host == host && !Self.runs(peer.pid) {
+            return "rank \(r) of \(size) (pid \(peer.pid) on \(host)) is gone: killed or crashed, so the MPI job "
+                + "ends; restart the kernel"
+        }
+        return nil
+    }
+
+    /// Whether `pid` is a live process: /proc/PID/stat readable, its state neither Z nor X.
+    static func runs(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+        return state != "Z" && state != "X"
     }
 
     /// Largest count of one MPI call: counts are Int32, and 2²⁴ floats (64 MB) keep each call's
     /// temporary buffers bounded.
     static let chunk = 1 << 24
 
-    public func allreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) {
+    public func allreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws {
         var start = 0
         while start < count {
             let n = min(Self.chunk, count - start)
-            MPI_Allreduce(cmpi_in_place(), buffer + start, Int32(n), cmpi_float(), cmpi_sum(), cmpi_comm_world())
+            var request: MPI_Request?
+            try check(MPI_Iallreduce(cmpi_in_place(), buffer + start, Int32(n), cmpi_float(), cmpi_sum(), cmpi_comm_world(),
+                                     &request))
+            try wait(&request, idle: false)
             start += n
         }
     }
 
-    public func allreduceSum(_ values: [Double]) -> [Double] {
+    public func allreduceSum(_ values: [Double]) throws -> [Double] {
         var result = values
-        result.withUnsafeMutableBufferPointer {
-            _ = MPI_Allreduce(cmpi_in_place(), $0.baseAddress, Int32($0.count), cmpi_double(), cmpi_sum(), cmpi_comm_world())
+        try result.withUnsafeMutableBufferPointer {
+            var request: MPI_Request?
+            try check(MPI_Iallreduce(cmpi_in_place(), $0.baseAddress, Int32($0.count), cmpi_double(), cmpi_sum(),
+                                     cmpi_comm_world(), &request))
+            try wait(&request, idle: false)
         }
         return result
     }
 
+    /// The sums `startAllreduceSum` started, in order; `finishSums` waits for them all.
+    private var started: [MPI_Request?] = []
+
+    public func startAllreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws {
+        if let lost { throw lost }
+        var start = 0
+        while start < count {
+            let n = min(Self.chunk, count - start)
+            var request: MPI_Request?
+            try check(MPI_Iallreduce(cmpi_in_place(), buffer + start, Int32(n), cmpi_float(), cmpi_sum(), cmpi_comm_world(),
+                                     &request))
+            started.append(request)
+            start += n
+        }
+    }
+
+    public func progressSums() throws {
+        if let lost { throw lost }
+        var done: Int32 = 0
+        for i in started.indices { try check(MPI_Test(&started[i], &done, nil)) }
+    }
+
+    public func finishSums() throws {
+        for i in started.indices { try wait(&started[i], idle: false) }
+        started = []
+    }
+
     /// Rank 0's `bytes` on every rank (the others pass anything; it is ignored). The length goes
-    /// first; the wait for it polls every millisecond instead of spinning, so ranks idle between
-    /// cells leave the cores to the work (Open MPI's blocking calls busy-wait).
-    public func broadcast(_ bytes: [UInt8]) -> [UInt8] {
+    /// first, waited for idly: ranks waiting for the next cell leave the cores to the work (Open
+    /// MPI's blocking calls busy-wait).
+    public func broadcast(_ bytes: [UInt8]) throws -> [UInt8] {
         var length = Int64(rank == 0 ? bytes.count : 0)
-        var request: MPI_Request?
-        withUnsafeMutableBytes(of: &length) {
-            _ = MPI_Ibcast($0.baseAddress, 8, cmpi_byte(), 0, cmpi_comm_world(), &request)
-            var done: Int32 = 0
-            while true {
-                MPI_Test(&request, &done, nil)
-                if done != 0 { break }
-                usleep(1000)
-            }
+        try withUnsafeMutableBytes(of: &length) {
+            var request: MPI_Request?
+            try check(MPI_Ibcast($0.baseAddress, 8, cmpi_byte(), 0, cmpi_comm_world(), &request))
+            try wait(&request, idle: true)
         }
         var data = rank == 0 ? bytes : [UInt8](repeating: 0, count: Int(length))
         if length > 0 {
-            data.withUnsafeMutableBytes {
-                _ = MPI_Bcast($0.baseAddress, Int32(length), cmpi_byte(), 0, cmpi_comm_world())
+            try data.withUnsafeMutableBytes {
+                var request: MPI_Request?
+                try check(MPI_Ibcast($0.baseAddress, Int32(length), cmpi_byte(), 0, cmpi_comm_world(), &request))
+                try wait(&request, idle: false)
             }
         }
         return data
     }
 
     /// Every rank's `bytes`, in rank order, on rank 0; empty on the others.
-    public func gather(_ bytes: [UInt8]) -> [[UInt8]] {
+    public func gather(_ bytes: [UInt8]) throws -> [[UInt8]] {
         var length = Int32(bytes.count)
         var lengths = [Int32](repeating: 0, count: rank == 0 ? size : 1)
-        lengths.withUnsafeMutableBufferPointer { all in
-            _ = MPI_Gather(&length, 1, cmpi_int(), all.baseAddress, 1, cmpi_int(), 0, cmpi_comm_world())
+        try lengths.withUnsafeMutableBufferPointer { all in
+            try withUnsafeMutablePointer(to: &length) { mine in
+                var request: MPI_Request?
+                try check(MPI_Igather(mine, 1, cmpi_int(), all.baseAddress, 1, cmpi_int(), 0, cmpi_comm_world(), &request))
+                try wait(&request, idle: true)
+            }
         }
         var offsets = [Int32](repeating: 0, count: lengths.count)
         if rank == 0 { for i in 1..<max(1, size) { offsets[i] = offsets[i - 1] + lengths[i - 1] } }
         var all = [UInt8](repeating: 0, count: rank == 0 ? Int(lengths.reduce(0, +)) : 1)
         var mine = bytes.isEmpty ? [0] : bytes
-        mine.withUnsafeMutableBufferPointer { send in
-            all.withUnsafeMutableBufferPointer { receive in
-                _ = MPI_Gatherv(send.baseAddress, Int32(bytes.count), cmpi_byte(), receive.baseAddress, lengths, offsets,
-                                cmpi_byte(), 0, cmpi_comm_world())
+        try mine.withUnsafeMutableBufferPointer { send in
+            try all.withUnsafeMutableBufferPointer { receive in
+                try lengths.withUnsafeBufferPointer { counts in
+                    try offsets.withUnsafeBufferPointer { displacements in
+                        var request: MPI_Request?
+                        try check(MPI_Igatherv(send.baseAddress, Int32(bytes.count), cmpi_byte(), receive.baseAddress,
+                                               counts.baseAddress, displacements.baseAddress, cmpi_byte(), 0,
+                                               cmpi_comm_world(), &request))
+                        try wait(&request, idle: false)
+                    }
+                }
             }
         }
         guard rank == 0 else { return [] }
         return (0..<size).map { Array(all[Int(offsets[$0])..<Int(offsets[$0] + lengths[$0])]) }
     }
 
-    public func barrier() { MPI_Barrier(cmpi_comm_world()) }
 
     /// Ends every rank of the job (mpirun stops the rest), with `code`.
     public func abort(_ code: Int32) -> Never {

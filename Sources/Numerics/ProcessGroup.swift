@@ -7,7 +7,8 @@
 ///
 /// Every collective must be called by every rank, in the same order, with the same counts: code
 /// that may throw on one rank only (an interrupt, a non-finite loss) first agrees with `anyRank`,
-/// so that no rank is left waiting in a sum the others never join.
+/// so that no rank is left waiting in a sum the others never join. A collective throws
+/// `RankLost` when a rank it waits for is gone (killed, crashed): the job cannot go on.
 public protocol ProcessGroup: AnyObject {
     /// 0-based; rank 0 is the one that speaks to the user.
     var rank: Int { get }
@@ -15,9 +16,28 @@ public protocol ProcessGroup: AnyObject {
     var size: Int { get }
     /// (count) floats at `buffer`, replaced by their elementwise sum over every rank. The order of
     /// the float additions is MPI's, so a sum differs from one process's in the last bits.
-    func allreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int)
+    func allreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws
     /// (n) values, summed elementwise over every rank (small: losses, counts, flags).
-    func allreduceSum(_ values: [Double]) -> [Double]
+    func allreduceSum(_ values: [Double]) throws -> [Double]
+    /// Starts the same sum as `allreduceSum(_:count:)` without waiting for it (MPI_Iallreduce):
+    /// the buffer must be left alone until `finishSums` returns. Every rank starts the same
+    /// sums in the same order, and no other collective may come between a start and the finish
+    /// except `allreduceSum(_ values:)`, which keeps its place in that order.
+    func startAllreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws
+    /// Lets the started sums move on (MPI_Test on each): Open MPI advances a nonblocking
+    /// collective only inside MPI calls, so the trainer calls this between the layers' backward.
+    func progressSums() throws
+    /// Waits for every started sum.
+    func finishSums() throws
+}
+
+extension ProcessGroup {
+    /// Without nonblocking sums: the sum at once (SingleProcess: nothing; the tests' thread groups).
+    public func startAllreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws {
+        try allreduceSum(buffer, count: count)
+    }
+    public func progressSums() throws {}
+    public func finishSums() throws {}
 }
 
 extension ProcessGroup {
@@ -28,13 +48,13 @@ extension ProcessGroup {
     }
 
     /// Whether `flag` is true on any rank (every rank gets the same answer).
-    public func anyRank(_ flag: Bool) -> Bool {
-        size == 1 ? flag : allreduceSum([flag ? 1 : 0])[0] > 0
+    public func anyRank(_ flag: Bool) throws -> Bool {
+        size == 1 ? flag : try allreduceSum([flag ? 1 : 0])[0] > 0
     }
 
     /// Rank 0's `value`, on every rank (a sum with zeros from the others is exact).
-    public func rootValue(_ value: Double) -> Double {
-        size == 1 ? value : allreduceSum([rank == 0 ? value : 0])[0]
+    public func rootValue(_ value: Double) throws -> Double {
+        size == 1 ? value : try allreduceSum([rank == 0 ? value : 0])[0]
     }
 }
 
@@ -59,4 +79,12 @@ public struct StoppedOnAnotherRank: Error, CustomStringConvertible {
     public let reason: String
     public init(_ reason: String) { self.reason = reason }
     public var description: String { "stopped because \(reason) on another rank" }
+}
+
+/// What a collective throws when a rank of the job is gone (SIGKILL, a crash, its host lost):
+/// nothing can be summed any more, and `mpirun` is ending the job. `description` names the
+/// rank when it is known ("rank 1 of 2 (pid 4711 on node-a) is gone").
+public struct RankLost: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -44,9 +44,11 @@ struct KernelCommand: ParsableCommand {
         if !extraArguments.isEmpty {
             FileHandle.standardError.write(Data("bert-kernel: ignoring extra arguments \(extraArguments)\n".utf8))
         }
+        lockstep?.onRankLost = { server.shutdown(restart: false) }
         Self.logBanner()
         server.serve()
         if let world, let lockstep {
+            if let lost = world.lost { Lockstep.leave(world, lost) }
             lockstep.shutdown()
             world.finalize()
         }

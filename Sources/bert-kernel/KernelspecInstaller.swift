@@ -30,11 +30,14 @@ struct KernelspecInstaller {
 
         /// mpirun's options: every rank sees the environment variables below (`-x`, also on other
         /// hosts); `--bind-to none` lets the ranks' threads move between the cores they share, and
-        /// `--oversubscribe` allows more ranks than a host has slots.
+        /// `--oversubscribe` allows more ranks than a host has slots. When a rank dies, mpirun sends
+        /// the others SIGCONT at once and SIGTERM `odls_base_sigkill_timeout` seconds later
+        /// (default 1): 3 leaves rank 0 time to finish the step it is in, notice the loss and
+        /// send the cell's error before the job ends (`MPIWorld.wait`).
         var arguments: [String] {
             var a = ["-n", String(processes)]
             if asRoot { a.append("--allow-run-as-root") }
-            a += ["--oversubscribe", "--bind-to", "none"]
+            a += ["--oversubscribe", "--bind-to", "none", "--mca", "odls_base_sigkill_timeout", "3"]
             if let hostfile { a += ["--hostfile", hostfile] }
             for name in Self.environment.keys.sorted() { a += ["-x", name] }
             return a

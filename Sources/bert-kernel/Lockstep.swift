@@ -59,27 +59,48 @@ enum Lockstep {
                          traceback: others.map { "\($0.ename) on rank \($0.rank) of \(statuses.count): \($0.evalue)" })
     }
 
-    /// Ranks other than 0 in the kernel: run what rank 0 broadcasts until it says shutdown.
+    /// Ranks other than 0 in the kernel: run what rank 0 broadcasts until it says shutdown, or
+    /// leave when a rank is lost (rank 0 reports it; mpirun is ending the job).
     static func follow(world: MPIWorld) {
         let interpreter = CellInterpreter()
         let sink = DiscardingOutputSink()
-        while true {
-            let message = world.broadcast([])
-            switch message.first.flatMap(Tag.init(rawValue:)) {
-            case .execute:
-                let code = String(decoding: message.dropFirst(), as: UTF8.self)
-                let outcome = interpreter.engine.execute(code, output: sink)
-                if case .failure(let error) = outcome {
-                    _ = world.gather(status(error))
-                } else {
-                    _ = world.gather([])
+        do {
+            while true {
+                let message = try world.broadcast([])
+                switch message.first.flatMap(Tag.init(rawValue:)) {
+                case .execute:
+                    let code = String(decoding: message.dropFirst(), as: UTF8.self)
+                    let outcome = interpreter.engine.execute(code, output: sink)
+                    if let lost = world.lost { throw lost }
+                    if case .failure(let error) = outcome {
+                        _ = try world.gather(status(error))
+                    } else {
+                        _ = try world.gather([])
+                    }
+                case .restart:
+                    interpreter.restart()
+                case .shutdown, nil:
+                    return
                 }
-            case .restart:
-                interpreter.restart()
-            case .shutdown, nil:
-                return
             }
+        } catch {
+            leave(world, error)
         }
+    }
+
+    /// A rank's end after a lost rank: one line on its stderr, then out at once, without
+    /// MPI_Finalize (it would wait for the rank that is gone) or atexit handlers.
+    static func leave(_ world: MPIWorld, _ error: Error) -> Never {
+        FileHandle.standardError.write(Data("bert-kernel rank \(world.rank): \(error)\n".utf8))
+        _exit(1)
+    }
+
+    /// The cell's error when a rank was lost during it: the session's own error if it already
+    /// names the loss (a `RankLost` thrown by a sum inside the cell), else one made of `lost`.
+    static func failure(_ lost: RankLost, own: CellError?) -> CellError {
+        if let own, own.evalue == lost.description { return own }
+        let kind = ErrorKind.state.rawValue
+        return CellError(ename: kind, evalue: lost.description, traceback: ["\(kind): \(lost.description)"])
     }
 }
 
@@ -91,6 +112,10 @@ final class LockstepInterpreter: Interpreter {
     /// MPI is called from the shell thread for cells and from the main thread at shutdown.
     private let lock = NSLock()
 
+    /// Called once a rank is lost, after the cell's error is made and before it is sent: the
+    /// kernel command stops the server here, which sends the reply, flushes IOPub and returns.
+    var onRankLost: () -> Void = {}
+
     init(world: MPIWorld) { self.world = world }
 
     var languageInfo: JSON { local.languageInfo }
@@ -100,15 +125,24 @@ final class LockstepInterpreter: Interpreter {
     func execute(code: String, silent: Bool, output: OutputSink) -> ExecutionOutcome {
         lock.lock()
         defer { lock.unlock() }
-        _ = world.broadcast([Lockstep.Tag.execute.rawValue] + Array(code.utf8))
-        let outcome = local.engine.execute(code, output: output)
         var own: CellError?
-        if case .failure(let error) = outcome { own = error }
-        let statuses = world.gather(Lockstep.status(own))
-        if let failure = Lockstep.combine(own, statuses: statuses) {
+        do {
+            _ = try world.broadcast([Lockstep.Tag.execute.rawValue] + Array(code.utf8))
+            let outcome = local.engine.execute(code, output: output)
+            if case .failure(let error) = outcome { own = error }
+            if let lost = world.lost { throw lost }
+            let statuses = try world.gather(Lockstep.status(own))
+            if let failure = Lockstep.combine(own, statuses: statuses) {
+                return .error(name: failure.ename, value: failure.evalue, traceback: failure.traceback)
+            }
+            return local.outcome(of: outcome)
+        } catch {
+            // A rank is gone (the only error MPIWorld throws): this cell ends with it, then the
+            // kernel, before mpirun's SIGTERM (odls_base_sigkill_timeout after the loss) ends it.
+            let failure = Lockstep.failure(world.lost ?? RankLost("\(error)"), own: own)
+            onRankLost()
             return .error(name: failure.ename, value: failure.evalue, traceback: failure.traceback)
         }
-        return local.outcome(of: outcome)
     }
 
     func complete(code: String, cursor: Int) -> Completion { local.complete(code: code, cursor: cursor) }
@@ -124,15 +158,17 @@ final class LockstepInterpreter: Interpreter {
     func restart() {
         lock.lock()
         defer { lock.unlock() }
-        _ = world.broadcast([Lockstep.Tag.restart.rawValue])
+        if (try? world.broadcast([Lockstep.Tag.restart.rawValue])) == nil { onRankLost() }
         local.restart()
     }
 
-    /// Tells the other ranks to leave their loop; every rank then finalises MPI.
+    /// Tells the other ranks to leave their loop; every rank then finalises MPI. Nothing is sent
+    /// once a rank is lost.
     func shutdown() {
         lock.lock()
         defer { lock.unlock() }
-        _ = world.broadcast([Lockstep.Tag.shutdown.rawValue])
+        guard world.lost == nil else { return }
+        _ = try? world.broadcast([Lockstep.Tag.shutdown.rawValue])
     }
 }
 

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import struct Numerics.RankLost
 import enum HeadlessRun.ScriptRunner
 import class HeadlessRun.TerminalOutputSink
 import struct CellLanguage.CellError
@@ -21,14 +23,24 @@ struct RunCommand: ParsableCommand {
         if let world {
             let terminal = world.rank == 0 ? TerminalOutputSink() : nil
             status = ScriptRunner.run(file: file, output: terminal ?? DiscardingOutputSink(), afterCell: { failure in
-                let statuses = world.gather(Lockstep.status(failure))
-                let combined = world.rank == 0 ? Lockstep.combine(failure, statuses: statuses) : failure
-                // Every rank learns whether any failed (rank 0 decides, the others follow).
-                let stop = world.broadcast(combined == nil ? [0] : [1]) == [1]
-                return stop ? (combined ?? failure ?? CellError(ename: "RankError", evalue: "another rank failed",
-                                                                traceback: [])) : nil
+                do {
+                    if let lost = world.lost { throw lost }
+                    let statuses = try world.gather(Lockstep.status(failure))
+                    let combined = world.rank == 0 ? Lockstep.combine(failure, statuses: statuses) : failure
+                    // Every rank learns whether any failed (rank 0 decides, the others follow).
+                    let stop = try world.broadcast(combined == nil ? [0] : [1]) == [1]
+                    return stop ? (combined ?? failure ?? CellError(ename: "RankError", evalue: "another rank failed",
+                                                                    traceback: [])) : nil
+                } catch {
+                    // A lost rank: this cell's error (rank 0 prints it), and no further cell.
+                    return Lockstep.failure(world.lost ?? RankLost("\(error)"), own: failure)
+                }
             })
             terminal?.flush()
+            if let lost = world.lost {
+                if world.rank != 0 { Lockstep.leave(world, lost) }
+                _exit(status == 0 ? 1 : status)
+            }
             world.finalize()
         } else {
             let output = TerminalOutputSink()

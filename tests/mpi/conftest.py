@@ -14,8 +14,12 @@ BIN = ROOT / ".build" / "release" / "bert-kernel"
 MODEL = ROOT / "tests" / "save" / "fixtures" / "tiny-saved"
 
 # Open MPI refuses to run as root without these; the tests run as root in CI and here.
+# BERT_KERNEL_CHECK_RANKS=1: the release binary compares the ranks' weights after every epoch
+# (`Trainer.checksWeightsAcrossRanks`, on by itself only in debug builds) and fails the cell if
+# they differ.
 MPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
-           "OPENBLAS_NUM_THREADS": "1", "OMPI_MCA_btl_vader_single_copy_mechanism": "none"}
+           "OPENBLAS_NUM_THREADS": "1", "OMPI_MCA_btl_vader_single_copy_mechanism": "none",
+           "BERT_KERNEL_CHECK_RANKS": "1"}
 
 POSITIVE = ["a fine film", "good and fun", "I liked it a lot", "great story", "a warm and funny film",
             "nice acting", "good fun for all", "a lovely story", "fine and great", "fun film"]

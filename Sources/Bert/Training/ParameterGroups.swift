@@ -83,6 +83,27 @@ public struct ParameterGroups: Equatable, Sendable {
         self.entries = entries
     }
 
+    /// The buckets a data-parallel step sums, in the order the backward finishes them: the
+    /// heads, layers N−1 down to 0, the embeddings; each the span of its place's tensors in the
+    /// flat buffer (one span: the layout keeps a place's tensors together), cut to `trained`
+    /// and left out when nothing of it trains.
+    public static func buckets(layout: ParameterLayout, trained: Range<Int>) -> [(place: Place, range: Range<Int>)] {
+        var spans: [(place: Place, range: Range<Int>)] = []
+        for entry in layout.entries {
+            let place = Self.place(of: entry.name), range = entry.offset..<(entry.offset + entry.count)
+            if let last = spans.last, last.place == place, last.range.upperBound == range.lowerBound {
+                spans[spans.count - 1].range = last.range.lowerBound..<range.upperBound
+            } else {
+                precondition(!spans.contains { $0.place == place }, "the tensors of \(place) are not together in the layout")
+                spans.append((place, range))
+            }
+        }
+        return spans.reversed().compactMap { span in
+            let cut = span.range.clamped(to: trained)
+            return cut.isEmpty ? nil : (span.place, cut)
+        }
+    }
+
     /// The number of trained values (the moments AdamW keeps).
     public func trainedCount(of layout: ParameterLayout) -> Int { layout.totalCount - trainedOffset }
 }

@@ -7,7 +7,10 @@ import Numerics
 extension Trainer {
     /// (C) per example: the frozen encoder's [CLS] output for each of `examples`, in order, from
     /// batches of 32 consecutive examples (a fixed batching, so a resumed run computes the same).
-    func encoderFeatures(_ examples: [EncodedExample], checkInterrupt: () throws -> Void) throws -> [[Float]] {
+    /// `checkInterrupt` runs before each batch (with R > 1 processes the ranks' agreed check),
+    /// `layerCheck` before each encoder layer of its forward pass.
+    func encoderFeatures(_ examples: [EncodedExample], checkInterrupt: () throws -> Void,
+                         layerCheck: () throws -> Void) throws -> [[Float]] {
         let C = network.config.hiddenSize
         var rows: [[Float]] = []
         rows.reserveCapacity(examples.count)
@@ -15,7 +18,7 @@ extension Trainer {
             try checkInterrupt()
             let chunk = Array(examples[start..<min(start + 32, examples.count)])
             let batch = try Predictor.batch(chunk, paddingId: paddingId, limit: network.config.maxPositionEmbeddings)
-            let features = try network.encoderFeatures(batch, checkInterrupt: checkInterrupt)
+            let features = try network.encoderFeatures(batch, checkInterrupt: layerCheck)
             for b in chunk.indices { rows.append(Array(features[(b * C)..<((b + 1) * C)])) }
         }
         return rows
@@ -107,7 +110,7 @@ extension Trainer {
             examples += examplesOfBatch.count
         }
         if share != nil {
-            let totals = group.allreduceSum([Double(examples), Double(correct)])
+            let totals = try group.allreduceSum([Double(examples), Double(correct)])
             examples = Int(totals[0])
             correct = Int(totals[1])
         }

@@ -104,6 +104,17 @@ public final class Trainer {
     /// equal one process's with the same batch up to the order of float sums. Interrupts are agreed
     /// once per optimizer step and evaluation, and only rank 0 writes checkpoints.
     public var processGroup: any ProcessGroup = ProcessGroups.world
+    /// With R > 1: after each epoch, compare a checksum of every rank's weights with rank 0's and
+    /// throw if any differs (`checkSameWeightsOnEveryRank`). On in debug builds, as the issue asks;
+    /// in release builds when `BERT_KERNEL_CHECK_RANKS=1`, so that tests/mpi, which run the release
+    /// binary, run it too (it costs one pass over the weights and two tiny sums per epoch).
+    public var checksWeightsAcrossRanks: Bool = {
+        #if DEBUG
+        return true
+        #else
+        return ProcessInfo.processInfo.environment["BERT_KERNEL_CHECK_RANKS"] == "1"
+        #endif
+    }()
 
     public init(step: TrainingStep, paddingId: Int) {
         self.step = step
@@ -148,12 +159,6 @@ public final class Trainer {
             try configureSchedule(options: options, classWeights: classWeights, runSteps: runSteps)
             progress = TrainerProgress(runStartStep: step.step, epochs: options.epochs)
         }
-        // A frozen encoder: its outputs once, before the first step (an interrupt here changes nothing).
-        let features: [[Float]]? = if step.options.trained == .fromLayer(network.config.numHiddenLayers) {
-            try encoderFeatures(train, checkInterrupt: checkInterrupt)
-        } else {
-            nil
-        }
         // Patience alone watches the validation loss, as it always has.
         let best = control.best ?? (options.patience != nil ? BestMetric("loss") : nil)
         let keepsBest = best != nil && !validation.isEmpty
@@ -175,13 +180,22 @@ public final class Trainer {
             guard group.size > 1 else { return }
             var local: Error?
             do { try checkInterrupt() } catch { local = error }
-            guard group.anyRank(local != nil) else { return }
+            guard try group.anyRank(local != nil) else { return }
             interrupted = true
             throw local ?? StoppedOnAnotherRank("the run was interrupted")
         }
         /// What the step and the evaluation check inside: the caller's check, or nothing on R processes.
         func innerCheck() throws {
             if group.size == 1 { try check() }
+        }
+        // A frozen encoder: its outputs once, before the first step (an interrupt here changes
+        // nothing). Every rank computes all of them, so on R processes the ranks agree on a stop
+        // before each chunk of examples and nothing checks inside a chunk.
+        let features: [[Float]]? = if step.options.trained == .fromLayer(network.config.numHiddenLayers) {
+            try encoderFeatures(train, checkInterrupt: group.size > 1 ? agreedCheck : checkInterrupt,
+                                layerCheck: group.size > 1 ? {} : checkInterrupt)
+        } else {
+            nil
         }
         var lastCheckpoint: (step: Int, url: URL)? = control.resume.flatMap { _ in
             control.checkpoints.map { (step.step, $0.folder.appendingPathComponent(TrainingCheckpoint.name(step: step.step))) }
@@ -282,7 +296,7 @@ public final class Trainer {
                                        validationLoss: validationResult?.loss, validationAccuracy: validationResult?.accuracy,
                                        validation: validationResult, improved: improved)
                 events.append(event)
-                assertSameWeightsOnEveryRank()
+                try checkSameWeightsOnEveryRank(epoch: epoch)
                 progress.epoch += 1
                 progress.stepInEpoch = 0
                 progress.epochLossSum = 0
@@ -318,17 +332,20 @@ public final class Trainer {
                        progress: progress)
     }
 
-    /// Debug builds, R > 1: the weights are bit for bit the same on every rank (each rank's
-    /// checksum against rank 0's), or the ranks' AdamW steps diverged.
-    private func assertSameWeightsOnEveryRank() {
-        #if DEBUG
-        guard processGroup.size > 1 else { return }
+    /// R > 1 with `checksWeightsAcrossRanks`: the weights are bit for bit the same on every rank
+    /// (each rank's checksum against rank 0's), or the ranks' AdamW steps diverged and every rank
+    /// throws, naming the epoch. The checksum is exact in Double: rank 0's value reaches the others
+    /// as a sum with zeros.
+    func checkSameWeightsOnEveryRank(epoch: Int) throws {
+        guard checksWeightsAcrossRanks, processGroup.size > 1 else { return }
         var checksum = 0.0
         let p = network.parameters
         for i in 0..<p.count { checksum = checksum * 1.000_000_1 + Double(p.pointer[i].bitPattern % 65_521) }
-        let differs = processGroup.anyRank(processGroup.rootValue(checksum) != checksum)
-        precondition(!differs, "the weights differ between ranks after an epoch")
-        #endif
+        let differs = try processGroup.anyRank(try processGroup.rootValue(checksum) != checksum)
+        if differs {
+            throw BertError(.numeric, "the weights differ between the \(processGroup.size) ranks after epoch \(epoch + 1) "
+                            + "(a checksum of rank \(processGroup.rank)'s against rank 0's): their AdamW steps diverged")
+        }
     }
 
     /// Early stopping: after `patience` evaluations without improvement, unless nothing is left.

@@ -112,6 +112,10 @@ public final class TrainingStep {
         public let microLosses: [Float]
         /// Each micro-batch's losses and logits, in order.
         public let microBatches: [MicroBatch]
+        /// The pre-training parts: mean over the micro-batches, with a share over every rank's
+        /// (the micro-batches' own are this rank's); nil unless every micro-batch had them.
+        public let maskedLMLoss: Float?
+        public let nextSentenceLoss: Float?
         /// Gradient 2-norm before clipping.
         public let gradientNorm: Float
         /// The learning rate this update used.
@@ -193,12 +197,18 @@ public final class TrainingStep {
         /// For each micro-batch passed to `run`: its share of that micro-batch's loss (its
         /// examples / the micro-batch's, or their class weights' share with class weights).
         public var fractions: [Float]
+        /// Pre-training (`PretrainingRun`): for each micro-batch passed to `run`, its share of the
+        /// MLM and of the NSP mean loss, which differ (masked positions against rows); `fractions`
+        /// are then 1. nil for fine-tuning.
+        public var preTrainingFractions: [PreTrainingFractions]?
 
-        public init(group: any ProcessGroup, microBatchCount: Int, indices: [Int], fractions: [Float]) {
+        public init(group: any ProcessGroup, microBatchCount: Int, indices: [Int], fractions: [Float],
+                    preTrainingFractions: [PreTrainingFractions]? = nil) {
             self.group = group
             self.microBatchCount = microBatchCount
             self.indices = indices
             self.fractions = fractions
+            self.preTrainingFractions = preTrainingFractions
         }
     }
 
@@ -217,11 +227,13 @@ public final class TrainingStep {
                     error: (NonFinite, _ step: Int) -> BertError = TrainingStep.defaultError,
                     learningRate: Float? = nil) throws -> Result {
         try update(microBatches.count, share: share, checkInterrupt: checkInterrupt, error: error,
-                   learningRate: learningRate) { position, seed, scale in
+                   learningRate: learningRate) { position, seed, scale, gradientsReady in
             let (batch, labels) = microBatches[position]
-            let report = try network.forwardBackward(batch, labels: labels, options: options.loss, scale: scale,
+            var loss = options.loss
+            loss.preTrainingFractions = share?.preTrainingFractions?[position]
+            let report = try network.forwardBackward(batch, labels: labels, options: loss, scale: scale,
                                                      dropoutSeed: seed, parameterGradients: options.trained,
-                                                     checkInterrupt: checkInterrupt)
+                                                     checkInterrupt: checkInterrupt, gradientsReady: gradientsReady)
             return MicroBatch(loss: report.loss, maskedLMLoss: report.maskedLMLoss, nextSentenceLoss: report.nextSentenceLoss,
                               logits: labels.heads.contains(.classifier) ? logits(of: batch, dropout: seed != nil) : nil,
                               dropoutSeed: seed)
@@ -237,7 +249,7 @@ public final class TrainingStep {
             throw BertError(.argument, "cached encoder features train the heads alone; the step trains \(options.trained)")
         }
         let C = network.config.hiddenSize
-        return try update(microBatches.count, share: nil, checkInterrupt: checkInterrupt, error: error) { position, seed, scale in
+        return try update(microBatches.count, share: nil, checkInterrupt: checkInterrupt, error: error) { position, seed, scale, _ in
             let (features, labels) = microBatches[position]
             let (report, logits) = try network.forwardBackwardHeads(features: features, batchSize: features.count / max(1, C),
                                                                     labels: labels, options: options.loss, scale: scale,
@@ -246,13 +258,15 @@ public final class TrainingStep {
         }
     }
 
-    /// The one update both `run`s share: `pass(position, dropoutSeed, scale)` adds the gradients of
-    /// the `position`-th micro-batch given; then (with a `share`) the sums over the ranks, clipping
-    /// over the trained gradients, the schedule and AdamW. `learningRate` replaces the schedule's
-    /// rate for this update (nil: the schedule's).
+    /// The one update both `run`s share: `pass(position, dropoutSeed, scale, gradientsReady)` adds
+    /// the gradients of the `position`-th micro-batch given, calling `gradientsReady` as the
+    /// backward finishes each part; then (with a `share`) the sums over the ranks, clipping over
+    /// the trained gradients, the schedule and AdamW. `learningRate` replaces the schedule's rate
+    /// for this update (nil: the schedule's).
     private func update(_ count: Int, share: Share?, checkInterrupt: () throws -> Void,
                         error: (NonFinite, _ step: Int) -> BertError, learningRate: Float? = nil,
-                        pass: (Int, UInt64?, Float) throws -> MicroBatch) throws -> Result {
+                        pass: (Int, UInt64?, Float, (ParameterGroups.Place) throws -> Void) throws -> MicroBatch)
+        throws -> Result {
         guard count > 0 || share != nil else { throw BertError(.argument, "a training step needs at least one batch") }
         try Self.checkTrained(options.trained, network: network)
         let groups = Self.groups(options, network: network)
@@ -260,6 +274,22 @@ public final class TrainingStep {
         let trained = groups.trainedOffset..<network.parameters.count
         network.zeroGradients(trained)
         let k = share?.microBatchCount ?? count
+        // With a share, the trained gradients are summed in buckets (`ParameterGroups.buckets`),
+        // each started as this rank's last backward finishes it, so the sums overlap the rest
+        // of the backward; every rank starts them in the same order (a rank with no pass, or
+        // whose pass failed, starts the rest after its passes).
+        let buckets = share == nil ? [] : ParameterGroups.buckets(layout: network.layout, trained: trained)
+        var started = 0
+        func startBuckets(through place: ParameterGroups.Place?) throws {
+            guard let share else { return }
+            let last = place.flatMap { p in buckets.firstIndex { $0.place == p } } ?? (place == nil ? buckets.count - 1 : -1)
+            while started <= last {
+                let range = buckets[started].range
+                try share.group.startAllreduceSum(network.gradients.pointer + range.lowerBound, count: range.count)
+                started += 1
+            }
+            try share.group.progressSums()
+        }
         var done: [MicroBatch] = []
         var failure: BertError?
         for position in 0..<count {
@@ -270,36 +300,52 @@ public final class TrainingStep {
                 Self.dropoutSeed(base: $0, step: step, microBatch: index, numbering: options.dropoutNumbering)
             }
             do {
-                done.append(try pass(position, seed, scale))
+                // Only the last pass finishes a bucket's gradients (the earlier ones add to them).
+                done.append(try pass(position, seed, scale, position == count - 1 ? { try startBuckets(through: $0) } : { _ in }))
             } catch let numeric as BertError where numeric.kind == .numeric {
                 failure = numeric
                 break
             }
         }
+        try startBuckets(through: nil)
         // (k) the update's micro-batch losses: this rank's own, or with a share their sum over the
         // ranks of fraction · loss, agreed (with whether any rank's loss was not finite) in one sum
-        // before the gradients', so that a failing rank never leaves the others waiting.
+        // while the gradients' sums run, so that a failing rank never leaves the others waiting.
+        // The pre-training parts (mean MLM and NSP over the micro-batches) are summed the same way.
         var losses = done.map(\.loss)
+        func mean(_ values: [Float?]) -> Float? {
+            values.isEmpty || values.contains(nil) ? nil : values.reduce(0) { $0 + $1! } / Float(values.count)
+        }
+        var maskedLMLoss = mean(done.map(\.maskedLMLoss)), nextSentenceLoss = mean(done.map(\.nextSentenceLoss))
         if let share {
-            var parts = [Double](repeating: 0, count: k + 1)
+            // [k losses, failure flag, MLM sum, NSP sum]
+            var parts = [Double](repeating: 0, count: k + 3)
             for (position, micro) in done.enumerated() {
-                parts[share.indices[position]] += Double(share.fractions[position]) * Double(micro.loss)
+                if let f = share.preTrainingFractions?[position] {
+                    let mlm = Double(f.maskedLM) * Double(micro.maskedLMLoss ?? 0)
+                    let nsp = Double(f.nextSentence) * Double(micro.nextSentenceLoss ?? 0)
+                    parts[share.indices[position]] += mlm + nsp
+                    parts[k + 1] += mlm
+                    parts[k + 2] += nsp
+                } else {
+                    parts[share.indices[position]] += Double(share.fractions[position]) * Double(micro.loss)
+                }
             }
             parts[k] = failure == nil ? 0 : 1
-            parts = share.group.allreduceSum(parts)
+            parts = try share.group.allreduceSum(parts)
             if parts[k] > 0, failure == nil {
                 failure = BertError(.numeric, "the training loss became non-finite on another rank")
             }
             losses = parts[..<k].map { Float($0) }
+            if share.preTrainingFractions != nil {
+                maskedLMLoss = Float(parts[k + 1] / Double(k))
+                nextSentenceLoss = Float(parts[k + 2] / Double(k))
+            }
+            try share.group.finishSums()
         }
         if let failure {
             network.zeroGradients(trained)
             throw error(.loss(failure), step + 1)
-        }
-        if let share, !trained.isEmpty {
-            // One blocking sum of the trained gradients after the backward (no overlap with it
-            // yet); frozen layers' gradients are never written, so they are not sent either.
-            share.group.allreduceSum(network.gradients.pointer + trained.lowerBound, count: trained.count)
         }
         // torch's clip_grad_norm_ over the optimizer's parameters: the trained ones.
         let norm: Float
@@ -318,6 +364,7 @@ public final class TrainingStep {
             optimizer.update(parameters: network.parameters, gradients: network.gradients, lr: lr)
         }
         return Result(loss: losses.reduce(0, +) / Float(losses.count), microLosses: losses, microBatches: done,
+                      maskedLMLoss: maskedLMLoss, nextSentenceLoss: nextSentenceLoss,
                       gradientNorm: norm, learningRate: lr, step: step)
     }
 

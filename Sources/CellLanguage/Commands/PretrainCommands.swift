@@ -16,7 +16,9 @@ enum PretrainCommands {
                     (50% IsNext, 50% NotNext from another document), masks 15% of their tokens (80% [MASK], 10% random, \
                     10% unchanged, new masks every time) and minimises MLM + NSP loss with the same layers, backward \
                     passes and AdamW as `train` (warm-up over the first `warmup` share of steps, then linear decay; \
-                    weight decay 0.01; clipping at 1.0; dropout 0.1). \
+                    weight decay 0.01; clipping at 1.0; `dropout` 0.1). \
+                    Under mpirun (a kernel from `install --mpi N`) each rank computes its share of every batch's pairs \
+                    and the gradients are summed before clipping, as `train` does. \
                     `vocab: "corpus"` (default) builds a small WordPiece vocabulary from the corpus (every word of it, \
                     plus its characters so unseen words still tokenise); `vocab: "model"` uses the loaded model's \
                     tokenizer (30522 tokens for MiniLM: much slower). The result replaces the session's model (with a \
@@ -36,6 +38,9 @@ enum PretrainCommands {
                     Parameter("batch", .int, default: .int(16), range: 1...1024, doc: "sentence pairs per step"),
                     Parameter("warmup", .double, default: .double(0.1), range: 0...1, doc: "share of steps warming up"),
                     Parameter("seed", .int, default: .int(42), doc: "seeds weights, pairs, masks and dropout"),
+                    Parameter("dropout", .double, default: .double(0.1), range: 0...0.9,
+                              doc: "hidden and attention dropout, BERT's 0.1; on R MPI processes each rank draws masks "
+                                  + "over its rows, so only 0 repeats one process's run"),
                     Parameter("vocab", .string, default: .string("corpus"),
                               allowed: Session.VocabularySource.allCases.map(\.rawValue),
                               doc: "\"corpus\": a small vocabulary built from the corpus; \"model\": the loaded model's"),
@@ -53,6 +58,7 @@ enum PretrainCommands {
                 options.batchSize = try args.int("batch")
                 options.warmupFraction = try args.double("warmup")
                 options.seed = UInt64(truncatingIfNeeded: try args.int("seed"))
+                options.dropout = try args.double("dropout")
                 guard options.hidden % options.heads == 0 else {
                     throw SessionError(.argument, "hidden \(options.hidden) must be a multiple of heads \(options.heads)",
                                        argument: "heads")

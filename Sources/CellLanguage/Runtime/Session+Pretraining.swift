@@ -98,9 +98,20 @@ extension Session {
         }
         let source = "pretrain(corpus: \(Value.quoted(name)), steps: \(options.steps), layers: \(options.layers), "
             + "hidden: \(options.hidden), heads: \(options.heads), maxLength: \(options.maxLength))"
+        // With R processes (`PretrainingRun.processGroup`) only rank 0 is interrupted: the ranks
+        // agree before each step, so every one stops before the same step.
+        let group = run.processGroup
+        func agreedCheck() throws {
+            guard group.size > 1 else { return try checkInterrupt() }
+            var local: Error?
+            do { try checkInterrupt() } catch { local = error }
+            if try group.anyRank(local != nil) {
+                throw local ?? SessionError(.interrupt, "pre-training was interrupted on another rank")
+            }
+        }
         do {
             while run.step < options.steps {
-                try checkInterrupt()
+                try agreedCheck()
                 let record = try run.runStep()
                 progress?.update(record.step, samples: record.step * options.batchSize, metrics: metrics(record))
             }
