@@ -32,6 +32,10 @@ extension ProcessGroup {
         size == 1 ? flag : allreduceSum([flag ? 1 : 0])[0] > 0
     }
 
+    /// The values of `buffer`, replaced by their elementwise sum over every rank (see
+    /// `allreduceSum(_:count:)`).
+    public func allreduceSum(_ buffer: MutableVectorView) { allreduceSum(buffer.base, count: buffer.count) }
+
     /// Rank 0's `value`, on every rank (a sum with zeros from the others is exact).
     public func rootValue(_ value: Double) -> Double {
         size == 1 ? value : allreduceSum([rank == 0 ? value : 0])[0]

@@ -85,7 +85,7 @@ final class TrainScheduleFreezeTests: XCTestCase {
         let step = try XCTUnwrap(engine.session.optimizer?.step)
         let moments = step.optimizer.m.array.map(\.bitPattern)
         XCTAssertEqual(moments.count, step.network.parameters.count)
-        let classifier = engine.session.model!.network.parameter("classifier.weight")!
+        let classifier = engine.session.model!.network.mutableParameter("classifier.weight")!
         let original = classifier[0]
         classifier[0] = .nan
         XCTAssertEqual(engine.execute("train(epochs: 1, batch: 8, maxLength: 32, freeze: \"encoder\")", output: sink).error?.ename,

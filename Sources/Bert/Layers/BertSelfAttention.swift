@@ -15,26 +15,32 @@ struct BertSelfAttention {
 
     init(layout: ParameterLayout, prefix: String, config: BertConfig) {
         let q = BertParameters.linear(layout, prefix + "attention.self.query")
-        qkv = LinearParameters(weight: q.weight, bias: q.bias, inFeatures: q.inFeatures, outFeatures: 3 * q.outFeatures)
+        qkv = LinearParameters(weightOffset: q.weightOffset, biasOffset: q.biasOffset, inFeatures: q.inFeatures,
+                               outFeatures: 3 * q.outFeatures)
         heads = config.numAttentionHeads
         channels = config.hiddenSize
     }
 
-    /// - context: (B, T, C) overwritten
-    /// - qkvOut: (B, T, 3C) overwritten: Q | K | V
+    /// - context: (B·T, C) overwritten
+    /// - qkvOut: (B·T, 3C) overwritten: Q | K | V
     /// - probs: (B, H, T, T) overwritten: softmax probabilities before dropout
     /// - probsMask: (B, H, T, T) dropout mask or nil
-    /// - input: (B, T, C)
-    /// - keyMask: (B, T) 1 for tokens, 0 for padding
-    /// - scratch: (workers, T, T)
-    func forward(context: UnsafeMutablePointer<Float>, qkvOut: UnsafeMutablePointer<Float>,
-                 probs: UnsafeMutablePointer<Float>, probsMask: UnsafePointer<Float>?,
-                 input: UnsafePointer<Float>, keyMask: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                 B: Int, T: Int, params w: UnsafeMutablePointer<Float>) {
+    /// - input: (B·T, C)
+    /// - keyMask: (B·T) 1 for tokens, 0 for padding
+    /// - scratch: (workers · T, T)
+    func forward(context contextView: MutableMatrixView, qkvOut qkvView: MutableMatrixView, probs probsView: AttentionView,
+                 probsMask maskView: AttentionView?, input: MatrixView, keyMask keyMaskView: VectorView,
+                 scratch scratchView: MutableMatrixView, params w: FloatBuffer) {
         let C = channels, H = heads, hs = C / H, C3 = 3 * C
+        let T = probsView.length
+        assert(probsView.heads == H && input.rows == probsView.batch * T && contextView.rows == input.rows
+               && keyMaskView.count == input.rows && scratchView.count >= Parallel.workers * T * T, "attention: shapes")
         let alpha = 1 / Float(hs).squareRoot()
-        Linear.forward(out: qkvOut, inp: input, weight: w + qkv.weight, bias: w + qkv.bias,
-                       rows: B * T, inFeatures: C, outFeatures: C3)
+        Linear.forward(out: qkvView, inp: input, weight: qkv.weight(w), bias: qkv.bias(w))
+        // The per-head loop works on the views' memory directly (GEMMs with leading dimensions).
+        let context = contextView.base, qkvOut = qkvView.base, probs = probsView.base
+        let probsMask = maskView?.flat.readOnly.base, keyMask = keyMaskView.base, scratch = scratchView.base
+        let B = probsView.batch
         PhaseClock.measure(.attention) {
             Parallel.forParts(B * H, parts: Parallel.partCount(B * H, work: T * T * hs)) { part, range in
                 let dropped = scratch + part * T * T
@@ -58,17 +64,21 @@ struct BertSelfAttention {
         }
     }
 
-    /// - dinput: (B, T, C) accumulated (+=): the residual path already wrote it
-    /// - dqkv: (B, T, 3C) scratch
-    /// - dcontext: (B, T, C)
-    /// - scratch: (workers, 2, T, T)
+    /// - dinput: (B·T, C) accumulated (+=): the residual path already wrote it
+    /// - dqkv: (B·T, 3C) scratch
+    /// - dcontext: (B·T, C)
+    /// - scratch: (workers · 2T, T)
     /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
-    func backward(dinput: UnsafeMutablePointer<Float>, dqkv: UnsafeMutablePointer<Float>,
-                  dcontext: UnsafePointer<Float>, qkvOut: UnsafePointer<Float>, probs: UnsafePointer<Float>,
-                  probsMask: UnsafePointer<Float>?, input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                  B: Int, T: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?) {
+    func backward(dinput: MutableMatrixView, dqkv dqkvView: MutableMatrixView, dcontext dcontextView: MatrixView,
+                  qkvOut qkvView: MatrixView, probs probsView: AttentionView, probsMask maskView: AttentionView?,
+                  input: MatrixView, scratch scratchView: MutableMatrixView, params w: FloatBuffer, grads g: FloatBuffer?) {
         let C = channels, H = heads, hs = C / H, C3 = 3 * C
+        let B = probsView.batch, T = probsView.length
+        assert(probsView.heads == H && input.rows == B * T && dqkvView.rows == input.rows
+               && scratchView.count >= Parallel.workers * 2 * T * T, "attention backward: shapes")
         let alpha = 1 / Float(hs).squareRoot()
+        let dqkv = dqkvView.base, dcontext = dcontextView.base, qkvOut = qkvView.base
+        let probs = probsView.flat.readOnly.base, probsMask = maskView?.flat.readOnly.base, scratch = scratchView.base
         PhaseClock.measure(.attention) {
             Parallel.forParts(B * H, parts: Parallel.partCount(B * H, work: T * T * hs)) { part, range in
                 let dropped = scratch + part * 2 * T * T
@@ -105,7 +115,7 @@ struct BertSelfAttention {
             }
         }
         let dg = qkv.gradients(in: g)
-        Linear.backward(dinp: dinput, dweight: dg.weight, dbias: dg.bias, dout: dqkv, inp: input,
-                        weight: w + qkv.weight, rows: B * T, inFeatures: C, outFeatures: C3, accumulateInput: true)
+        Linear.backward(dinp: dinput, dweight: dg.weight, dbias: dg.bias, dout: dqkvView.readOnly, inp: input,
+                        weight: qkv.weight(w), accumulateInput: true)
     }
 }

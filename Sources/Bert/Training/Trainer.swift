@@ -309,7 +309,7 @@ public final class Trainer {
         }
         var restored: Int?
         if keepsBest, let bestWeights, let bestRecord = progress.best {
-            bestWeights.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            network.parameters.vector.copy(from: bestWeights)
             restored = min(Int(bestRecord.epoch.rounded(.up)) - 1, progress.epochs - 1)
             restored = max(0, restored!)
         }
@@ -325,7 +325,7 @@ public final class Trainer {
         guard processGroup.size > 1 else { return }
         var checksum = 0.0
         let p = network.parameters
-        for i in 0..<p.count { checksum = checksum * 1.000_000_1 + Double(p.pointer[i].bitPattern % 65_521) }
+        for value in p.vector { checksum = checksum * 1.000_000_1 + Double(value.bitPattern % 65_521) }
         let differs = processGroup.anyRank(processGroup.rootValue(checksum) != checksum)
         precondition(!differs, "the weights differ between ranks after an epoch")
         #endif

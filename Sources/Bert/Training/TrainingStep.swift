@@ -299,7 +299,7 @@ public final class TrainingStep {
         if let share, !trained.isEmpty {
             // One blocking sum of the trained gradients after the backward (no overlap with it
             // yet); frozen layers' gradients are never written, so they are not sent either.
-            share.group.allreduceSum(network.gradients.pointer + trained.lowerBound, count: trained.count)
+            share.group.allreduceSum(network.gradients.vector(offset: trained.lowerBound, count: trained.count))
         }
         // torch's clip_grad_norm_ over the optimizer's parameters: the trained ones.
         let norm: Float
@@ -326,6 +326,6 @@ public final class TrainingStep {
     private func logits(of batch: BertBatch, dropout: Bool) -> [Float] {
         let activations = network.activations(B: batch.batchSize, T: batch.sequenceLength, training: true,
                                               dropout: dropout, keepAttentions: false)
-        return Array(UnsafeBufferPointer(start: activations.arena[activations.logits], count: activations.logits.count))
+        return activations.arena[activations.logits].array
     }
 }
