@@ -38,6 +38,13 @@ public struct MatrixView {
         return base[row * rowStride + column]
     }
 
+    /// Whether `other` has this shape and both are contiguous: what an elementwise kernel,
+    /// which walks both as flat vectors, needs.
+    @inlinable
+    public func isContiguous(like other: MatrixView) -> Bool {
+        rows == other.rows && columns == other.columns && isContiguous && other.isContiguous
+    }
+
     /// Rows `range`, same columns and stride.
     @inlinable
     public func rows(_ range: Range<Int>) -> MatrixView {
@@ -116,35 +123,28 @@ public struct MutableMatrixView {
         }
     }
 
-    @inlinable
-    public func rows(_ range: Range<Int>) -> MutableMatrixView {
-        assert(range.lowerBound >= 0 && range.upperBound <= rows, "rows out of range")
-        return MutableMatrixView(base: base + range.lowerBound * rowStride, rows: range.count, columns: columns,
-                                 rowStride: rowStride)
-    }
+    // Slices are the read-only view's, given back writable (the same memory).
 
     @inlinable
-    public func columns(_ range: Range<Int>) -> MutableMatrixView {
-        assert(range.lowerBound >= 0 && range.upperBound <= columns, "columns out of range")
-        return MutableMatrixView(base: base + range.lowerBound, rows: rows, columns: range.count, rowStride: rowStride)
-    }
+    public func rows(_ range: Range<Int>) -> MutableMatrixView { MutableMatrixView(mutating: readOnly.rows(range)) }
 
     @inlinable
-    public func strided(every step: Int) -> MutableMatrixView {
-        assert(step > 0 && rows % step == 0, "rows not a multiple of the step")
-        return MutableMatrixView(base: base, rows: rows / step, columns: columns, rowStride: rowStride * step)
-    }
+    public func columns(_ range: Range<Int>) -> MutableMatrixView { MutableMatrixView(mutating: readOnly.columns(range)) }
 
     @inlinable
-    public var flat: MutableVectorView {
-        assert(isContiguous, "a strided matrix is not one vector")
-        return MutableVectorView(base: base, count: count)
-    }
+    public func strided(every step: Int) -> MutableMatrixView { MutableMatrixView(mutating: readOnly.strided(every: step)) }
 
     @inlinable
-    public func row(_ row: Int) -> MutableVectorView {
-        assert(row >= 0 && row < rows, "row out of range")
-        return MutableVectorView(base: base + row * rowStride, count: columns)
+    public var flat: MutableVectorView { MutableVectorView(mutating: readOnly.flat) }
+
+    @inlinable
+    public func row(_ row: Int) -> MutableVectorView { MutableVectorView(mutating: readOnly.row(row)) }
+
+    /// A slice of this view, writable again.
+    @inlinable
+    init(mutating view: MatrixView) {
+        self.init(base: UnsafeMutablePointer(mutating: view.base), rows: view.rows, columns: view.columns,
+                  rowStride: view.rowStride)
     }
 
     public var array: [Float] { readOnly.array }
@@ -222,16 +222,16 @@ public struct MutableVectorView {
     }
 
     @inlinable
-    public func slice(_ range: Range<Int>) -> MutableVectorView {
-        assert(range.lowerBound >= 0 && range.upperBound <= count, "slice out of range")
-        return MutableVectorView(base: base + range.lowerBound, count: range.count)
-    }
+    public func slice(_ range: Range<Int>) -> MutableVectorView { MutableVectorView(mutating: readOnly.slice(range)) }
 
     @inlinable
     public func matrix(rows: Int, columns: Int) -> MutableMatrixView {
-        assert(rows * columns == count, "reshape to a different count")
-        return MutableMatrixView(base: base, rows: rows, columns: columns)
+        MutableMatrixView(mutating: readOnly.matrix(rows: rows, columns: columns))
     }
+
+    /// A slice of this view, writable again.
+    @inlinable
+    init(mutating view: VectorView) { self.init(base: UnsafeMutablePointer(mutating: view.base), count: view.count) }
 
     public var array: [Float] { readOnly.array }
 

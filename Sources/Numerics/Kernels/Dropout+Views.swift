@@ -10,18 +10,14 @@ extension Dropout {
     /// - out: overwritten; may be `inp` itself (in place)
     /// - inp, mask: the same shape; all contiguous
     public static func forward(out: MutableMatrixView, inp: MatrixView, mask: MatrixView) {
-        assert(sameContiguousShape(out.readOnly, inp) && sameContiguousShape(inp, mask), "Dropout: shapes")
+        assert(inp.isContiguous(like: out.readOnly) && inp.isContiguous(like: mask), "Dropout: shapes")
         forward(out: out.base, inp: inp.base, mask: mask.base, count: inp.count)
     }
 
     /// - dinp: overwritten; may be `dout` itself (in place)
     /// - dout, mask: the same shape; all contiguous
     public static func backward(dinp: MutableMatrixView, dout: MatrixView, mask: MatrixView) {
-        assert(sameContiguousShape(dinp.readOnly, dout) && sameContiguousShape(dout, mask), "Dropout backward: shapes")
+        assert(dout.isContiguous(like: dinp.readOnly) && dout.isContiguous(like: mask), "Dropout backward: shapes")
         backward(dinp: dinp.base, dout: dout.base, mask: mask.base, count: dout.count)
-    }
-
-    private static func sameContiguousShape(_ a: MatrixView, _ b: MatrixView) -> Bool {
-        a.rows == b.rows && a.columns == b.columns && a.isContiguous && b.isContiguous
     }
 }

@@ -25,15 +25,14 @@ public enum GELU {
     /// - out: overwritten; may be `inp` itself (in place)
     /// - inp: the same shape; both contiguous
     public static func forward(out: MutableMatrixView, inp: MatrixView) {
-        assert(out.rows == inp.rows && out.columns == inp.columns && out.isContiguous && inp.isContiguous, "GELU: shapes")
+        assert(inp.isContiguous(like: out.readOnly), "GELU: shapes")
         forward(out: out.base, inp: inp.base, count: inp.count)
     }
 
     /// - dinp: overwritten; may be `dout` itself (in place)
     /// - inp: the forward input; dout: the same shape; all contiguous
     public static func backward(dinp: MutableMatrixView, inp: MatrixView, dout: MatrixView) {
-        assert(dinp.rows == inp.rows && dinp.columns == inp.columns && dout.rows == inp.rows && dout.columns == inp.columns
-               && dinp.isContiguous && inp.isContiguous && dout.isContiguous, "GELU backward: shapes")
+        assert(inp.isContiguous(like: dinp.readOnly) && inp.isContiguous(like: dout), "GELU backward: shapes")
         backward(dinp: dinp.base, inp: inp.base, dout: dout.base, count: inp.count)
     }
 

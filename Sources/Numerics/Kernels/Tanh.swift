@@ -4,15 +4,14 @@ import Foundation
 public enum Tanh {
     /// - out: overwritten; inp: the same shape; both contiguous
     public static func forward(out: MutableMatrixView, inp: MatrixView) {
-        assert(out.rows == inp.rows && out.columns == inp.columns && out.isContiguous && inp.isContiguous, "Tanh: shapes")
+        assert(inp.isContiguous(like: out.readOnly), "Tanh: shapes")
         forward(out: out.base, inp: inp.base, count: inp.count)
     }
 
     /// - dinp: overwritten; may be `dout` itself (in place)
     /// - out: the forward output; dout: the same shape; all contiguous
     public static func backward(dinp: MutableMatrixView, out: MatrixView, dout: MatrixView) {
-        assert(dinp.rows == out.rows && dinp.columns == out.columns && dout.rows == out.rows && dout.columns == out.columns
-               && dinp.isContiguous && out.isContiguous && dout.isContiguous, "Tanh backward: shapes")
+        assert(out.isContiguous(like: dinp.readOnly) && out.isContiguous(like: dout), "Tanh backward: shapes")
         backward(dinp: dinp.base, out: out.base, dout: dout.base, count: out.count)
     }
 
