@@ -57,8 +57,9 @@ final class BertActivations {
     let keepAttentions: Bool
     let arena: FloatBuffer
 
-    let ids: UnsafeMutablePointer<Int32>     // (B, T) token ids
-    let types: UnsafeMutablePointer<Int32>   // (B, T) token type ids
+    /// (B·T) the batch's token ids and token type ids, set by each forward pass
+    var ids: [Int32] = []
+    var types: [Int32] = []
     let keyMask: ArenaSlice           // (B, T)
     let embeddingSum: ArenaSlice      // (B, T, C)
     let embeddingMean: ArenaSlice     // (B, T)
@@ -94,30 +95,30 @@ final class BertActivations {
         let V = config.vocabSize, L = config.numLabels, BT = B * T
         let masked = training && dropout
         var plan = ArenaPlan()
-        func maybe(_ condition: Bool, _ count: Int) -> ArenaSlice? { condition ? plan.take(count) : nil }
-        ids = .allocate(capacity: max(BT, 1))
-        types = .allocate(capacity: max(BT, 1))
+        func maybe(_ condition: Bool, _ rows: Int, _ columns: Int) -> ArenaSlice? {
+            condition ? plan.take(rows, columns) : nil
+        }
         keyMask = plan.take(BT)
-        embeddingSum = plan.take(BT * C)
+        embeddingSum = plan.take(BT, C)
         embeddingMean = plan.take(BT)
         embeddingRstd = plan.take(BT)
-        embeddingNormed = plan.take(BT * C)
-        embeddingMask = maybe(masked && config.hiddenDropoutProb > 0, BT * C)
-        embeddingOut = embeddingMask == nil ? embeddingNormed : plan.take(BT * C)
+        embeddingNormed = plan.take(BT, C)
+        embeddingMask = maybe(masked && config.hiddenDropoutProb > 0, BT, C)
+        embeddingOut = embeddingMask == nil ? embeddingNormed : plan.take(BT, C)
         var layers: [BertLayerActivations] = []
         let hiddenMasks = masked && config.hiddenDropoutProb > 0
         func layerActivations() -> BertLayerActivations {
-            let intermediatePre = plan.take(BT * I)
+            let intermediatePre = plan.take(BT, I)
             return BertLayerActivations(
-                qkv: plan.take(BT * 3 * C), probs: plan.take(B * H * T * T),
-                probsMask: maybe(masked && config.attentionProbsDropoutProb > 0, B * H * T * T),
-                context: plan.take(BT * C), attentionSum: plan.take(BT * C), attentionMean: plan.take(BT),
-                attentionRstd: plan.take(BT), attentionMask: maybe(hiddenMasks, BT * C),
-                attentionOut: plan.take(BT * C), intermediatePre: intermediatePre,
+                qkv: plan.take(BT, 3 * C), probs: plan.take(B * H * T, T),
+                probsMask: maybe(masked && config.attentionProbsDropoutProb > 0, B * H * T, T),
+                context: plan.take(BT, C), attentionSum: plan.take(BT, C), attentionMean: plan.take(BT),
+                attentionRstd: plan.take(BT), attentionMask: maybe(hiddenMasks, BT, C),
+                attentionOut: plan.take(BT, C), intermediatePre: intermediatePre,
                 // Inference needs no pre-activation afterwards: GELU runs in place.
-                intermediate: training ? plan.take(BT * I) : intermediatePre,
-                outSum: plan.take(BT * C), outMean: plan.take(BT), outRstd: plan.take(BT),
-                outMask: maybe(hiddenMasks, BT * C), out: plan.take(BT * C))
+                intermediate: training ? plan.take(BT, I) : intermediatePre,
+                outSum: plan.take(BT, C), outMean: plan.take(BT), outRstd: plan.take(BT),
+                outMask: maybe(hiddenMasks, BT, C), out: plan.take(BT, C))
         }
         if training {
             // The backward reads every layer's activations.
@@ -128,39 +129,39 @@ final class BertActivations {
             let shared = layerActivations()
             for _ in 0..<config.numHiddenLayers {
                 layers.append(BertLayerActivations(
-                    qkv: shared.qkv, probs: keepAttentions ? plan.take(B * H * T * T) : shared.probs, probsMask: nil,
+                    qkv: shared.qkv, probs: keepAttentions ? plan.take(B * H * T, T) : shared.probs, probsMask: nil,
                     context: shared.context, attentionSum: shared.attentionSum, attentionMean: shared.attentionMean,
                     attentionRstd: shared.attentionRstd, attentionMask: nil, attentionOut: shared.attentionOut,
                     intermediatePre: shared.intermediatePre, intermediate: shared.intermediate, outSum: shared.outSum,
-                    outMean: shared.outMean, outRstd: shared.outRstd, outMask: nil, out: plan.take(BT * C)))
+                    outMean: shared.outMean, outRstd: shared.outRstd, outMask: nil, out: plan.take(BT, C)))
             }
         }
         self.layers = layers
         attentionScratch = plan.take(AttentionCore.forwardScratchCount(T: T, heads: H, channels: C))
         let heads = heads.normalized
         let pooler = heads.contains(.pooler), mlm = heads.contains(.maskedLM)
-        poolerPre = plan.take(pooler ? B * C : 0)
-        pooled = plan.take(pooler ? B * C : 0)
+        poolerPre = plan.take(pooler ? B : 0, C)
+        pooled = plan.take(pooler ? B : 0, C)
         let classifier = heads.contains(.classifier)
-        classifierMask = maybe(classifier && masked && (config.classifierDropout ?? config.hiddenDropoutProb) > 0, B * C)
-        classifierInput = classifierMask == nil ? pooled : plan.take(B * C)
-        logits = plan.take(classifier ? B * L : 0)
-        transformPre = plan.take(mlm ? BT * C : 0)
-        transformGELU = plan.take(mlm ? BT * C : 0)
+        classifierMask = maybe(classifier && masked && (config.classifierDropout ?? config.hiddenDropoutProb) > 0, B, C)
+        classifierInput = classifierMask == nil ? pooled : plan.take(B, C)
+        logits = plan.take(classifier ? B : 0, L)
+        transformPre = plan.take(mlm ? BT : 0, C)
+        transformGELU = plan.take(mlm ? BT : 0, C)
         transformMean = plan.take(mlm ? BT : 0)
         transformRstd = plan.take(mlm ? BT : 0)
-        transformOut = plan.take(mlm ? BT * C : 0)
-        predictionLogits = plan.take(mlm ? BT * V : 0)
-        nspLogits = plan.take(heads.contains(.nextSentence) ? B * 2 : 0)
+        transformOut = plan.take(mlm ? BT : 0, C)
+        predictionLogits = plan.take(mlm ? BT : 0, V)
+        nspLogits = plan.take(heads.contains(.nextSentence) ? B : 0, 2)
         if training {
             scratch = BertBackwardScratch(
-                dHiddenA: plan.take(BT * C), dHiddenB: plan.take(BT * C), dAttentionOut: plan.take(BT * C),
-                dIntermediate: plan.take(BT * I), dContext: plan.take(BT * C), dQKV: plan.take(BT * 3 * C),
-                dSum: plan.take(BT * C), attention: plan.take(AttentionCore.backwardScratchCount(T: T, heads: H, channels: C)),
-                dPooled: plan.take(pooler ? B * C : 0), dHeadSmall: plan.take(pooler ? B * C : 0),
-                dLogits: plan.take(classifier ? B * L : 0), dNSPLogits: plan.take(B * 2),
-                dTransform: plan.take(mlm ? BT * C : 0), dTransformPre: plan.take(mlm ? BT * C : 0),
-                dPredictionLogits: plan.take(mlm ? BT * V : 0))
+                dHiddenA: plan.take(BT, C), dHiddenB: plan.take(BT, C), dAttentionOut: plan.take(BT, C),
+                dIntermediate: plan.take(BT, I), dContext: plan.take(BT, C), dQKV: plan.take(BT, 3 * C),
+                dSum: plan.take(BT, C), attention: plan.take(AttentionCore.backwardScratchCount(T: T, heads: H, channels: C)),
+                dPooled: plan.take(pooler ? B : 0, C), dHeadSmall: plan.take(pooler ? B : 0, C),
+                dLogits: plan.take(classifier ? B : 0, L), dNSPLogits: plan.take(B, 2),
+                dTransform: plan.take(mlm ? BT : 0, C), dTransformPre: plan.take(mlm ? BT : 0, C),
+                dPredictionLogits: plan.take(mlm ? BT : 0, V))
         } else {
             scratch = nil
         }
@@ -171,15 +172,11 @@ final class BertActivations {
         }
     }
 
-    deinit {
-        ids.deallocate()
-        types.deallocate()
-    }
-
     /// The encoder's final hidden state (B, T, C).
     var lastHidden: ArenaSlice { layers.last?.out ?? embeddingOut }
 }
 
 extension FloatBuffer {
-    func optional(_ slice: ArenaSlice?) -> UnsafeMutablePointer<Float>? { slice.map { self[$0] } }
+    /// A dropout mask's view, or nil when the pass has none.
+    func optional(_ slice: ArenaSlice?) -> MatrixView? { slice.map { self[$0].readOnly } }
 }

@@ -141,7 +141,7 @@ public enum BertCheckpoint {
                                 + "implies \(entry.shape) for \(entry.name)")
             }
             do {
-                try file.readFloats(key, into: network.parameters.buffer(offset: entry.offset, count: entry.count))
+                try file.readFloats(key, into: network.parameters.vector(offset: entry.offset, count: entry.count))
             } catch {
                 throw BertError(.format, "\(error)")
             }
@@ -175,7 +175,7 @@ public enum BertCheckpoint {
         let tensors = network.layout.entries.map { entry in
             SafetensorsTensor(name: headless ? String(entry.name.dropFirst("bert.".count)) : entry.name,
                               shape: entry.shape,
-                              values: Array(network.parameters.buffer(offset: entry.offset, count: entry.count)))
+                              values: network.parameters.vector(offset: entry.offset, count: entry.count).array)
         }
         do {
             files.append(("model.safetensors", try SafetensorsWriter.encode(tensors, metadata: ["format": "pt"],

@@ -40,9 +40,10 @@ extension BertNetwork {
                                                       checkInterrupt: checkInterrupt, gradientsReady: gradientsReady)
         if parameterGradients.embeddings {
             let m = a.arena
-            embeddings.backward(dout: dout, dsum: dinput, sum: m[a.embeddingSum], mean: m[a.embeddingMean],
-                                rstd: m[a.embeddingRstd], ids: a.ids, types: a.types, mask: m.optional(a.embeddingMask),
-                                B: a.B, T: a.T, params: parameters.pointer, grads: gradients.pointer)
+            embeddings.backward(dout: dout, dsum: dinput, sum: m[a.embeddingSum].readOnly,
+                                mean: m.vector(a.embeddingMean).readOnly, rstd: m.vector(a.embeddingRstd).readOnly,
+                                ids: a.ids, types: a.types, mask: m.optional(a.embeddingMask), T: a.T,
+                                params: parameters, grads: gradients)
             passCounts.embeddingsBackward += 1
             try gradientsReady(.embeddings)
         }
@@ -55,23 +56,16 @@ extension BertNetwork {
     func taskLoss(_ labels: BertLabels, _ a: BertActivations, _ s: BertBackwardScratch, options: LossOptions,
                   scale: Float) throws -> BertLossReport {
         let m = a.arena
-        let B = a.B, L = config.numLabels
+        let logits = m[a.logits].readOnly
         var loss: Float = 0, mlmLoss: Float?, nspLoss: Float?
         switch labels {
         case .classes(let y):
-            loss = y.withUnsafeBufferPointer { yp in
-                optionalPointer(options.classWeights) { weights in
-                    CrossEntropy.compute(dlogits: m[s.dLogits], logits: m[a.logits], labels: yp.baseAddress!,
-                                         rows: B, classes: L, classWeights: weights,
-                                         labelSmoothing: options.labelSmoothing, scale: scale)
-                }
-            }
+            loss = CrossEntropy.compute(dlogits: m[s.dLogits], logits: logits, labels: y, classWeights: options.classWeights,
+                                        labelSmoothing: options.labelSmoothing, scale: scale)
         case .multiLabel(let y):
-            loss = BinaryCrossEntropy.compute(dlogits: m[s.dLogits], logits: m[a.logits], targets: y,
-                                              count: B * L, scale: scale)
+            loss = BinaryCrossEntropy.compute(dlogits: m[s.dLogits], logits: logits, targets: y, scale: scale)
         case .regression(let y):
-            loss = MeanSquaredError.compute(dpredictions: m[s.dLogits], predictions: m[a.logits], targets: y,
-                                            count: B, scale: scale)
+            loss = MeanSquaredError.compute(dpredictions: m[s.dLogits], predictions: logits, targets: y, scale: scale)
         case .maskedLM(let y):
             mlmLoss = maskedLMLoss(y, a, s, scale: scale)
             loss = mlmLoss!
@@ -96,25 +90,23 @@ extension BertNetwork {
     /// parameter gradients that `parameterGradients` asks for are added to `gradients` on the
     /// way; the others are not computed (their GEMMs and reductions skipped) and keep their
     /// values in `gradients`. The gradient returned is the same, bit for bit, whichever are asked
-    /// for. Returns d embeddingOut (B, T, C) and a free (B, T, C) scratch, both in the arena
+    /// for. Returns d embeddingOut (B·T, C) and a free (B·T, C) scratch, both in the arena
     /// (with `.fromLayer(k)`, k > 0, d of layer k's input: not the embeddings'). `forwardBackward`
     /// continues into the embeddings; integrated gradients stops here (`logitGradientAtEmbeddings`).
     func backwardToEmbeddings(_ a: BertActivations, _ s: BertBackwardScratch, need: BertHeads,
                               parameterGradients: ParameterGradients = .all,
                               checkInterrupt: () throws -> Void,
                               gradientsReady: (ParameterGroups.Place) throws -> Void = { _ in }) throws
-        -> (dEmbeddingOut: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let m = a.arena, w = parameters.pointer
-        let B = a.B, T = a.T
+        -> (dEmbeddingOut: MutableMatrixView, scratch: MutableMatrixView) {
+        let m = a.arena, w = parameters
         headsBackward(a, s, need: need, parameterGradients: parameterGradients)
         try gradientsReady(.head)
         var dout = m[s.dHiddenA], dinput = m[s.dHiddenB]
         for l in stride(from: layers.count - 1, through: parameterGradients.lowestBackwardLayer, by: -1) {
             try checkInterrupt()
             let input = l == 0 ? m[a.embeddingOut] : m[a.layers[l - 1].out]
-            layers[l].backward(a.layers[l], s, dinput: dinput, dout: dout, input: input, arena: m,
-                               B: B, T: T, params: w,
-                               grads: parameterGradients.encoderLayer(l) ? gradients.pointer : nil)
+            layers[l].backward(a.layers[l], s, dinput: dinput, dout: dout.readOnly, input: input.readOnly, arena: m,
+                               T: a.T, params: w, grads: parameterGradients.encoderLayer(l) ? gradients : nil)
             passCounts.layerBackward += 1
             try gradientsReady(.layer(l))
             swap(&dout, &dinput)
@@ -123,34 +115,35 @@ extension BertNetwork {
     }
 
     /// The heads' backward (NSP, MLM, classifier, pooler: the forward's calls in reverse) into
-    /// d lastHidden (B, T, C) in `s.dHiddenA`, zeroed first.
+    /// d lastHidden (B·T, C) in `s.dHiddenA`, zeroed first.
     func headsBackward(_ a: BertActivations, _ s: BertBackwardScratch, need: BertHeads,
                        parameterGradients: ParameterGradients) {
-        let m = a.arena, w = parameters.pointer
-        let B = a.B, T = a.T, C = config.hiddenSize
+        let m = a.arena, w = parameters
         // nil where a part's parameter gradients are skipped.
-        let gHeads: UnsafeMutablePointer<Float>? = parameterGradients.heads ? gradients.pointer : nil
+        let gHeads: FloatBuffer? = parameterGradients.heads ? gradients : nil
         let dHidden = m[s.dHiddenA]
-        dHidden.update(repeating: 0, count: B * T * C)
-        if heads.contains(.pooler) { m[s.dPooled].update(repeating: 0, count: B * C) }
-        let hidden = UnsafePointer(m[a.lastHidden])
+        dHidden.fill(0)
+        if heads.contains(.pooler) { m[s.dPooled].fill(0) }
+        let hidden = m[a.lastHidden].readOnly
         if let seqRelationship, need.contains(.nextSentence) {
-            seqRelationship.backward(dpooled: m[s.dPooled], scratch: m[s.dHeadSmall], dlogits: m[s.dNSPLogits],
-                                     input: m[a.pooled], mask: nil, B: B, params: w, grads: gHeads)
+            seqRelationship.backward(dpooled: m[s.dPooled], scratch: m[s.dHeadSmall], dlogits: m[s.dNSPLogits].readOnly,
+                                     input: m[a.pooled].readOnly, mask: nil, params: w, grads: gHeads)
         }
         if let predictions, need.contains(.maskedLM) {
             predictions.backward(dhidden: dHidden, dtransformed: m[s.dTransform], dpre: m[s.dTransformPre],
-                                 dlogits: m[s.dPredictionLogits], transformed: m[a.transformOut], pre: m[a.transformPre],
-                                 activated: m[a.transformGELU], mean: m[a.transformMean], rstd: m[a.transformRstd],
-                                 hidden: hidden, rows: B * T, params: w, grads: gHeads)
+                                 dlogits: m[s.dPredictionLogits].readOnly, transformed: m[a.transformOut].readOnly,
+                                 pre: m[a.transformPre].readOnly, activated: m[a.transformGELU].readOnly,
+                                 mean: m.vector(a.transformMean).readOnly, rstd: m.vector(a.transformRstd).readOnly,
+                                 hidden: hidden, params: w, grads: gHeads)
         }
         if let classifier, need.contains(.classifier) {
-            classifier.backward(dpooled: m[s.dPooled], scratch: m[s.dHeadSmall], dlogits: m[s.dLogits],
-                                input: m[a.classifierInput], mask: m.optional(a.classifierMask), B: B, params: w, grads: gHeads)
+            classifier.backward(dpooled: m[s.dPooled], scratch: m[s.dHeadSmall], dlogits: m[s.dLogits].readOnly,
+                                input: m[a.classifierInput].readOnly, mask: m.optional(a.classifierMask), params: w,
+                                grads: gHeads)
         }
         if let pooler, !need.isDisjoint(with: [.classifier, .nextSentence]) {
-            pooler.backward(dhidden: dHidden, dpooled: m[s.dPooled], pooled: m[a.pooled], hidden: hidden,
-                            B: B, T: T, params: w, grads: gHeads)
+            pooler.backward(dhidden: dHidden, dpooled: m[s.dPooled], pooled: m[a.pooled].readOnly, hidden: hidden,
+                            T: a.T, params: w, grads: gHeads)
         }
     }
 
@@ -158,43 +151,35 @@ extension BertNetwork {
     public func loss(_ batch: BertBatch, labels: BertLabels, options: LossOptions = LossOptions()) throws -> Float {
         try validate(labels, B: batch.batchSize, T: batch.sequenceLength, options: options)
         let a = try forward(batch, need: labels.heads, training: false, dropoutSeed: nil)
-        let m = a.arena, B = batch.batchSize, L = config.numLabels, V = config.vocabSize
+        let m = a.arena
+        let logits = m[a.logits].readOnly, mlm = m[a.predictionLogits].readOnly, nsp = m[a.nspLogits].readOnly
         switch labels {
         case .classes(let y):
-            return y.withUnsafeBufferPointer { yp in
-                optionalPointer(options.classWeights) { weights in
-                    CrossEntropy.compute(dlogits: nil, logits: m[a.logits], labels: yp.baseAddress!, rows: B, classes: L,
-                                         classWeights: weights, labelSmoothing: options.labelSmoothing)
-                }
-            }
+            return CrossEntropy.compute(dlogits: nil, logits: logits, labels: y, classWeights: options.classWeights,
+                                        labelSmoothing: options.labelSmoothing)
         case .multiLabel(let y):
-            return BinaryCrossEntropy.compute(dlogits: nil, logits: m[a.logits], targets: y, count: B * L)
+            return BinaryCrossEntropy.compute(dlogits: nil, logits: logits, targets: y)
         case .regression(let y):
-            return MeanSquaredError.compute(dpredictions: nil, predictions: m[a.logits], targets: y, count: B)
+            return MeanSquaredError.compute(dpredictions: nil, predictions: logits, targets: y)
         case .maskedLM(let y):
-            return CrossEntropy.compute(dlogits: nil, logits: m[a.predictionLogits], labels: y, rows: y.count, classes: V)
+            return CrossEntropy.compute(dlogits: nil, logits: mlm, labels: y)
         case .nextSentence(let y):
-            return CrossEntropy.compute(dlogits: nil, logits: m[a.nspLogits], labels: y, rows: B, classes: 2)
+            return CrossEntropy.compute(dlogits: nil, logits: nsp, labels: y)
         case .preTraining(let masked, let next):
-            return CrossEntropy.compute(dlogits: nil, logits: m[a.predictionLogits], labels: masked, rows: masked.count, classes: V)
-                + CrossEntropy.compute(dlogits: nil, logits: m[a.nspLogits], labels: next, rows: B, classes: 2)
+            return CrossEntropy.compute(dlogits: nil, logits: mlm, labels: masked)
+                + CrossEntropy.compute(dlogits: nil, logits: nsp, labels: next)
         }
     }
 
     private func maskedLMLoss(_ y: [Int32], _ a: BertActivations, _ s: BertBackwardScratch, scale: Float) -> Float {
         let m = a.arena
-        return y.withUnsafeBufferPointer { yp in
-            CrossEntropy.compute(dlogits: m[s.dPredictionLogits], logits: m[a.predictionLogits], labels: yp.baseAddress!,
-                                 rows: y.count, classes: config.vocabSize, scale: scale)
-        }
+        return CrossEntropy.compute(dlogits: m[s.dPredictionLogits], logits: m[a.predictionLogits].readOnly, labels: y,
+                                    scale: scale)
     }
 
     private func nextSentenceLoss(_ y: [Int32], _ a: BertActivations, _ s: BertBackwardScratch, scale: Float) -> Float {
         let m = a.arena
-        return y.withUnsafeBufferPointer { yp in
-            CrossEntropy.compute(dlogits: m[s.dNSPLogits], logits: m[a.nspLogits], labels: yp.baseAddress!,
-                                 rows: y.count, classes: 2, scale: scale)
-        }
+        return CrossEntropy.compute(dlogits: m[s.dNSPLogits], logits: m[a.nspLogits].readOnly, labels: y, scale: scale)
     }
 
     /// Labels must fit a batch of B sequences of T tokens and the heads; a user can get every one
@@ -234,10 +219,4 @@ extension BertNetwork {
             try classIds(next, count: B, classes: 2, what: "next-sentence labels")
         }
     }
-}
-
-/// Calls `body` with a pointer to `array`'s storage, or nil.
-func optionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-    guard let array else { return body(nil) }
-    return array.withUnsafeBufferPointer { body($0.baseAddress) }
 }

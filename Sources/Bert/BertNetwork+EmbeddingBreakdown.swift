@@ -24,20 +24,20 @@ extension BertNetwork {
                                   tokenTypeIds: typeIds.map { Int32(clamping: $0) })
         try batch.validate(for: config)
         let T = ids.count, C = config.hiddenSize
-        let normed = FloatBuffer(count: T * C), sum = FloatBuffer(count: T * C)
+        let normedValues = FloatBuffer(count: T * C), sumValues = FloatBuffer(count: T * C)
         let mean = FloatBuffer(count: T), rstd = FloatBuffer(count: T)
-        batch.inputIds.withUnsafeBufferPointer { idBuffer in
-            batch.tokenTypeIds.withUnsafeBufferPointer { typeBuffer in
-                embeddings.forward(out: normed.pointer, normed: normed.pointer, sum: sum.pointer, mean: mean.pointer,
-                                   rstd: rstd.pointer, ids: idBuffer.baseAddress!, types: typeBuffer.baseAddress!,
-                                   mask: nil, B: 1, T: T, params: parameters.pointer)
+        // The views below do not keep their buffers alive; this does.
+        return withExtendedLifetime((normedValues, sumValues, mean, rstd)) {
+            let normed = normedValues.matrix(offset: 0, rows: T, columns: C)
+            let sum = sumValues.matrix(offset: 0, rows: T, columns: C)
+            embeddings.forward(out: normed, normed: normed, sum: sum, mean: mean.vector, rstd: rstd.vector,
+                               ids: batch.inputIds, types: batch.tokenTypeIds, mask: nil, T: T, params: parameters)
+            func row(_ table: BertEmbeddings.Table, _ index: Int) -> [Float] { table.values(parameters).row(index).array }
+            return (0..<T).map { t in
+                EmbeddingBreakdown(word: row(embeddings.word, ids[t]), position: row(embeddings.position, t),
+                                   segment: row(embeddings.tokenType, typeIds[t]), sum: sum.row(t).array,
+                                   normalized: normed.row(t).array)
             }
-        }
-        func row(_ offset: Int, _ index: Int) -> [Float] { parameters.buffer(offset: offset + index * C, count: C).map { $0 } }
-        func slice(_ buffer: FloatBuffer, _ t: Int) -> [Float] { buffer.buffer(offset: t * C, count: C).map { $0 } }
-        return (0..<T).map { t in
-            EmbeddingBreakdown(word: row(embeddings.word, ids[t]), position: row(embeddings.position, t),
-                               segment: row(embeddings.tokenType, typeIds[t]), sum: slice(sum, t), normalized: slice(normed, t))
         }
     }
 }

@@ -17,13 +17,7 @@ extension BertNetwork {
     /// (B, C) the last hidden state's first ([CLS]) row of each sequence, in evaluation mode.
     public func encoderFeatures(_ batch: BertBatch, checkInterrupt: () throws -> Void = {}) throws -> [Float] {
         let a = try forward(batch, need: [], training: false, dropoutSeed: nil, checkInterrupt: checkInterrupt)
-        let B = a.B, T = a.T, C = config.hiddenSize
-        let hidden = a.arena[a.lastHidden]
-        var rows = [Float](repeating: 0, count: B * C)
-        rows.withUnsafeMutableBufferPointer { out in
-            for b in 0..<B { out.baseAddress!.advanced(by: b * C).update(from: hidden + b * T * C, count: C) }
-        }
-        return rows
+        return a.arena[a.lastHidden].readOnly.strided(every: a.T).array
     }
 
     /// Forward, loss and backward of the pooler and the classifier alone, on `features` (B, C)
@@ -46,12 +40,12 @@ extension BertNetwork {
         // An arena of one token per sequence: its last hidden state holds the [CLS] rows.
         let a = activations(B: B, T: 1, training: true, dropout: dropoutSeed != nil, keepAttentions: false)
         let m = a.arena, s = a.scratch!
-        features.withUnsafeBufferPointer { m[a.lastHidden].update(from: $0.baseAddress!, count: B * C) }
+        m.vector(a.lastHidden).copy(from: features)
         if let seed = dropoutSeed { makeDropoutMasks(a, seed: seed) }
-        headsForward(a, hidden: UnsafePointer(m[a.lastHidden]), need: labels.heads)
+        headsForward(a, hidden: m[a.lastHidden].readOnly, need: labels.heads)
         let report = try taskLoss(labels, a, s, options: options, scale: scale)
         headsBackward(a, s, need: labels.heads, parameterGradients: .fromLayer(layers.count))
-        let logits = Array(UnsafeBufferPointer(start: m[a.logits], count: a.logits.count))
+        let logits = m[a.logits].array
         return (report, logits)
     }
 }

@@ -8,11 +8,11 @@ extension BertNetwork {
     public func initialize<G: RandomNumberGenerator>(_ names: [String], using generator: inout G) {
         let std = Float(config.initializerRange)
         for name in names {
-            guard let values = parameter(name) else { continue }
+            guard let values = mutableParameter(name) else { continue }
             if name.hasSuffix("LayerNorm.weight") {
-                values.update(repeating: 1)
+                values.fill(1)
             } else if name.hasSuffix("bias") {
-                values.update(repeating: 0)
+                values.fill(0)
             } else {
                 for i in values.indices { values[i] = std * Float(generator.standardNormal()) }
                 if name == "bert.embeddings.word_embeddings.weight", config.padTokenId >= 0,
@@ -66,7 +66,7 @@ extension BertNetwork {
         var fresh: [String] = []
         for entry in network.layout.entries {
             if let trained = source.parameter(entry.name), trained.count == entry.count {
-                _ = network.parameter(entry.name)!.update(fromContentsOf: trained)
+                network.mutableParameter(entry.name)!.copy(from: trained)
             } else {
                 fresh.append(entry.name)
             }

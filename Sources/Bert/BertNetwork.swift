@@ -66,14 +66,18 @@ public final class BertNetwork {
         config = updated
     }
 
-    /// A parameter's values as a buffer pointer (for loading, saving and tests).
-    public func parameter(_ name: String) -> UnsafeMutableBufferPointer<Float>? {
-        layout[name].map { parameters.buffer(offset: $0.offset, count: $0.count) }
+    /// A parameter's values, read-only (for inspection, saving and tests); nil for an unknown name.
+    public func parameter(_ name: String) -> VectorView? { mutableParameter(name)?.readOnly }
+
+    /// A parameter's values to write: for loading, initialisation and grafting inside Bert (and
+    /// tests), never handed out by the public API.
+    func mutableParameter(_ name: String) -> MutableVectorView? {
+        layout[name].map { parameters.vector(offset: $0.offset, count: $0.count) }
     }
 
-    /// A parameter's gradient.
-    public func gradient(_ name: String) -> UnsafeMutableBufferPointer<Float>? {
-        layout[name].map { gradients.buffer(offset: $0.offset, count: $0.count) }
+    /// A parameter's gradient, read-only.
+    public func gradient(_ name: String) -> VectorView? {
+        layout[name].map { gradients.vector(offset: $0.offset, count: $0.count).readOnly }
     }
 
     public func zeroGradients() { gradients.zero() }
@@ -81,7 +85,7 @@ public final class BertNetwork {
     /// Zeros the gradients of `range` of the flat layout (a step's trained parameters).
     public func zeroGradients(_ range: Range<Int>) {
         if range == 0..<gradients.count { return gradients.zero() }
-        (gradients.pointer + range.lowerBound).update(repeating: 0, count: range.count)
+        gradients.vector(offset: range.lowerBound, count: range.count).fill(0)
     }
 
     /// The number of parameters (the tied decoder counted once).
@@ -117,10 +121,10 @@ public final class BertNetwork {
     /// - keepAttentions: keep every layer's attention probabilities (inference shares them otherwise)
     /// - checkInterrupt: called before each encoder layer; throwing abandons the pass (the weights
     ///   are never touched by a forward pass, so nothing is left half-updated)
-    /// - embeddingOutput: (B, T, C) used as the embeddings' output instead of running them (what
+    /// - embeddingOutput: (B·T, C) used as the embeddings' output instead of running them (what
     ///   captum's layer hook does for integrated gradients); the ids then only pass validation
     func forward(_ batch: BertBatch, need: BertHeads, training: Bool, dropoutSeed: UInt64?,
-                 keepAttentions: Bool = false, embeddingOutput: UnsafePointer<Float>? = nil,
+                 keepAttentions: Bool = false, embeddingOutput: MatrixView? = nil,
                  checkInterrupt: () throws -> Void = {}) throws -> BertActivations {
         try batch.validate(for: config)
         let missing = need.subtracting(heads)
@@ -130,50 +134,50 @@ public final class BertNetwork {
         let B = batch.batchSize, T = batch.sequenceLength
         let dropout = dropoutSeed != nil
         let a = activations(B: B, T: T, training: training, dropout: dropout, keepAttentions: keepAttentions)
-        let m = a.arena, w = parameters.pointer
-        batch.inputIds.withUnsafeBufferPointer { a.ids.update(from: $0.baseAddress!, count: B * T) }
-        batch.tokenTypeIds.withUnsafeBufferPointer { a.types.update(from: $0.baseAddress!, count: B * T) }
-        let keyMask = m[a.keyMask]
+        let m = a.arena, w = parameters
+        a.ids = batch.inputIds
+        a.types = batch.tokenTypeIds
+        let keyMask = m.vector(a.keyMask)
         for i in 0..<(B * T) { keyMask[i] = batch.attentionMask[i] != 0 ? 1 : 0 }
         if let seed = dropoutSeed { makeDropoutMasks(a, seed: seed) }
 
         if let embeddingOutput {
-            m[a.embeddingOut].update(from: embeddingOutput, count: a.embeddingOut.count)
+            m[a.embeddingOut].copy(from: embeddingOutput)
         } else {
             embeddings.forward(out: m[a.embeddingOut], normed: m[a.embeddingNormed], sum: m[a.embeddingSum],
-                               mean: m[a.embeddingMean], rstd: m[a.embeddingRstd], ids: a.ids, types: a.types,
-                               mask: m.optional(a.embeddingMask), B: B, T: T, params: w)
+                               mean: m.vector(a.embeddingMean), rstd: m.vector(a.embeddingRstd), ids: a.ids,
+                               types: a.types, mask: m.optional(a.embeddingMask), T: T, params: w)
         }
-        var input = UnsafePointer(m[a.embeddingOut])
+        var input = m[a.embeddingOut].readOnly
         for (layer, acts) in zip(layers, a.layers) {
             try checkInterrupt()
-            layer.forward(acts, input: input, keyMask: keyMask, arena: m, scratch: m[a.attentionScratch],
-                          B: B, T: T, params: w)
+            layer.forward(acts, input: input, keyMask: keyMask.readOnly, arena: m, scratch: m[a.attentionScratch],
+                          T: T, params: w)
             passCounts.layerForward += 1
-            input = UnsafePointer(m[acts.out])
+            input = m[acts.out].readOnly
         }
         headsForward(a, hidden: input, need: need)
         return a
     }
 
-    /// The heads' forward (pooler, classifier, MLM, NSP) on `hidden` (B, T, C), for the heads in `need`.
-    func headsForward(_ a: BertActivations, hidden: UnsafePointer<Float>, need: BertHeads) {
-        let m = a.arena, w = parameters.pointer, B = a.B, T = a.T
+    /// The heads' forward (pooler, classifier, MLM, NSP) on `hidden` (B·T, C), for the heads in `need`.
+    func headsForward(_ a: BertActivations, hidden: MatrixView, need: BertHeads) {
+        let m = a.arena, w = parameters, T = a.T
         if let pooler, !need.isDisjoint(with: [.pooler, .classifier, .nextSentence]) {
-            pooler.forward(pooled: m[a.pooled], preactivation: m[a.poolerPre], hidden: hidden, B: B, T: T, params: w)
+            pooler.forward(pooled: m[a.pooled], preactivation: m[a.poolerPre], hidden: hidden, T: T, params: w)
         }
         if let classifier, need.contains(.classifier) {
-            classifier.forward(logits: m[a.logits], dropped: m[a.classifierInput], pooled: m[a.pooled],
-                               mask: m.optional(a.classifierMask), B: B, params: w)
+            classifier.forward(logits: m[a.logits], dropped: m[a.classifierInput], pooled: m[a.pooled].readOnly,
+                               mask: m.optional(a.classifierMask), params: w)
         }
         if let predictions, need.contains(.maskedLM) {
             predictions.forward(logits: m[a.predictionLogits], transformed: m[a.transformOut], pre: m[a.transformPre],
-                                activated: m[a.transformGELU], mean: m[a.transformMean], rstd: m[a.transformRstd],
-                                hidden: hidden, rows: B * T, params: w)
+                                activated: m[a.transformGELU], mean: m.vector(a.transformMean),
+                                rstd: m.vector(a.transformRstd), hidden: hidden, params: w)
         }
         if let seqRelationship, need.contains(.nextSentence) {
-            seqRelationship.forward(logits: m[a.nspLogits], dropped: m[a.pooled], pooled: m[a.pooled], mask: nil,
-                                    B: B, params: w)
+            seqRelationship.forward(logits: m[a.nspLogits], dropped: m[a.pooled], pooled: m[a.pooled].readOnly,
+                                    mask: nil, params: w)
         }
     }
 
@@ -184,7 +188,7 @@ public final class BertNetwork {
         func fill(_ slice: ArenaSlice?, _ p: Double) {
             slot += 1
             guard let slice else { return }
-            Dropout.makeMask(m[slice], count: slice.count, probability: Float(p), seed: seed &+ slot &* 0xD1B5_4A32_D192_ED03)
+            Dropout.makeMask(m[slice], probability: Float(p), seed: seed &+ slot &* 0xD1B5_4A32_D192_ED03)
         }
         fill(a.embeddingMask, config.hiddenDropoutProb)
         for layer in a.layers {
@@ -205,7 +209,7 @@ public final class BertNetwork {
         let a = try forward(batch, need: need, training: false, dropoutSeed: nil,
                             keepAttentions: request.contains(.attentions))
         let m = a.arena
-        func copy(_ slice: ArenaSlice) -> [Float] { Array(UnsafeBufferPointer(start: m[slice], count: slice.count)) }
+        func copy(_ slice: ArenaSlice) -> [Float] { m[slice].array }
         var out = BertOutput(batchSize: batch.batchSize, sequenceLength: batch.sequenceLength)
         out.lastHiddenState = copy(a.lastHidden)
         if heads.contains(.pooler) { out.pooled = copy(a.pooled) }

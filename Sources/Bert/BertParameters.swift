@@ -1,34 +1,43 @@
 import Numerics
 
-/// Offsets of a Linear layer's tensors in the flat parameter buffer.
+/// Where a Linear layer's tensors lie in the flat parameter buffer, and their views.
 /// weight: (O, I), bias: (O)
 struct LinearParameters {
-    let weight: Int
-    let bias: Int
+    let weightOffset: Int
+    let biasOffset: Int
     let inFeatures: Int
     let outFeatures: Int
-}
 
-/// Offsets of a LayerNorm's tensors. weight, bias: (C)
-struct LayerNormParameters {
-    let weight: Int
-    let bias: Int
-}
+    /// (O, I) in the parameters `w`.
+    func weight(_ w: FloatBuffer) -> MatrixView {
+        w.matrix(offset: weightOffset, rows: outFeatures, columns: inFeatures).readOnly
+    }
 
-extension LinearParameters {
+    /// (O) in the parameters `w`.
+    func bias(_ w: FloatBuffer) -> VectorView { w.vector(offset: biasOffset, count: outFeatures).readOnly }
+
     /// The weight and bias gradients in the flat gradient buffer `g`; both nil when `g` is nil
     /// (a pass without parameter gradients, see `ParameterGradients`).
-    func gradients(in g: UnsafeMutablePointer<Float>?) -> (weight: UnsafeMutablePointer<Float>?, bias: UnsafeMutablePointer<Float>?) {
+    func gradients(in g: FloatBuffer?) -> (weight: MutableMatrixView?, bias: MutableVectorView?) {
         guard let g else { return (nil, nil) }
-        return (g + weight, g + bias)
+        return (g.matrix(offset: weightOffset, rows: outFeatures, columns: inFeatures),
+                g.vector(offset: biasOffset, count: outFeatures))
     }
 }
 
-extension LayerNormParameters {
+/// Where a LayerNorm's tensors lie, and their views. weight, bias: (C)
+struct LayerNormParameters {
+    let weightOffset: Int
+    let biasOffset: Int
+    let channels: Int
+
+    func weight(_ w: FloatBuffer) -> VectorView { w.vector(offset: weightOffset, count: channels).readOnly }
+    func bias(_ w: FloatBuffer) -> VectorView { w.vector(offset: biasOffset, count: channels).readOnly }
+
     /// As `LinearParameters.gradients(in:)`.
-    func gradients(in g: UnsafeMutablePointer<Float>?) -> (weight: UnsafeMutablePointer<Float>?, bias: UnsafeMutablePointer<Float>?) {
+    func gradients(in g: FloatBuffer?) -> (weight: MutableVectorView?, bias: MutableVectorView?) {
         guard let g else { return (nil, nil) }
-        return (g + weight, g + bias)
+        return (g.vector(offset: weightOffset, count: channels), g.vector(offset: biasOffset, count: channels))
     }
 }
 
@@ -77,11 +86,13 @@ public enum BertParameters {
 
     static func linear(_ layout: ParameterLayout, _ prefix: String) -> LinearParameters {
         let weight = layout[prefix + ".weight"]!, bias = layout[prefix + ".bias"]!
-        return LinearParameters(weight: weight.offset, bias: bias.offset,
+        return LinearParameters(weightOffset: weight.offset, biasOffset: bias.offset,
                                 inFeatures: weight.shape[1], outFeatures: weight.shape[0])
     }
 
     static func layerNorm(_ layout: ParameterLayout, _ prefix: String) -> LayerNormParameters {
-        LayerNormParameters(weight: layout[prefix + ".weight"]!.offset, bias: layout[prefix + ".bias"]!.offset)
+        let weight = layout[prefix + ".weight"]!
+        return LayerNormParameters(weightOffset: weight.offset, biasOffset: layout[prefix + ".bias"]!.offset,
+                                   channels: weight.shape[0])
     }
 }

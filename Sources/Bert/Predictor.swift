@@ -134,7 +134,7 @@ public struct Predictor {
         for (row, logits) in mine.enumerated() {
             for c in 0..<L { all[(share.lowerBound + row) * L + c] = logits[c] }
         }
-        try all.withUnsafeMutableBufferPointer { try group.allreduceSum($0.baseAddress!, count: $0.count) }
+        try all.withMutableVectorView { try group.allreduceSum($0) }
         return (0..<examples.count).map { Array(all[($0 * L)..<(($0 + 1) * L)]) }
     }
 

@@ -16,7 +16,7 @@ enum PyTorchFuzzing {
                 guard count <= 1 << 20 else { continue }
                 var values = [Float](repeating: .nan, count: count)
                 do {
-                    try values.withUnsafeMutableBufferPointer { try checkpoint.readFloats(name, into: $0) }
+                    try values.withMutableVectorView { try checkpoint.readFloats(name, into: $0) }
                 } catch let error as CheckpointFormatError where error.reason.contains("cannot be read as floats") {
                     continue   // integer tensors (position_ids) are accepted in the file, not as floats
                 }

@@ -52,6 +52,15 @@ extension ProcessGroup {
         size == 1 ? flag : try allreduceSum([flag ? 1 : 0])[0] > 0
     }
 
+    /// The values of `buffer`, replaced by their elementwise sum over every rank (see
+    /// `allreduceSum(_:count:)`).
+    public func allreduceSum(_ buffer: MutableVectorView) throws { try allreduceSum(buffer.base, count: buffer.count) }
+
+    /// `startAllreduceSum(_:count:)` of a view's values.
+    public func startAllreduceSum(_ buffer: MutableVectorView) throws {
+        try startAllreduceSum(buffer.base, count: buffer.count)
+    }
+
     /// Rank 0's `value`, on every rank (a sum with zeros from the others is exact).
     public func rootValue(_ value: Double) throws -> Double {
         size == 1 ? value : try allreduceSum([rank == 0 ? value : 0])[0]

@@ -9,7 +9,7 @@ struct ExactToken: Hashable {
     static func == (lhs: ExactToken, rhs: ExactToken) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
 
     func hash(into hasher: inout Hasher) {
-        var copy = text
-        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        // The UTF-8 bytes, as == compares them (not the canonical form String hashes).
+        for byte in text.utf8 { hasher.combine(byte) }
     }
 }

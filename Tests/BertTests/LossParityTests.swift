@@ -18,20 +18,22 @@ final class LossParityTests: XCTestCase {
             let expectedLoss = (c["loss"] as! NSNumber).floatValue
             let expectedGradient = BertFixtures.floats(c["dlogits"])
             var gradient = [Float](repeating: 0, count: logits.count)
-            let loss: Float
-            switch name {
-            case "bce_with_logits":
-                loss = BinaryCrossEntropy.compute(dlogits: &gradient, logits: logits, targets: BertFixtures.floats(c["labels"]),
-                                                  count: logits.count)
-            case "mse":
-                loss = MeanSquaredError.compute(dpredictions: &gradient, predictions: logits,
-                                                targets: BertFixtures.floats(c["labels"]), count: logits.count)
-            default:
-                let weights = options["class_weights"].map { BertFixtures.floats($0) }
-                let smoothing = (options["label_smoothing"] as? NSNumber)?.floatValue ?? 0
-                loss = optionalPointer(weights) { w in
-                    CrossEntropy.compute(dlogits: &gradient, logits: logits, labels: BertFixtures.ints(c["labels"]),
-                                         rows: shape[0], classes: shape[1], classWeights: w, labelSmoothing: smoothing)
+            let rows = shape[0], columns = logits.count / shape[0]
+            let loss: Float = logits.withMatrixView(rows: rows, columns: columns) { logits in
+                gradient.withMutableMatrixView(rows: rows, columns: columns) { gradient in
+                    switch name {
+                    case "bce_with_logits":
+                        return BinaryCrossEntropy.compute(dlogits: gradient, logits: logits,
+                                                          targets: BertFixtures.floats(c["labels"]))
+                    case "mse":
+                        return MeanSquaredError.compute(dpredictions: gradient, predictions: logits,
+                                                        targets: BertFixtures.floats(c["labels"]))
+                    default:
+                        let weights = options["class_weights"].map { BertFixtures.floats($0) }
+                        let smoothing = (options["label_smoothing"] as? NSNumber)?.floatValue ?? 0
+                        return CrossEntropy.compute(dlogits: gradient, logits: logits, labels: BertFixtures.ints(c["labels"]),
+                                                    classWeights: weights, labelSmoothing: smoothing)
+                    }
                 }
             }
             XCTAssertEqual(loss, expectedLoss, accuracy: 1e-6 * max(1, abs(expectedLoss)), name)

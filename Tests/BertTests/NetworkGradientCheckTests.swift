@@ -20,7 +20,7 @@ final class NetworkGradientCheckTests: XCTestCase {
         network.initializeAll(using: &generator)
         var random = TestRandom(seed: 9)
         for entry in network.layout.entries where entry.name.contains("LayerNorm") || entry.name.hasSuffix("bias") {
-            let values = network.parameter(entry.name)!
+            let values = network.mutableParameter(entry.name)!
             for i in values.indices { values[i] += random.uniform(0.3) }
         }
         return network

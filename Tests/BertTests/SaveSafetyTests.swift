@@ -54,7 +54,7 @@ final class SaveSafetyTests: XCTestCase {
         XCTAssertEqual(try contents(target), [".bert-kernel-save", "config.json", "model.safetensors", "vocab.txt"])
         XCTAssertEqual(SaveDirectory.markedFiles(in: target), ["config.json", "model.safetensors", "vocab.txt"])
         let inode = try XCTUnwrap(fm.attributesOfItem(atPath: target.path)[.systemFileNumber] as? Int)
-        network.parameter("classifier.bias")![0] = 42
+        network.mutableParameter("classifier.bias")![0] = 42
         try save(to: target)
         XCTAssertNotEqual(try fm.attributesOfItem(atPath: target.path)[.systemFileNumber] as? Int, inode,
                           "the folder was swapped, not rewritten in place")

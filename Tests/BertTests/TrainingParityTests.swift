@@ -44,7 +44,7 @@ final class TrainingParityTests: XCTestCase {
         let classifier = fixture["regression_classifier"] as! [String: Any]
         for (name, key) in [("classifier.weight", "weight"), ("classifier.bias", "bias")] {
             let values = BertFixtures.floats(classifier[key])
-            let parameter = try XCTUnwrap(network.parameter(name))
+            let parameter = try XCTUnwrap(network.mutableParameter(name))
             XCTAssertEqual(parameter.count, values.count, name)
             for (i, value) in values.enumerated() { parameter[i] = value }
         }
@@ -113,7 +113,7 @@ final class TrainingParityTests: XCTestCase {
     func testNonFiniteLossThrowsAndLeavesWeightsUntouched() throws {
         let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
         let (batch, _) = try BertFixtures.tinyInputs()
-        network.parameter("classifier.bias")![0] = .nan
+        network.mutableParameter("classifier.bias")![0] = .nan
         let before = network.parameters.array
         let training = try TrainingStep(network: network, options: .init(learningRate: 1e-3, totalSteps: 10, dropoutSeed: nil))
         XCTAssertThrowsError(try training.run([(batch, .classes([0, 1, 2]))])) { error in

@@ -1,4 +1,5 @@
 import Display
+import XCTest
 @testable import CellLanguage
 import TestSupport
 
@@ -21,5 +22,25 @@ extension CellOutcome {
     var error: CellError? {
         if case .failure(let error) = self { return error }
         return nil
+    }
+}
+
+/// The two ways a test runs a cell it expects to succeed or to fail.
+extension Engine {
+    /// Runs `code`; a failing cell fails the test.
+    @discardableResult
+    func run(_ code: String, output sink: RecordingSink, file: StaticString = #filePath, line: UInt = #line) -> CellOutcome {
+        let outcome = execute(code, output: sink)
+        if let error = outcome.error { XCTFail("cell failed: \(error)", file: file, line: line) }
+        return outcome
+    }
+
+    /// The error `code` fails with, as text; "" (and a test failure) when it succeeds.
+    func failure(_ code: String, output sink: RecordingSink, file: StaticString = #filePath, line: UInt = #line) -> String {
+        guard let error = execute(code, output: sink).error else {
+            XCTFail("\(code) should fail", file: file, line: line)
+            return ""
+        }
+        return "\(error)"
     }
 }

@@ -7,17 +7,16 @@ import XCTest
 /// `explain` on the tiny model: the numbers equal a direct IntegratedGradients call and a direct
 /// occlusion by hand, words sum their wordpieces, the display carries text, HTML and JSON, and
 /// bad input is a clear error that leaves the session as it was.
-final class ExplainCommandTests: XCTestCase {
-    private var directory: URL!
+final class ExplainCommandTests: XCTestCase, TinySentimentTest {
+    var workspace: TinySentimentWorkspace!
     private var engine: Engine!
     private let sink = RecordingSink()
 
     override func setUpWithError() throws {
-        directory = try TinyModelFixture.temporaryDirectory(self)
-        let model = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"), heads: .sequenceClassification,
-                                               labels: ["negative", "positive"], initializerRange: 0.3)
+        workspace = try TinySentimentWorkspace(self, heads: .sequenceClassification, labels: ["negative", "positive"],
+                                               initializerRange: 0.3)
         engine = Engine()
-        XCTAssertNil(engine.execute("load(model: \"\(model.path)\")", output: sink).error)
+        XCTAssertNil(engine.execute("load(model: \"\(modelDirectory.path)\")", output: sink).error)
     }
 
     private func value(_ code: String, file: StaticString = #filePath, line: UInt = #line) throws -> MimeBundle {
@@ -26,14 +25,7 @@ final class ExplainCommandTests: XCTestCase {
         return try XCTUnwrap(outcome.value, file: file, line: line)
     }
 
-    private func error(_ code: String) -> String {
-        let outcome = engine.execute(code, output: sink)
-        guard let error = outcome.error else {
-            XCTFail("\(code) should fail")
-            return ""
-        }
-        return "\(error)"
-    }
+    private func error(_ code: String) -> String { engine.failure(code, output: sink) }
 
     func testIntegratedGradientsEqualsTheBertLevelComputationAndWordsSumTheirPieces() throws {
         let text = "the film was unbelievable !"
@@ -106,8 +98,7 @@ final class ExplainCommandTests: XCTestCase {
     }
 
     func testExplainErrorsExplainsTheMostConfidentMistakesForThePredictedLabel() throws {
-        let csv = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(), named: "reviews.csv", in: directory)
-        XCTAssertNil(engine.execute("load(dataset: \"\(csv.path)\", validation: 0.5)", output: sink).error)
+        XCTAssertNil(engine.execute("load(dataset: \"\(dataPath)\", validation: 0.5)", output: sink).error)
         let evaluation = try engine.session.evaluate()
         let report = try engine.session.explainErrors(3, steps: 4)
         guard case .singleLabel(_, let mistakes) = evaluation.details else { return XCTFail("single-label") }

@@ -9,21 +9,15 @@ import XCTest
 /// `predict(file:...)` on the tiny model: the output keeps the input's columns and adds what
 /// `predict` gives for the same texts; unreadable rows stop (nothing written) or are skipped;
 /// bad arguments are clear errors that keep the session; memory stays flat on a large file.
-final class FilePredictionTests: XCTestCase {
-    private var directory: URL!
-    private var modelDirectory: URL!
+final class FilePredictionTests: XCTestCase, TinySentimentTest {
+    var workspace: TinySentimentWorkspace!
     private let sink = RecordingSink()
 
-    override func setUpWithError() throws {
-        directory = try TinyModelFixture.temporaryDirectory(self)
-        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"), heads: .sequenceClassification,
-                                                    labels: ["negative", "positive"])
-    }
+    override func setUpWithError() throws { workspace = try TinySentimentWorkspace(self, heads: .sequenceClassification, labels: ["negative", "positive"]) }
 
+    @discardableResult
     private func run(_ engine: Engine, _ code: String, file: StaticString = #filePath, line: UInt = #line) -> CellOutcome {
-        let outcome = engine.execute(code, output: sink)
-        if let error = outcome.error { XCTFail("cell failed: \(error)", file: file, line: line) }
-        return outcome
+        engine.run(code, output: sink, file: file, line: line)
     }
 
     private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
@@ -171,7 +165,7 @@ final class FilePredictionTests: XCTestCase {
 
     func testBadArgumentsAreClearErrorsAndTheSessionKeepsItsModelAndDataset() throws {
         let engine = Engine()
-        let data = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(), named: "reviews.csv", in: directory).path
+        let data = dataPath
         _ = run(engine, "load(model: \"\(modelDirectory.path)\")")
         _ = run(engine, "load(dataset: \"\(data)\")")
         let model = try XCTUnwrap(engine.session.model)

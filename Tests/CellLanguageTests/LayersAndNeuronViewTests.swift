@@ -20,14 +20,7 @@ final class LayersAndNeuronViewTests: XCTestCase {
         sink.events.compactMap { if case .display(let bundle, _) = $0 { return bundle } else { return nil } }
     }
 
-    private func error(_ code: String) -> String {
-        let outcome = engine.execute(code, output: sink)
-        guard let error = outcome.error else {
-            XCTFail("\(code) should fail")
-            return ""
-        }
-        return "\(error)"
-    }
+    private func error(_ code: String) -> String { engine.failure(code, output: sink) }
 
     func testTheLastLayerOfTheMaskedLMLensIsMasksOutput() throws {
         let text = "The child came home from [MASK]."

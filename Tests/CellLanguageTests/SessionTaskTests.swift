@@ -7,20 +7,15 @@ import XCTest
 /// Multi-label (JSON-list labels) and regression (real-valued labels) end to end on the tiny
 /// model: train, evaluate, predict, save, reload, plots, info, early stopping; and the options
 /// that apply to single-label classification only.
-final class SessionTaskTests: XCTestCase {
-    private var directory: URL!
-    private var modelDirectory: URL!
+final class SessionTaskTests: XCTestCase, TinySentimentTest {
+    var workspace: TinySentimentWorkspace!
     private let sink = RecordingSink()
 
-    override func setUpWithError() throws {
-        directory = try TinyModelFixture.temporaryDirectory(self)
-        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
-    }
+    override func setUpWithError() throws { workspace = try TinySentimentWorkspace(self) }
 
+    @discardableResult
     private func run(_ engine: Engine, _ code: String, file: StaticString = #filePath, line: UInt = #line) -> CellOutcome {
-        let outcome = engine.execute(code, output: sink)
-        if let error = outcome.error { XCTFail("cell failed: \(error)", file: file, line: line) }
-        return outcome
+        engine.run(code, output: sink, file: file, line: line)
     }
 
     private func json(_ outcome: CellOutcome) -> JSON? { outcome.value?.data[MimeBundle.numbersType] }
@@ -196,7 +191,7 @@ final class SessionTaskTests: XCTestCase {
     }
 
     func testLabelSmoothingReachesTheLossAndIsRecorded() throws {
-        let path = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(), named: "reviews.csv", in: directory).path
+        let path = dataPath
         func firstLosses(_ smoothing: Double) throws -> (Session, [Double]) {
             let session = Session()
             try session.load(model: modelDirectory.path, labels: 2)
@@ -216,7 +211,7 @@ final class SessionTaskTests: XCTestCase {
     func testOptionsOfAnotherTaskAndMismatchedModelsAreClearErrorsThatKeepTheState() throws {
         let tags = try TinyModelFixture.writeFile(TinyModelFixture.multiLabelJSONL(), named: "tags.jsonl", in: directory).path
         let scores = try TinyModelFixture.writeFile(TinyModelFixture.regressionCSV(), named: "scores.csv", in: directory).path
-        let reviews = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(), named: "reviews.csv", in: directory).path
+        let reviews = dataPath
         let session = Session()
         try session.load(model: modelDirectory.path)
         func argument(_ options: TrainOptions) -> String? {

@@ -30,7 +30,7 @@ final class SessionTrainingAtomicityTests: XCTestCase, TinySentimentTest {
         let session = Session()
         try session.load(model: modelDirectory.path, labels: 2)
         try session.load(dataset: dataPath, validation: 0.25)
-        let classifier = try XCTUnwrap(session.model?.network.parameter("classifier.weight"))
+        let classifier = try XCTUnwrap(session.model?.network.mutableParameter("classifier.weight"))
         classifier[0] = .nan
         assertFailsLeavingTheSessionAsItWas(session, TrainOptions(epochs: 2, batch: 8, maxLength: 32), ename: "NumericError")
         XCTAssertNil(session.component(OptimizerState.self))
@@ -51,10 +51,10 @@ final class SessionTrainingAtomicityTests: XCTestCase, TinySentimentTest {
         session.clearInterrupt()
 
         // A non-finite loss at the first step: the trainer had already extended the schedule.
-        session.model!.network.parameter("classifier.weight")![0] = .nan
+        session.model!.network.mutableParameter("classifier.weight")![0] = .nan
         assertFailsLeavingTheSessionAsItWas(session, TrainOptions(epochs: 3, lr: 2e-3, batch: 4, maxLength: 32, warmup: 0.5),
                                             ename: "NumericError")
-        session.model!.network.parameter("classifier.weight")![0] = original
+        session.model!.network.mutableParameter("classifier.weight")![0] = original
 
         // And then a good run continues from the first run's optimizer.
         let report = try session.train(TrainOptions(epochs: 1, lr: 1e-3, batch: 8))

@@ -1,4 +1,4 @@
-import Bert
+@testable import Bert
 import Display
 import Foundation
 import XCTest
@@ -157,7 +157,7 @@ final class SessionTrainingTests: XCTestCase, TinySentimentTest {
         XCTAssertNil(engine.session.optimizer, "nothing was trained")
 
         // A NaN in the weights stops training with a NumericError before any update.
-        let classifier = try XCTUnwrap(engine.session.model?.network.parameter("classifier.weight"))
+        let classifier = try XCTUnwrap(engine.session.model?.network.mutableParameter("classifier.weight"))
         classifier[0] = .nan
         let before = engine.session.model!.network.parameters.array
         let error = engine.execute("train(epochs: 1, maxLength: 64)", output: sink).error

@@ -7,16 +7,11 @@ import XCTest
 /// `train`, `evaluate` and `predict` with `window:`, `stride:`, `aggregate:`, and
 /// `tokenize(stride:)`, on the tiny model: every window trains, evaluation and prediction are per
 /// text, and impossible windows are clear errors that keep the session.
-final class SessionWindowsTests: XCTestCase {
-    private var directory: URL!
-    private var modelDirectory: URL!
+final class SessionWindowsTests: XCTestCase, TinySentimentTest {
+    var workspace: TinySentimentWorkspace!
     private let sink = RecordingSink()
 
-    override func setUpWithError() throws {
-        directory = try TinyModelFixture.temporaryDirectory(self)
-        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"), heads: .sequenceClassification,
-                                                    labels: ["negative", "positive"])
-    }
+    override func setUpWithError() throws { workspace = try TinySentimentWorkspace(self, heads: .sequenceClassification, labels: ["negative", "positive"]) }
 
     /// Long reviews: a sentence of the label's sentiment repeated 2 to 7 times (12 to 42 tokens).
     private func longReviews(count: Int = 40) throws -> String {

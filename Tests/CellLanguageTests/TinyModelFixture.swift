@@ -109,9 +109,12 @@ struct TinySentimentWorkspace {
     let dataPath: String
 
     /// - rows: how many review rows (nil: `sentimentCSV`'s default)
-    init(_ test: XCTestCase, rows: Int? = nil) throws {
+    /// - heads, labels, initializerRange: the tiny model's, as `TinyModelFixture.write` takes them
+    init(_ test: XCTestCase, rows: Int? = nil, heads: BertHeads = .pooler, labels: [String]? = nil,
+         initializerRange: Double = 0.02) throws {
         directory = try TinyModelFixture.temporaryDirectory(test)
-        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
+        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"), heads: heads,
+                                                    labels: labels, initializerRange: initializerRange)
         let csv = rows.map { TinyModelFixture.sentimentCSV(count: $0) } ?? TinyModelFixture.sentimentCSV()
         dataPath = try TinyModelFixture.writeFile(csv, named: "reviews.csv", in: directory).path
     }

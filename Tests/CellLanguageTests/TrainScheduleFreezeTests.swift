@@ -7,21 +7,15 @@ import XCTest
 /// `train(schedule:, layerDecay:, freeze:)` through the cell language (issue 18 parts 2-4): the
 /// options reach the optimizer, `plot("lr")` draws the schedule, and bad values are
 /// ArgumentErrors that leave the session as it was. The tiny model has 2 layers.
-final class TrainScheduleFreezeTests: XCTestCase {
-    private var directory: URL!
-    private var modelDirectory: URL!
-    private var dataPath: String!
+final class TrainScheduleFreezeTests: XCTestCase, TinySentimentTest {
+    var workspace: TinySentimentWorkspace!
     private let sink = RecordingSink()
 
-    override func setUpWithError() throws {
-        directory = try TinyModelFixture.temporaryDirectory(self)
-        modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
-        dataPath = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(), named: "reviews.csv", in: directory).path
-    }
+    override func setUpWithError() throws { workspace = try TinySentimentWorkspace(self) }
 
     private func engine() -> Engine {
         let engine = Engine()
-        for code in ["load(model: \"\(modelDirectory.path)\", labels: 2)", "load(dataset: \"\(dataPath!)\", validation: 0.25)"] {
+        for code in ["load(model: \"\(modelDirectory.path)\", labels: 2)", "load(dataset: \"\(dataPath)\", validation: 0.25)"] {
             XCTAssertNil(engine.execute(code, output: sink).error, code)
         }
         return engine
@@ -85,7 +79,7 @@ final class TrainScheduleFreezeTests: XCTestCase {
         let step = try XCTUnwrap(engine.session.optimizer?.step)
         let moments = step.optimizer.m.array.map(\.bitPattern)
         XCTAssertEqual(moments.count, step.network.parameters.count)
-        let classifier = engine.session.model!.network.parameter("classifier.weight")!
+        let classifier = engine.session.model!.network.mutableParameter("classifier.weight")!
         let original = classifier[0]
         classifier[0] = .nan
         XCTAssertEqual(engine.execute("train(epochs: 1, batch: 8, maxLength: 32, freeze: \"encoder\")", output: sink).error?.ename,

@@ -1,4 +1,4 @@
-import Numerics
+@testable import Numerics
 import TestSupport
 import XCTest
 

@@ -41,11 +41,10 @@ public struct AttentionHeadView: Equatable {
         let input = out.hiddenStates![layer]                  // (T, C): the layer's input
         var qkv = [Float](repeating: 0, count: T * 3 * C)     // (T, 3C): Q | K | V
         let projection = network.layers[layer].attention.qkv
-        input.withUnsafeBufferPointer { x in
-            qkv.withUnsafeMutableBufferPointer { o in
-                let w = network.parameters.pointer
-                Linear.forward(out: o.baseAddress!, inp: x.baseAddress!, weight: w + projection.weight,
-                               bias: w + projection.bias, rows: T, inFeatures: C, outFeatures: 3 * C)
+        input.withMatrixView(rows: T, columns: C) { x in
+            qkv.withMutableMatrixView(rows: T, columns: 3 * C) { o in
+                let w = network.parameters
+                Linear.forward(out: o, inp: x, weight: projection.weight(w), bias: projection.bias(w))
             }
         }
         func slice(_ part: Int) -> [[Double]] {

@@ -11,8 +11,7 @@ extension BertNetwork {
     public func embeddingOutput(_ batch: BertBatch) throws -> (embeddings: [Float], logits: [Float]?) {
         let a = try forward(batch, need: heads.intersection([.pooler, .classifier]), training: false, dropoutSeed: nil)
         let m = a.arena
-        return (Array(UnsafeBufferPointer(start: m[a.embeddingOut], count: a.embeddingOut.count)),
-                heads.contains(.classifier) ? Array(UnsafeBufferPointer(start: m[a.logits], count: a.logits.count)) : nil)
+        return (m[a.embeddingOut].array, heads.contains(.classifier) ? m[a.logits].array : nil)
     }
 
     /// The gradient of Σ_b logits[b, targets[b]] with respect to the embeddings' output, when
@@ -41,19 +40,19 @@ extension BertNetwork {
             throw BertError(.argument, "one target class in 0..<\(L) per row is needed")
         }
         let need: BertHeads = [.pooler, .classifier]
-        let a = try embeddings.withUnsafeBufferPointer { e in
-            try forward(batch, need: need, training: true, dropoutSeed: nil, embeddingOutput: e.baseAddress!,
+        let a = try embeddings.withMatrixView(rows: B * T, columns: C) { e in
+            try forward(batch, need: need, training: true, dropoutSeed: nil, embeddingOutput: e,
                         checkInterrupt: checkInterrupt)
         }
         let s = a.scratch!, m = a.arena
-        let logits = Array(UnsafeBufferPointer(start: m[a.logits], count: B * L))
+        let logits = m[a.logits].array
         // d (Σ_b logit[b, target_b]) / d logits: one-hot rows.
         let dLogits = m[s.dLogits]
-        dLogits.update(repeating: 0, count: B * L)
-        for b in 0..<B { dLogits[b * L + targets[b]] = 1 }
+        dLogits.fill(0)
+        for b in 0..<B { dLogits[b, targets[b]] = 1 }
         defer { if parameterGradients != .none { zeroGradients() } }
         let (dEmbeddings, _) = try backwardToEmbeddings(a, s, need: need, parameterGradients: parameterGradients,
                                                         checkInterrupt: checkInterrupt)
-        return (Array(UnsafeBufferPointer(start: dEmbeddings, count: B * T * C)), logits)
+        return (dEmbeddings.array, logits)
     }
 }

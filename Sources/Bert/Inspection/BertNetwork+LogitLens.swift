@@ -10,27 +10,16 @@ extension BertNetwork {
         guard let predictions else { throw BertError(.argument, "the model has no masked-LM head (it has \(heads))") }
         let C = config.hiddenSize, V = config.vocabSize, R = hidden.count / C
         precondition(hidden.count == R * C, "hidden rows of C values")
-        var logits = [Float](repeating: 0, count: R * V)
-        var transformed = [Float](repeating: 0, count: R * C), pre = transformed, activated = transformed
-        var mean = [Float](repeating: 0, count: R), rstd = mean
-        hidden.withUnsafeBufferPointer { h in
-            logits.withUnsafeMutableBufferPointer { l in
-                transformed.withUnsafeMutableBufferPointer { t in
-                    pre.withUnsafeMutableBufferPointer { p in
-                        activated.withUnsafeMutableBufferPointer { a in
-                            mean.withUnsafeMutableBufferPointer { m in
-                                rstd.withUnsafeMutableBufferPointer { r in
-                                    predictions.forward(logits: l.baseAddress!, transformed: t.baseAddress!, pre: p.baseAddress!,
-                                                        activated: a.baseAddress!, mean: m.baseAddress!, rstd: r.baseAddress!,
-                                                        hidden: h.baseAddress!, rows: R, params: parameters.pointer)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        // One scratch buffer for the head's intermediates: (R, V) logits, three (R, C), two (R).
+        var plan = ArenaPlan()
+        let logits = plan.take(R, V), transformed = plan.take(R, C), pre = plan.take(R, C)
+        let activated = plan.take(R, C), mean = plan.take(R), rstd = plan.take(R)
+        let m = FloatBuffer(count: plan.totalCount)
+        hidden.withMatrixView(rows: R, columns: C) { h in
+            predictions.forward(logits: m[logits], transformed: m[transformed], pre: m[pre], activated: m[activated],
+                                mean: m.vector(mean), rstd: m.vector(rstd), hidden: h, params: parameters)
         }
-        return logits
+        return m[logits].array
     }
 
     /// Classifier logits of one sequence's hidden states (T, C) -> (L): the pooler on its [CLS]
@@ -39,22 +28,16 @@ extension BertNetwork {
         guard let pooler, let classifier else { throw BertError(.argument, "the model has no classifier head (it has \(heads))") }
         let C = config.hiddenSize, L = config.numLabels
         precondition(hidden.count >= C && hidden.count % C == 0, "hidden rows of C values")
-        var pooled = [Float](repeating: 0, count: C), preactivation = pooled
-        var logits = [Float](repeating: 0, count: L)
-        hidden.withUnsafeBufferPointer { h in
-            pooled.withUnsafeMutableBufferPointer { p in
-                preactivation.withUnsafeMutableBufferPointer { pre in
-                    pooler.forward(pooled: p.baseAddress!, preactivation: pre.baseAddress!, hidden: h.baseAddress!,
-                                   B: 1, T: hidden.count / C, params: parameters.pointer)
-                }
-            }
+        let T = hidden.count / C
+        var plan = ArenaPlan()
+        let pooled = plan.take(1, C), preactivation = plan.take(1, C), logits = plan.take(1, L)
+        let m = FloatBuffer(count: plan.totalCount)
+        hidden.withMatrixView(rows: T, columns: C) { h in
+            pooler.forward(pooled: m[pooled], preactivation: m[preactivation], hidden: h, T: T, params: parameters)
         }
-        pooled.withUnsafeBufferPointer { p in
-            logits.withUnsafeMutableBufferPointer { l in
-                classifier.forward(logits: l.baseAddress!, dropped: UnsafeMutablePointer(mutating: p.baseAddress!),
-                                   pooled: p.baseAddress!, mask: nil, B: 1, params: parameters.pointer)
-            }
-        }
-        return logits
+        // No dropout mask: `dropped` is not written.
+        classifier.forward(logits: m[logits], dropped: m[pooled], pooled: m[pooled].readOnly, mask: nil,
+                           params: parameters)
+        return m[logits].array
     }
 }

@@ -11,17 +11,14 @@ struct BertClassifier {
     /// - logits: (B, L) overwritten
     /// - dropped: (B, C) overwritten with dropout(pooled) when `mask` is given, else unused
     /// - pooled: (B, C); mask: (B, C) or nil
-    func forward(logits: UnsafeMutablePointer<Float>, dropped: UnsafeMutablePointer<Float>,
-                 pooled: UnsafePointer<Float>, mask: UnsafePointer<Float>?, B: Int,
-                 params w: UnsafeMutablePointer<Float>) {
-        let C = dense.inFeatures
+    func forward(logits: MutableMatrixView, dropped: MutableMatrixView, pooled: MatrixView, mask: MatrixView?,
+                 params w: FloatBuffer) {
         var input = pooled
         if let mask {
-            Dropout.forward(out: dropped, inp: pooled, mask: mask, count: B * C)
-            input = UnsafePointer(dropped)
+            Dropout.forward(out: dropped, inp: pooled, mask: mask)
+            input = dropped.readOnly
         }
-        Linear.forward(out: logits, inp: input, weight: w + dense.weight, bias: w + dense.bias,
-                       rows: B, inFeatures: C, outFeatures: dense.outFeatures)
+        Linear.forward(out: logits, inp: input, weight: dense.weight(w), bias: dense.bias(w))
     }
 
     /// - dpooled: (B, C) accumulated (+=)
@@ -29,14 +26,12 @@ struct BertClassifier {
     /// - dlogits: (B, L)
     /// - input: (B, C) what the forward multiplied: dropout(pooled), or pooled
     /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
-    func backward(dpooled: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                  dlogits: UnsafePointer<Float>, input: UnsafePointer<Float>, mask: UnsafePointer<Float>?,
-                  B: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?) {
-        let C = dense.inFeatures
+    func backward(dpooled: MutableMatrixView, scratch: MutableMatrixView, dlogits: MatrixView, input: MatrixView,
+                  mask: MatrixView?, params w: FloatBuffer, grads g: FloatBuffer?) {
         let dg = dense.gradients(in: g)
-        Linear.backward(dinp: scratch, dweight: dg.weight, dbias: dg.bias, dout: dlogits,
-                        inp: input, weight: w + dense.weight, rows: B, inFeatures: C, outFeatures: dense.outFeatures)
-        if let mask { Dropout.backward(dinp: scratch, dout: scratch, mask: mask, count: B * C) }
-        VectorOps.addInPlace(dpooled, scratch, count: B * C)
+        Linear.backward(dinp: scratch, dweight: dg.weight, dbias: dg.bias, dout: dlogits, inp: input,
+                        weight: dense.weight(w))
+        if let mask { Dropout.backward(dinp: scratch, dout: scratch.readOnly, mask: mask) }
+        VectorOps.addInPlace(dpooled.flat, scratch.flat.readOnly)
     }
 }

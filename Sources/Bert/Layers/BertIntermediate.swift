@@ -8,35 +8,30 @@ struct BertIntermediate {
         dense = BertParameters.linear(layout, prefix + "intermediate.dense")
     }
 
-    /// - out: (B·T, I) GELU output, overwritten
+    /// - out: (B·T, I) GELU output, overwritten; may be `preactivation` (inference runs GELU in place)
     /// - preactivation: (B·T, I) dense output, overwritten
     /// - x: (B·T, C)
-    func forward(out: UnsafeMutablePointer<Float>, preactivation: UnsafeMutablePointer<Float>,
-                 x: UnsafePointer<Float>, rows: Int, params w: UnsafeMutablePointer<Float>) {
-        let I = dense.outFeatures
+    func forward(out: MutableMatrixView, preactivation: MutableMatrixView, x: MatrixView, params w: FloatBuffer) {
         // GELU on each block of rows right after its GEMM, while the block is in cache.
-        Linear.forward(out: preactivation, inp: x, weight: w + dense.weight, bias: w + dense.bias,
-                       rows: rows, inFeatures: dense.inFeatures, outFeatures: I) { range in
-            GELU.forward(out: out + range.lowerBound * I, inp: preactivation + range.lowerBound * I, count: range.count * I)
+        Linear.forward(out: preactivation, inp: x, weight: dense.weight(w), bias: dense.bias(w)) { range in
+            GELU.forward(out: out.rows(range), inp: preactivation.rows(range).readOnly)
         }
     }
 
     /// GELU's backward on rows `range` of dout (B·T, I), in place: the epilogue of the
     /// following layer's input-gradient GEMM, which just wrote those rows.
-    func activationBackward(dout: UnsafeMutablePointer<Float>, preactivation: UnsafePointer<Float>, range: Range<Int>) {
-        let I = dense.outFeatures, start = range.lowerBound * I
-        GELU.backward(dinp: dout + start, inp: preactivation + start, dout: dout + start, count: range.count * I)
+    func activationBackward(dout: MutableMatrixView, preactivation: MatrixView, range: Range<Int>) {
+        let rows = dout.rows(range)
+        GELU.backward(dinp: rows, inp: preactivation.rows(range), dout: rows.readOnly)
     }
 
     /// - dx: (B·T, C) accumulated (+=)
     /// - dpreactivation: (B·T, I), the gradient after `activationBackward`
     /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
-    func backward(dx: UnsafeMutablePointer<Float>, dpreactivation dout: UnsafeMutablePointer<Float>,
-                  x: UnsafePointer<Float>, rows: Int,
-                  params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?) {
+    func backward(dx: MutableMatrixView, dpreactivation dout: MatrixView, x: MatrixView,
+                  params w: FloatBuffer, grads g: FloatBuffer?) {
         let dg = dense.gradients(in: g)
-        Linear.backward(dinp: dx, dweight: dg.weight, dbias: dg.bias, dout: dout, inp: x,
-                        weight: w + dense.weight, rows: rows, inFeatures: dense.inFeatures,
-                        outFeatures: dense.outFeatures, accumulateInput: true)
+        Linear.backward(dinp: dx, dweight: dg.weight, dbias: dg.bias, dout: dout, inp: x, weight: dense.weight(w),
+                        accumulateInput: true)
     }
 }

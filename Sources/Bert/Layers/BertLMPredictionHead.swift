@@ -5,17 +5,16 @@ import Numerics
 struct BertLMPredictionHead {
     let transform: LinearParameters       // weight (C, C), bias (C)
     let layerNorm: LayerNormParameters
-    let decoderWeight: Int                // (V, C) = bert.embeddings.word_embeddings.weight
-    let decoderBias: Int                  // (V) cls.predictions.bias
-    let vocabSize: Int
+    /// weight (V, C) = bert.embeddings.word_embeddings.weight, bias (V) = cls.predictions.bias
+    let decoder: LinearParameters
     let eps: Float
 
     init(layout: ParameterLayout, config: BertConfig) {
         transform = BertParameters.linear(layout, "cls.predictions.transform.dense")
         layerNorm = BertParameters.layerNorm(layout, "cls.predictions.transform.LayerNorm")
-        decoderWeight = layout["bert.embeddings.word_embeddings.weight"]!.offset
-        decoderBias = layout["cls.predictions.bias"]!.offset
-        vocabSize = config.vocabSize
+        decoder = LinearParameters(weightOffset: layout["bert.embeddings.word_embeddings.weight"]!.offset,
+                                   biasOffset: layout["cls.predictions.bias"]!.offset,
+                                   inFeatures: config.hiddenSize, outFeatures: config.vocabSize)
         eps = Float(config.layerNormEps)
     }
 
@@ -23,38 +22,32 @@ struct BertLMPredictionHead {
     /// - transformed: (N, C) LayerNorm output; pre: (N, C) dense output; activated: (N, C) GELU
     /// - mean, rstd: (N)
     /// - hidden: (N, C) encoder output rows
-    func forward(logits: UnsafeMutablePointer<Float>, transformed: UnsafeMutablePointer<Float>,
-                 pre: UnsafeMutablePointer<Float>, activated: UnsafeMutablePointer<Float>,
-                 mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>,
-                 hidden: UnsafePointer<Float>, rows: Int, params w: UnsafeMutablePointer<Float>) {
-        let C = transform.outFeatures
-        Linear.forward(out: pre, inp: hidden, weight: w + transform.weight, bias: w + transform.bias,
-                       rows: rows, inFeatures: C, outFeatures: C)
-        GELU.forward(out: activated, inp: pre, count: rows * C)
-        LayerNorm.forward(out: transformed, mean: mean, rstd: rstd, inp: activated, weight: w + layerNorm.weight,
-                          bias: w + layerNorm.bias, rows: rows, channels: C, eps: eps)
-        Linear.forward(out: logits, inp: transformed, weight: w + decoderWeight, bias: w + decoderBias,
-                       rows: rows, inFeatures: C, outFeatures: vocabSize)
+    func forward(logits: MutableMatrixView, transformed: MutableMatrixView, pre: MutableMatrixView,
+                 activated: MutableMatrixView, mean: MutableVectorView, rstd: MutableVectorView,
+                 hidden: MatrixView, params w: FloatBuffer) {
+        Linear.forward(out: pre, inp: hidden, weight: transform.weight(w), bias: transform.bias(w))
+        GELU.forward(out: activated, inp: pre.readOnly)
+        LayerNorm.forward(out: transformed, mean: mean, rstd: rstd, inp: activated.readOnly,
+                          weight: layerNorm.weight(w), bias: layerNorm.bias(w), eps: eps)
+        Linear.forward(out: logits, inp: transformed.readOnly, weight: decoder.weight(w), bias: decoder.bias(w))
     }
 
     /// - dhidden: (N, C) accumulated (+=)
     /// - dtransformed, dpre: (N, C) scratch
     /// - dlogits: (N, V)
     /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
-    func backward(dhidden: UnsafeMutablePointer<Float>, dtransformed: UnsafeMutablePointer<Float>,
-                  dpre: UnsafeMutablePointer<Float>, dlogits: UnsafePointer<Float>,
-                  transformed: UnsafePointer<Float>, pre: UnsafePointer<Float>, activated: UnsafePointer<Float>,
-                  mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>, hidden: UnsafePointer<Float>,
-                  rows: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?) {
-        let C = transform.outFeatures
-        Linear.backward(dinp: dtransformed, dweight: g.map { $0 + decoderWeight }, dbias: g.map { $0 + decoderBias }, dout: dlogits,
-                        inp: transformed, weight: w + decoderWeight, rows: rows, inFeatures: C, outFeatures: vocabSize)
+    func backward(dhidden: MutableMatrixView, dtransformed: MutableMatrixView, dpre: MutableMatrixView,
+                  dlogits: MatrixView, transformed: MatrixView, pre: MatrixView, activated: MatrixView,
+                  mean: VectorView, rstd: VectorView, hidden: MatrixView,
+                  params w: FloatBuffer, grads g: FloatBuffer?) {
+        let ddecoder = decoder.gradients(in: g)
+        Linear.backward(dinp: dtransformed, dweight: ddecoder.weight, dbias: ddecoder.bias, dout: dlogits,
+                        inp: transformed, weight: decoder.weight(w))
         let dnorm = layerNorm.gradients(in: g), dtransform = transform.gradients(in: g)
-        LayerNorm.backward(dinp: dpre, dweight: dnorm.weight, dbias: dnorm.bias, dout: dtransformed,
-                           inp: activated, weight: w + layerNorm.weight, mean: mean, rstd: rstd, rows: rows, channels: C)
-        GELU.backward(dinp: dpre, inp: pre, dout: dpre, count: rows * C)
-        Linear.backward(dinp: dhidden, dweight: dtransform.weight, dbias: dtransform.bias, dout: dpre,
-                        inp: hidden, weight: w + transform.weight, rows: rows, inFeatures: C, outFeatures: C,
-                        accumulateInput: true)
+        LayerNorm.backward(dinp: dpre, dweight: dnorm.weight, dbias: dnorm.bias, dout: dtransformed.readOnly,
+                           inp: activated, weight: layerNorm.weight(w), mean: mean, rstd: rstd)
+        GELU.backward(dinp: dpre, inp: pre, dout: dpre.readOnly)
+        Linear.backward(dinp: dhidden, dweight: dtransform.weight, dbias: dtransform.bias, dout: dpre.readOnly,
+                        inp: hidden, weight: transform.weight(w), accumulateInput: true)
     }
 }

@@ -17,44 +17,52 @@ struct BertLayer {
         output = BertResidualOutput(layout: layout, prefix: prefix + "output", config: config)
     }
 
-    /// - input: (B, T, C); keyMask: (B, T); the layer's own buffers in `a` (see `BertLayerActivations`)
-    func forward(_ a: BertLayerActivations, input: UnsafePointer<Float>, keyMask: UnsafePointer<Float>,
-                 arena m: FloatBuffer, scratch: UnsafeMutablePointer<Float>, B: Int, T: Int,
-                 params w: UnsafeMutablePointer<Float>) {
-        let rows = B * T
-        attention.forward(context: m[a.context], qkvOut: m[a.qkv], probs: m[a.probs], probsMask: m.optional(a.probsMask),
-                          input: input, keyMask: keyMask, scratch: scratch, B: B, T: T, params: w)
-        attentionOutput.forward(out: m[a.attentionOut], sum: m[a.attentionSum], mean: m[a.attentionMean],
-                                rstd: m[a.attentionRstd], x: m[a.context], residual: input,
-                                mask: m.optional(a.attentionMask), rows: rows, params: w)
-        intermediate.forward(out: m[a.intermediate], preactivation: m[a.intermediatePre], x: m[a.attentionOut],
-                             rows: rows, params: w)
-        output.forward(out: m[a.out], sum: m[a.outSum], mean: m[a.outMean], rstd: m[a.outRstd],
-                       x: m[a.intermediate], residual: m[a.attentionOut], mask: m.optional(a.outMask),
-                       rows: rows, params: w)
+    /// - input: (B·T, C); keyMask: (B·T); the layer's own buffers in `a` (see `BertLayerActivations`)
+    /// - scratch: (workers · T, T)
+    func forward(_ a: BertLayerActivations, input: MatrixView, keyMask: VectorView, arena m: FloatBuffer,
+                 scratch: MutableMatrixView, T: Int, params w: FloatBuffer) {
+        let B = input.rows / T
+        attention.forward(context: m[a.context], qkvOut: m[a.qkv], probs: probs(a.probs, m, B, T),
+                          probsMask: a.probsMask.map { probs($0, m, B, T) }, input: input, keyMask: keyMask,
+                          scratch: scratch, params: w)
+        attentionOutput.forward(out: m[a.attentionOut], sum: m[a.attentionSum], mean: m.vector(a.attentionMean),
+                                rstd: m.vector(a.attentionRstd), x: m[a.context].readOnly, residual: input,
+                                mask: m.optional(a.attentionMask), params: w)
+        intermediate.forward(out: m[a.intermediate], preactivation: m[a.intermediatePre],
+                             x: m[a.attentionOut].readOnly, params: w)
+        output.forward(out: m[a.out], sum: m[a.outSum], mean: m.vector(a.outMean), rstd: m.vector(a.outRstd),
+                       x: m[a.intermediate].readOnly, residual: m[a.attentionOut].readOnly,
+                       mask: m.optional(a.outMask), params: w)
     }
 
     /// The forward in reverse.
-    /// - dinput: (B, T, C) overwritten
-    /// - dout: (B, T, C) the gradient of this layer's output
+    /// - dinput: (B·T, C) overwritten
+    /// - dout: (B·T, C) the gradient of this layer's output
     /// - grads: the flat gradient buffer, or nil to skip this layer's parameter gradients
-    func backward(_ a: BertLayerActivations, _ s: BertBackwardScratch, dinput: UnsafeMutablePointer<Float>,
-                  dout: UnsafePointer<Float>, input: UnsafePointer<Float>, arena m: FloatBuffer,
-                  B: Int, T: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?) {
-        let rows = B * T
-        output.backward(dx: m[s.dIntermediate], dresidual: m[s.dAttentionOut], dsumScratch: m[s.dSum], dout: dout,
-                        sum: m[a.outSum], mean: m[a.outMean], rstd: m[a.outRstd], x: m[a.intermediate],
-                        mask: m.optional(a.outMask), rows: rows, params: w, grads: g) { range in
-            intermediate.activationBackward(dout: m[s.dIntermediate], preactivation: m[a.intermediatePre], range: range)
+    func backward(_ a: BertLayerActivations, _ s: BertBackwardScratch, dinput: MutableMatrixView, dout: MatrixView,
+                  input: MatrixView, arena m: FloatBuffer, T: Int, params w: FloatBuffer, grads g: FloatBuffer?) {
+        let dIntermediate = m[s.dIntermediate], preactivation = m[a.intermediatePre].readOnly
+        output.backward(dx: dIntermediate, dresidual: m[s.dAttentionOut], dsumScratch: m[s.dSum], dout: dout,
+                        sum: m[a.outSum].readOnly, mean: m.vector(a.outMean).readOnly,
+                        rstd: m.vector(a.outRstd).readOnly, x: m[a.intermediate].readOnly,
+                        mask: m.optional(a.outMask), params: w, grads: g) { range in
+            intermediate.activationBackward(dout: dIntermediate, preactivation: preactivation, range: range)
         }
-        intermediate.backward(dx: m[s.dAttentionOut], dpreactivation: m[s.dIntermediate],
-                              x: m[a.attentionOut], rows: rows, params: w, grads: g)
+        intermediate.backward(dx: m[s.dAttentionOut], dpreactivation: dIntermediate.readOnly,
+                              x: m[a.attentionOut].readOnly, params: w, grads: g)
         attentionOutput.backward(dx: m[s.dContext], dresidual: dinput, dsumScratch: m[s.dSum],
-                                 dout: m[s.dAttentionOut], sum: m[a.attentionSum], mean: m[a.attentionMean],
-                                 rstd: m[a.attentionRstd], x: m[a.context], mask: m.optional(a.attentionMask),
-                                 rows: rows, params: w, grads: g)
-        attention.backward(dinput: dinput, dqkv: m[s.dQKV], dcontext: m[s.dContext], qkvOut: m[a.qkv],
-                           probs: m[a.probs], probsMask: m.optional(a.probsMask), input: input,
-                           scratch: m[s.attention], B: B, T: T, params: w, grads: g)
+                                 dout: m[s.dAttentionOut].readOnly, sum: m[a.attentionSum].readOnly,
+                                 mean: m.vector(a.attentionMean).readOnly, rstd: m.vector(a.attentionRstd).readOnly,
+                                 x: m[a.context].readOnly, mask: m.optional(a.attentionMask), params: w, grads: g)
+        let B = input.rows / T
+        attention.backward(dinput: dinput, dqkv: m[s.dQKV], dcontext: m[s.dContext].readOnly,
+                           qkvOut: m[a.qkv].readOnly, probs: probs(a.probs, m, B, T),
+                           probsMask: a.probsMask.map { probs($0, m, B, T) }, input: input,
+                           scratch: m[s.attention], params: w, grads: g)
+    }
+
+    /// An arena slice of (B·H·T, T) attention values as (B, H, T, T).
+    private func probs(_ slice: ArenaSlice, _ m: FloatBuffer, _ B: Int, _ T: Int) -> AttentionView {
+        m.attention(slice, batch: B, heads: attention.heads, length: T)
     }
 }

@@ -7,26 +7,21 @@ struct BertPooler {
     init(layout: ParameterLayout) { dense = BertParameters.linear(layout, "bert.pooler.dense") }
 
     /// - pooled: (B, C) overwritten; preactivation: (B, C) overwritten
-    /// - hidden: (B, T, C), read at t = 0 through a row stride of T·C
-    func forward(pooled: UnsafeMutablePointer<Float>, preactivation: UnsafeMutablePointer<Float>,
-                 hidden: UnsafePointer<Float>, B: Int, T: Int, params w: UnsafeMutablePointer<Float>) {
-        let C = dense.outFeatures
-        Linear.forward(out: preactivation, inp: hidden, weight: w + dense.weight, bias: w + dense.bias,
-                       rows: B, inFeatures: C, outFeatures: C, inputStride: T * C)
-        Tanh.forward(out: pooled, inp: preactivation, count: B * C)
+    /// - hidden: (B·T, C), read at t = 0 (`strided(every: T)`, a row stride of T·C)
+    func forward(pooled: MutableMatrixView, preactivation: MutableMatrixView, hidden: MatrixView, T: Int,
+                 params w: FloatBuffer) {
+        Linear.forward(out: preactivation, inp: hidden.strided(every: T), weight: dense.weight(w), bias: dense.bias(w))
+        Tanh.forward(out: pooled, inp: preactivation.readOnly)
     }
 
-    /// - dhidden: (B, T, C), accumulated (+=) at t = 0 only
+    /// - dhidden: (B·T, C), accumulated (+=) at t = 0 only
     /// - dpooled: (B, C), overwritten with d preactivation
     /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
-    func backward(dhidden: UnsafeMutablePointer<Float>, dpooled: UnsafeMutablePointer<Float>,
-                  pooled: UnsafePointer<Float>, hidden: UnsafePointer<Float>, B: Int, T: Int,
-                  params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?) {
-        let C = dense.outFeatures
-        Tanh.backward(dinp: dpooled, out: pooled, dout: dpooled, count: B * C)
+    func backward(dhidden: MutableMatrixView, dpooled: MutableMatrixView, pooled: MatrixView, hidden: MatrixView,
+                  T: Int, params w: FloatBuffer, grads g: FloatBuffer?) {
+        Tanh.backward(dinp: dpooled, out: pooled, dout: dpooled.readOnly)
         let dg = dense.gradients(in: g)
-        Linear.backward(dinp: dhidden, dweight: dg.weight, dbias: dg.bias, dout: dpooled,
-                        inp: hidden, weight: w + dense.weight, rows: B, inFeatures: C, outFeatures: C,
-                        inputStride: T * C, accumulateInput: true)
+        Linear.backward(dinp: dhidden.strided(every: T), dweight: dg.weight, dbias: dg.bias, dout: dpooled.readOnly,
+                        inp: hidden.strided(every: T), weight: dense.weight(w), accumulateInput: true)
     }
 }

@@ -17,23 +17,21 @@ struct BertResidualOutput {
     /// - sum: (B·T, C) overwritten: dropout(dense(x)) + residual, the LayerNorm input
     /// - mean, rstd: (B·T)
     /// - x: (B·T, X); residual: (B·T, C); mask: (B·T, C) or nil
-    func forward(out: UnsafeMutablePointer<Float>, sum: UnsafeMutablePointer<Float>,
-                 mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>,
-                 x: UnsafePointer<Float>, residual: UnsafePointer<Float>, mask: UnsafePointer<Float>?,
-                 rows: Int, params w: UnsafeMutablePointer<Float>) {
+    func forward(out: MutableMatrixView, sum: MutableMatrixView, mean: MutableVectorView, rstd: MutableVectorView,
+                 x: MatrixView, residual: MatrixView, mask: MatrixView?, params w: FloatBuffer) {
         let C = dense.outFeatures
+        let s = sum.flat, r = residual.flat, keep = mask?.flat
         // Dropout, residual and LayerNorm on each block of rows right after its GEMM.
-        Linear.forward(out: sum, inp: x, weight: w + dense.weight, bias: w + dense.bias,
-                       rows: rows, inFeatures: dense.inFeatures, outFeatures: C) { range in
+        Linear.forward(out: sum, inp: x, weight: dense.weight(w), bias: dense.bias(w)) { range in
             let lo = range.lowerBound * C, hi = range.upperBound * C
-            if let mask {
-                for i in lo..<hi { sum[i] = sum[i] * mask[i] + residual[i] }
+            if let keep {
+                for i in lo..<hi { s[i] = s[i] * keep[i] + r[i] }
             } else {
-                for i in lo..<hi { sum[i] += residual[i] }
+                for i in lo..<hi { s[i] += r[i] }
             }
-            LayerNorm.forward(out: out + lo, mean: mean + range.lowerBound, rstd: rstd + range.lowerBound,
-                              inp: sum + lo, weight: w + layerNorm.weight, bias: w + layerNorm.bias,
-                              rows: range.count, channels: C, eps: eps)
+            LayerNorm.forward(out: out.rows(range), mean: mean.slice(range), rstd: rstd.slice(range),
+                              inp: sum.rows(range).readOnly, weight: layerNorm.weight(w), bias: layerNorm.bias(w),
+                              eps: eps)
         }
     }
 
@@ -43,23 +41,19 @@ struct BertResidualOutput {
     /// - dout: (B·T, C)
     /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
     /// - inputEpilogue: run on each block of rows of `dx` once written (see `Linear.backward`)
-    func backward(dx: UnsafeMutablePointer<Float>, dresidual: UnsafeMutablePointer<Float>,
-                  dsumScratch: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-                  sum: UnsafePointer<Float>, mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
-                  x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, rows: Int,
-                  params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?,
+    func backward(dx: MutableMatrixView, dresidual: MutableMatrixView, dsumScratch: MutableMatrixView,
+                  dout: MatrixView, sum: MatrixView, mean: VectorView, rstd: VectorView, x: MatrixView,
+                  mask: MatrixView?, params w: FloatBuffer, grads g: FloatBuffer?,
                   inputEpilogue: ((Range<Int>) -> Void)? = nil) {
-        let C = dense.outFeatures
         let dnorm = layerNorm.gradients(in: g), ddenseParams = dense.gradients(in: g)
         LayerNorm.backward(dinp: dresidual, dweight: dnorm.weight, dbias: dnorm.bias, dout: dout,
-                           inp: sum, weight: w + layerNorm.weight, mean: mean, rstd: rstd, rows: rows, channels: C)
-        var ddense = UnsafePointer(dresidual)
+                           inp: sum, weight: layerNorm.weight(w), mean: mean, rstd: rstd)
+        var ddense = dresidual.readOnly
         if let mask {
-            Dropout.backward(dinp: dsumScratch, dout: dresidual, mask: mask, count: rows * C)
-            ddense = UnsafePointer(dsumScratch)
+            Dropout.backward(dinp: dsumScratch, dout: dresidual.readOnly, mask: mask)
+            ddense = dsumScratch.readOnly
         }
         Linear.backward(dinp: dx, dweight: ddenseParams.weight, dbias: ddenseParams.bias, dout: ddense, inp: x,
-                        weight: w + dense.weight, rows: rows, inFeatures: dense.inFeatures, outFeatures: C,
-                        inputEpilogue: inputEpilogue)
+                        weight: dense.weight(w), inputEpilogue: inputEpilogue)
     }
 }

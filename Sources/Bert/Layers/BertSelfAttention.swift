@@ -14,43 +14,40 @@ struct BertSelfAttention {
 
     init(layout: ParameterLayout, prefix: String, config: BertConfig) {
         let q = BertParameters.linear(layout, prefix + "attention.self.query")
-        qkv = LinearParameters(weight: q.weight, bias: q.bias, inFeatures: q.inFeatures, outFeatures: 3 * q.outFeatures)
+        qkv = LinearParameters(weightOffset: q.weightOffset, biasOffset: q.biasOffset, inFeatures: q.inFeatures,
+                               outFeatures: 3 * q.outFeatures)
         heads = config.numAttentionHeads
         channels = config.hiddenSize
     }
 
-    /// - context: (B, T, C) overwritten
-    /// - qkvOut: (B, T, 3C) overwritten: Q | K | V
+    /// - context: (B·T, C) overwritten
+    /// - qkvOut: (B·T, 3C) overwritten: Q | K | V
     /// - probs: (B, H, T, T) overwritten: softmax probabilities before dropout
     /// - probsMask: (B, H, T, T) dropout mask or nil
-    /// - input: (B, T, C)
-    /// - keyMask: (B, T) 1 for tokens, 0 for padding
+    /// - input: (B·T, C)
+    /// - keyMask: (B·T) 1 for tokens, 0 for padding
     /// - scratch: `AttentionCore.forwardScratchCount` floats
-    func forward(context: UnsafeMutablePointer<Float>, qkvOut: UnsafeMutablePointer<Float>,
-                 probs: UnsafeMutablePointer<Float>, probsMask: UnsafePointer<Float>?,
-                 input: UnsafePointer<Float>, keyMask: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                 B: Int, T: Int, params w: UnsafeMutablePointer<Float>) {
-        let C = channels
-        Linear.forward(out: qkvOut, inp: input, weight: w + qkv.weight, bias: w + qkv.bias,
-                       rows: B * T, inFeatures: C, outFeatures: 3 * C)
-        AttentionCore.forward(context: context, qkv: qkvOut, probs: probs, probsMask: probsMask,
-                              keyMask: keyMask, scratch: scratch, B: B, T: T, heads: heads, channels: C)
+    func forward(context: MutableMatrixView, qkvOut: MutableMatrixView, probs: AttentionView,
+                 probsMask: AttentionView?, input: MatrixView, keyMask: VectorView,
+                 scratch: MutableMatrixView, params w: FloatBuffer) {
+        assert(probs.heads == heads && input.rows == probs.batch * probs.length, "attention: shapes")
+        Linear.forward(out: qkvOut, inp: input, weight: qkv.weight(w), bias: qkv.bias(w))
+        AttentionCore.forward(context: context, qkv: qkvOut.readOnly, probs: probs, probsMask: probsMask,
+                              keyMask: keyMask, scratch: scratch)
     }
 
-    /// - dinput: (B, T, C) accumulated (+=): the residual path already wrote it
-    /// - dqkv: (B, T, 3C) scratch
-    /// - dcontext: (B, T, C)
+    /// - dinput: (B·T, C) accumulated (+=): the residual path already wrote it
+    /// - dqkv: (B·T, 3C) scratch
+    /// - dcontext: (B·T, C)
     /// - scratch: `AttentionCore.backwardScratchCount` floats
     /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
-    func backward(dinput: UnsafeMutablePointer<Float>, dqkv: UnsafeMutablePointer<Float>,
-                  dcontext: UnsafePointer<Float>, qkvOut: UnsafePointer<Float>, probs: UnsafePointer<Float>,
-                  probsMask: UnsafePointer<Float>?, input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                  B: Int, T: Int, params w: UnsafeMutablePointer<Float>, grads g: UnsafeMutablePointer<Float>?) {
-        let C = channels
+    func backward(dinput: MutableMatrixView, dqkv: MutableMatrixView, dcontext: MatrixView,
+                  qkvOut: MatrixView, probs: AttentionView, probsMask: AttentionView?,
+                  input: MatrixView, scratch: MutableMatrixView, params w: FloatBuffer, grads g: FloatBuffer?) {
         AttentionCore.backward(dqkv: dqkv, dcontext: dcontext, qkv: qkvOut, probs: probs, probsMask: probsMask,
-                               scratch: scratch, B: B, T: T, heads: heads, channels: C)
+                               scratch: scratch)
         let dg = qkv.gradients(in: g)
-        Linear.backward(dinp: dinput, dweight: dg.weight, dbias: dg.bias, dout: dqkv, inp: input,
-                        weight: w + qkv.weight, rows: B * T, inFeatures: C, outFeatures: 3 * C, accumulateInput: true)
+        Linear.backward(dinp: dinput, dweight: dg.weight, dbias: dg.bias, dout: dqkv.readOnly, inp: input,
+                        weight: qkv.weight(w), accumulateInput: true)
     }
 }

@@ -61,10 +61,10 @@ public final class AdamW {
             let start = max(new.trainedOffset, groups.trainedOffset)
             let kept = parameterCount - start
             if kept > 0 {
-                newM.pointer.advanced(by: start - new.trainedOffset)
-                    .update(from: m.pointer.advanced(by: start - groups.trainedOffset), count: kept)
-                newV.pointer.advanced(by: start - new.trainedOffset)
-                    .update(from: v.pointer.advanced(by: start - groups.trainedOffset), count: kept)
+                newM.vector(offset: start - new.trainedOffset, count: kept)
+                    .copy(from: m.vector(offset: start - groups.trainedOffset, count: kept).readOnly)
+                newV.vector(offset: start - new.trainedOffset, count: kept)
+                    .copy(from: v.vector(offset: start - groups.trainedOffset, count: kept).readOnly)
             }
             m = newM
             v = newV
@@ -83,9 +83,9 @@ public final class AdamW {
         let bias2Sqrt = (1 - pow(Double(s.beta2), Double(step))).squareRoot()
         let stepSize = Float(Double(lr) / bias1)
         let invBias2Sqrt = Float(1 / bias2Sqrt)
-        let p = parameters.pointer, g = gradients.pointer
+        let p = parameters.vector, g = gradients.vector.readOnly
         // Moments are indexed from the first trained value.
-        let mp = m.pointer, vp = v.pointer, o = groups.trainedOffset
+        let mp = m.vector, vp = v.vector, o = groups.trainedOffset
         let b1 = s.beta1, b2 = s.beta2, eps = s.eps
         for (range, decays, scale) in groups.entries {
             // A scaled rate as torch's group lr: lr · d^k in Double, then Float; scale 1 is lr itself.
@@ -110,8 +110,8 @@ public final class AdamW {
     func restore(step: Int, m first: [Float], v second: [Float]) {
         precondition(first.count == m.count && second.count == v.count, "AdamW layout mismatch")
         self.step = step
-        first.withUnsafeBufferPointer { m.pointer.update(from: $0.baseAddress!, count: $0.count) }
-        second.withUnsafeBufferPointer { v.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        m.vector.copy(from: first)
+        v.vector.copy(from: second)
     }
 
     /// Forgets the moments and the step count.

@@ -12,13 +12,13 @@ public enum GradientClipping {
         let range = range ?? 0..<gradients.count
         let norm = norm(gradients, range: range)
         let coefficient = min(Double(maxNorm) / (Double(norm) + 1e-6), 1)
-        if coefficient < 1 { VectorOps.scale(gradients.pointer + range.lowerBound, by: Float(coefficient), count: range.count) }
+        if coefficient < 1 { VectorOps.scale(gradients.vector(offset: range.lowerBound, count: range.count), by: Float(coefficient)) }
         return norm
     }
 
     /// The 2-norm of `range` (all by default) without clipping.
     public static func norm(_ gradients: FloatBuffer, range: Range<Int>? = nil) -> Float {
         let range = range ?? 0..<gradients.count
-        return Float(VectorOps.sumOfSquares(gradients.pointer + range.lowerBound, count: range.count).squareRoot())
+        return Float(VectorOps.sumOfSquares(gradients.vector(offset: range.lowerBound, count: range.count).readOnly).squareRoot())
     }
 }

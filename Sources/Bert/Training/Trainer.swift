@@ -323,7 +323,7 @@ public final class Trainer {
         }
         var restored: Int?
         if keepsBest, let bestWeights, let bestRecord = progress.best {
-            bestWeights.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            network.parameters.vector.copy(from: bestWeights)
             restored = min(Int(bestRecord.epoch.rounded(.up)) - 1, progress.epochs - 1)
             restored = max(0, restored!)
         }
@@ -340,7 +340,7 @@ public final class Trainer {
         guard checksWeightsAcrossRanks, processGroup.size > 1 else { return }
         var checksum = 0.0
         let p = network.parameters
-        for i in 0..<p.count { checksum = checksum * 1.000_000_1 + Double(p.pointer[i].bitPattern % 65_521) }
+        for value in p.vector { checksum = checksum * 1.000_000_1 + Double(value.bitPattern % 65_521) }
         let differs = try processGroup.anyRank(try processGroup.rootValue(checksum) != checksum)
         if differs {
             throw BertError(.numeric, "the weights differ between the \(processGroup.size) ranks after epoch \(epoch + 1) "

@@ -72,7 +72,7 @@ public enum TrainingStateFile {
                                 + "\(trained) trained parameters")
             }
             step.optimizer.restore(step: optimizerStep, m: firstMoments, v: secondMoments)
-            weights.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            network.parameters.vector.copy(from: weights)
             return step
         }
     }

@@ -285,7 +285,7 @@ public final class TrainingStep {
             let last = place.flatMap { p in buckets.firstIndex { $0.place == p } } ?? (place == nil ? buckets.count - 1 : -1)
             while started <= last {
                 let range = buckets[started].range
-                try share.group.startAllreduceSum(network.gradients.pointer + range.lowerBound, count: range.count)
+                try share.group.startAllreduceSum(network.gradients.vector(offset: range.lowerBound, count: range.count))
                 started += 1
             }
             try share.group.progressSums()
@@ -373,6 +373,6 @@ public final class TrainingStep {
     private func logits(of batch: BertBatch, dropout: Bool) -> [Float] {
         let activations = network.activations(B: batch.batchSize, T: batch.sequenceLength, training: true,
                                               dropout: dropout, keepAttentions: false)
-        return Array(UnsafeBufferPointer(start: activations.arena[activations.logits], count: activations.logits.count))
+        return activations.arena[activations.logits].array
     }
 }

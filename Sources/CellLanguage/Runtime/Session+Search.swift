@@ -232,7 +232,7 @@ final class SearchState {
 
     func restore(into session: Session) {
         if let model, let weights, let config {
-            weights.withUnsafeBufferPointer { model.network.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            model.network.parameters.vector.copy(from: weights)
             try? model.network.updateConfig { $0 = config }
             model.classifierIsFresh = classifierIsFresh
         }

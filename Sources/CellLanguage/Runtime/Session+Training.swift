@@ -107,7 +107,7 @@ extension Session {
         var weightsBefore: [Float]?
         defer {
             if !committed, let weightsBefore {
-                weightsBefore.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
+                network.parameters.vector.copy(from: weightsBefore)
             }
         }
         if let resumed = plan.resumed {

@@ -18,3 +18,10 @@ extension SafetensorsFile: CheckpointTensors {
         try read(name, into: destination)
     }
 }
+
+extension CheckpointTensors {
+    /// `readFloats` into a view: a parameter of the flat buffer, or an array's values.
+    public func readFloats(_ name: String, into destination: MutableVectorView) throws {
+        try readFloats(name, into: UnsafeMutableBufferPointer(start: destination.base, count: destination.count))
+    }
+}

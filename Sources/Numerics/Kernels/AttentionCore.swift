@@ -30,13 +30,44 @@ public enum AttentionCore {
         }
     }
 
+    /// - context: (B·T, C) overwritten
+    /// - qkv: (B·T, 3C): Q | K | V
+    /// - probs: (B, H, T, T) overwritten: softmax probabilities before dropout
+    /// - probsMask: (B, H, T, T) dropout mask (0 or 1/(1-p)) or nil
+    /// - keyMask: (B·T) 1 for tokens, 0 for padding
+    /// - scratch: at least `forwardScratchCount` floats
+    public static func forward(context: MutableMatrixView, qkv: MatrixView, probs: AttentionView,
+                               probsMask: AttentionView?, keyMask: VectorView, scratch: MutableMatrixView) {
+        let B = probs.batch, T = probs.length, H = probs.heads, C = context.columns
+        assert(context.isContiguous && qkv.isContiguous && qkv.columns == 3 * C && qkv.rows == B * T
+               && context.rows == B * T && keyMask.count == B * T
+               && scratch.count >= forwardScratchCount(T: T, heads: H, channels: C), "attention: shapes")
+        forward(context: context.base, qkv: qkv.base, probs: probs.base, probsMask: probsMask.map { UnsafePointer($0.base) },
+                keyMask: keyMask.base, scratch: scratch.base, B: B, T: T, heads: H, channels: C)
+    }
+
+    /// - dqkv: (B·T, 3C) overwritten: dQ | dK | dV
+    /// - dcontext: (B·T, C)
+    /// - qkv, probs, probsMask: the forward's
+    /// - scratch: at least `backwardScratchCount` floats
+    public static func backward(dqkv: MutableMatrixView, dcontext: MatrixView, qkv: MatrixView, probs: AttentionView,
+                                probsMask: AttentionView?, scratch: MutableMatrixView) {
+        let B = probs.batch, T = probs.length, H = probs.heads, C = dcontext.columns
+        assert(dqkv.isContiguous && dcontext.isContiguous && qkv.isContiguous && dqkv.columns == 3 * C
+               && qkv.columns == 3 * C && dqkv.rows == B * T && qkv.rows == B * T && dcontext.rows == B * T
+               && scratch.count >= backwardScratchCount(T: T, heads: H, channels: C), "attention backward: shapes")
+        backward(dqkv: dqkv.base, dcontext: dcontext.base, qkv: qkv.base, probs: UnsafePointer(probs.base),
+                 probsMask: probsMask.map { UnsafePointer($0.base) }, scratch: scratch.base,
+                 B: B, T: T, heads: H, channels: C)
+    }
+
     /// - context: (B, T, C) overwritten
     /// - qkv: (B, T, 3C): Q | K | V
     /// - probs: (B, H, T, T) overwritten: softmax probabilities before dropout
     /// - probsMask: (B, H, T, T) dropout mask (0 or 1/(1-p)) or nil
     /// - keyMask: (B, T) 1 for tokens, 0 for padding
     /// - scratch: `forwardScratchCount` floats
-    public static func forward(context: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
+    static func forward(context: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
                                probs: UnsafeMutablePointer<Float>, probsMask: UnsafePointer<Float>?,
                                keyMask: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
                                B: Int, T: Int, heads H: Int, channels C: Int) {
@@ -73,7 +104,7 @@ public enum AttentionCore {
     /// - dcontext: (B, T, C)
     /// - qkv, probs, probsMask: the forward's
     /// - scratch: `backwardScratchCount` floats
-    public static func backward(dqkv: UnsafeMutablePointer<Float>, dcontext: UnsafePointer<Float>,
+    static func backward(dqkv: UnsafeMutablePointer<Float>, dcontext: UnsafePointer<Float>,
                                 qkv: UnsafePointer<Float>, probs: UnsafePointer<Float>,
                                 probsMask: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>,
                                 B: Int, T: Int, heads H: Int, channels C: Int) {

@@ -22,9 +22,25 @@ public enum GELU {
         return cdf + x * pdf
     }
 
+    /// - out: overwritten; may be `inp` itself (in place)
+    /// - inp: the same shape; both contiguous
+    public static func forward(out: MutableMatrixView, inp: MatrixView) {
+        assert(inp.isContiguous(like: out.readOnly), "GELU: shapes")
+        forward(out: out.base, inp: inp.base, count: inp.count)
+    }
+
+    /// - dinp: overwritten; may be `dout` itself (in place)
+    /// - inp: the forward input; dout: the same shape; all contiguous
+    public static func backward(dinp: MutableMatrixView, inp: MatrixView, dout: MatrixView) {
+        assert(inp.isContiguous(like: dinp.readOnly) && inp.isContiguous(like: dout), "GELU backward: shapes")
+        backward(dinp: dinp.base, inp: inp.base, dout: dout.base, count: inp.count)
+    }
+
+    // The pointer forms: the one implementation the views call.
+
     /// - out: (N), overwritten; may be `inp` itself (in place)
     /// - inp: (N)
-    public static func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
+    static func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
         Parallel.forRanges(count, work: 1) { range in
             if UnsafePointer(out) == inp {
                 for i in range { out[i] = value(out[i]) }
@@ -37,7 +53,7 @@ public enum GELU {
     /// - dinp: (N), overwritten; may be `dout` itself (in place)
     /// - inp: (N) the forward input
     /// - dout: (N)
-    public static func backward(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+    static func backward(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                                 dout: UnsafePointer<Float>, count: Int) {
         Parallel.forRanges(count, work: 1) { range in
             if UnsafePointer(dinp) == dout {

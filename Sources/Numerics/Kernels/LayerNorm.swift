@@ -8,7 +8,42 @@ public enum LayerNorm {
     /// - mean, rstd: (N), overwritten
     /// - inp: (N, C)
     /// - weight, bias: (C)
-    public static func forward(out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
+    /// All contiguous.
+    public static func forward(out: MutableMatrixView, mean: MutableVectorView, rstd: MutableVectorView,
+                               inp: MatrixView, weight: VectorView, bias: VectorView, eps: Float) {
+        assert(out.rows == inp.rows && out.columns == inp.columns && mean.count == inp.rows && rstd.count == inp.rows
+               && weight.count == inp.columns && bias.count == inp.columns && out.isContiguous && inp.isContiguous,
+               "LayerNorm: out \(out.rows)x\(out.columns), inp \(inp.rows)x\(inp.columns), C \(weight.count)")
+        forward(out: out.base, mean: mean.base, rstd: rstd.base, inp: inp.base, weight: weight.base, bias: bias.base,
+                rows: inp.rows, channels: inp.columns, eps: eps)
+    }
+
+    /// With n = (x - mean)·rstd and g = dout·weight:
+    /// dinp = rstd · (g - mean(g) - n · mean(g·n)); dweight += Σ dout·n; dbias += Σ dout.
+    /// - dinp: (N, C), overwritten, or accumulated with `accumulate`; may be `dout` when
+    ///   overwriting
+    /// - dweight, dbias: (C), accumulated; nil skips that reduction (both nil: only `dinp`, as
+    ///   integrated gradients needs). `dinp` is the same, bit for bit, either way.
+    /// - dout, inp: (N, C); weight: (C); mean, rstd: (N) from the forward
+    public static func backward(dinp: MutableMatrixView, dweight: MutableVectorView?, dbias: MutableVectorView?,
+                                dout: MatrixView, inp: MatrixView, weight: VectorView, mean: VectorView,
+                                rstd: VectorView, accumulate: Bool = false) {
+        let N = inp.rows, C = inp.columns
+        assert(dinp.rows == N && dinp.columns == C && dout.rows == N && dout.columns == C && weight.count == C
+               && mean.count == N && rstd.count == N && (dweight?.count ?? C) == C && (dbias?.count ?? C) == C
+               && dinp.isContiguous && dout.isContiguous && inp.isContiguous,
+               "LayerNorm backward: inp \(N)x\(C), dinp \(dinp.rows)x\(dinp.columns), dout \(dout.rows)x\(dout.columns)")
+        backward(dinp: dinp.base, dweight: dweight?.base, dbias: dbias?.base, dout: dout.base, inp: inp.base,
+                 weight: weight.base, mean: mean.base, rstd: rstd.base, rows: N, channels: C, accumulate: accumulate)
+    }
+
+    // The pointer forms: the one implementation the views call.
+
+    /// - out: (N, C), overwritten
+    /// - mean, rstd: (N), overwritten
+    /// - inp: (N, C)
+    /// - weight, bias: (C)
+    static func forward(out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
                                rstd: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                                weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                                rows: Int, channels C: Int, eps: Float) {
@@ -33,7 +68,7 @@ public enum LayerNorm {
     /// - dweight, dbias: (C), accumulated; nil skips that reduction (both nil: only `dinp`, as
     ///   integrated gradients needs). `dinp` is the same, bit for bit, either way.
     /// - dout, inp: (N, C); weight: (C); mean, rstd: (N) from the forward
-    public static func backward(dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>?,
+    static func backward(dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>?,
                                 dbias: UnsafeMutablePointer<Float>?, dout: UnsafePointer<Float>,
                                 inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                 mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,

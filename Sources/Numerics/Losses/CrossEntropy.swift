@@ -15,11 +15,35 @@ public enum CrossEntropy {
     /// Returns 0 with zero gradients when every label is ignored (PyTorch would return NaN;
     /// an all-padding MLM batch must not poison training).
     /// - dlogits: (N, K), overwritten; nil to skip the gradient
+    /// - logits: (N, K); both contiguous
+    /// - labels: (N) class ids in [0, K) or `ignoreIndex`; the caller validates the range
+    /// - classWeights: (K) or nil
+    @discardableResult
+    public static func compute(dlogits: MutableMatrixView?, logits: MatrixView, labels: [Int32],
+                               classWeights: [Float]? = nil, labelSmoothing eps: Float = 0, scale: Float = 1) -> Float {
+        assert(logits.rows == labels.count && logits.isContiguous
+               && (dlogits.map { $0.rows == logits.rows && $0.columns == logits.columns && $0.isContiguous } ?? true)
+               && (classWeights?.count ?? logits.columns) == logits.columns,
+               "CrossEntropy: logits \(logits.rows)x\(logits.columns) for \(labels.count) labels")
+        func run(_ weights: UnsafePointer<Float>?) -> Float {
+            compute(dlogits: dlogits?.base, logits: logits.base, labels: labels, rows: logits.rows,
+                    classes: logits.columns, classWeights: weights, labelSmoothing: eps, scale: scale)
+        }
+        guard let classWeights else { return run(nil) }
+        return classWeights.withUnsafeBufferPointer { run($0.baseAddress) }
+    }
+
+    // The pointer form: the one implementation the view form calls.
+
+    /// Forward and backward together: the loss, and dlogits = scale · d loss / d logits.
+    /// Returns 0 with zero gradients when every label is ignored (PyTorch would return NaN;
+    /// an all-padding MLM batch must not poison training).
+    /// - dlogits: (N, K), overwritten; nil to skip the gradient
     /// - logits: (N, K)
     /// - labels: (N) class ids in [0, K) or `ignoreIndex`; the caller validates the range
     /// - classWeights: (K) or nil
     @discardableResult
-    public static func compute(dlogits: UnsafeMutablePointer<Float>?, logits: UnsafePointer<Float>,
+    static func compute(dlogits: UnsafeMutablePointer<Float>?, logits: UnsafePointer<Float>,
                                labels: UnsafePointer<Int32>, rows N: Int, classes K: Int,
                                classWeights: UnsafePointer<Float>? = nil, labelSmoothing eps: Float = 0,
                                scale: Float = 1) -> Float {
