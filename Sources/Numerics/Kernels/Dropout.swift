@@ -1,13 +1,34 @@
 /// Inverted dropout (`torch.nn.Dropout` in training mode): keep with probability 1 - p and scale
 /// by 1 / (1 - p). The mask is kept (as the scale per element: 0 or 1 / (1 - p)) so the backward
-/// applies exactly the same one.
+/// applies exactly the same one. A mask has the shape of the values it drops.
 ///
 /// Random numbers are counter-based (SplitMix64 of seed and element index), so a mask does not
 /// depend on how the work was split over threads, and a step is reproducible from its seed.
 public enum Dropout {
+    /// - mask: overwritten with 0 or 1 / (1 - p), contiguous
+    public static func makeMask(_ mask: MutableMatrixView, probability p: Float, seed: UInt64) {
+        assert(mask.isContiguous, "Dropout: a strided mask")
+        makeMask(mask.base, count: mask.count, probability: p, seed: seed)
+    }
+
+    /// - out: overwritten; may be `inp` itself (in place)
+    /// - inp, mask: the same shape; all contiguous
+    public static func forward(out: MutableMatrixView, inp: MatrixView, mask: MatrixView) {
+        assert(inp.isContiguous(like: out.readOnly) && inp.isContiguous(like: mask), "Dropout: shapes")
+        forward(out: out.base, inp: inp.base, mask: mask.base, count: inp.count)
+    }
+
+    /// - dinp: overwritten; may be `dout` itself (in place)
+    /// - dout, mask: the same shape; all contiguous
+    public static func backward(dinp: MutableMatrixView, dout: MatrixView, mask: MatrixView) {
+        assert(dout.isContiguous(like: dinp.readOnly) && dout.isContiguous(like: mask), "Dropout backward: shapes")
+        backward(dinp: dinp.base, dout: dout.base, mask: mask.base, count: dout.count)
+    }
+
+    // The pointer forms, for the kernels above and Numerics' own loops.
+
     /// - mask: (N), overwritten with 0 or 1 / (1 - p)
-    public static func makeMask(_ mask: UnsafeMutablePointer<Float>, count: Int, probability p: Float,
-                                seed: UInt64) {
+    static func makeMask(_ mask: UnsafeMutablePointer<Float>, count: Int, probability p: Float, seed: UInt64) {
         precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1)")
         let scale = 1 / (1 - p)
         // Keep when a uniform 24-bit integer is at least p · 2^24.
@@ -22,15 +43,15 @@ public enum Dropout {
 
     /// - out: (N), overwritten; may be `inp` itself (in place)
     /// - inp, mask: (N)
-    public static func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
-                               mask: UnsafePointer<Float>, count: Int) {
+    static func forward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+                        mask: UnsafePointer<Float>, count: Int) {
         apply(out: out, inp: inp, mask: mask, count: count)
     }
 
     /// - dinp: (N), overwritten; may be `dout` itself (in place)
     /// - dout, mask: (N)
-    public static func backward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-                                mask: UnsafePointer<Float>, count: Int) {
+    static func backward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
+                         mask: UnsafePointer<Float>, count: Int) {
         apply(out: dinp, inp: dout, mask: mask, count: count)
     }
 
