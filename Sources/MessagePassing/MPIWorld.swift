@@ -156,15 +156,28 @@ public final class MPIWorld: ProcessGroup {
     static let chunk = 1 << 24
 
     public func allreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws {
+        try forEachChunk(count) { start, n in
+            var request = try startSum(buffer + start, count: n)
+            try wait(&request, idle: false)
+        }
+    }
+
+    /// Calls `body(start, n)` for consecutive pieces of at most `chunk` floats covering 0..<count.
+    private func forEachChunk(_ count: Int, _ body: (_ start: Int, _ n: Int) throws -> Void) rethrows {
         var start = 0
         while start < count {
             let n = min(Self.chunk, count - start)
-            var request: MPI_Request?
-            try check(MPI_Iallreduce(cmpi_in_place(), buffer + start, Int32(n), cmpi_float(), cmpi_sum(), cmpi_comm_world(),
-                                     &request))
-            try wait(&request, idle: false)
+            try body(start, n)
             start += n
         }
+    }
+
+    /// Starts the in-place sum of `count` (≤ `chunk`) floats at `buffer`.
+    private func startSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws -> MPI_Request? {
+        var request: MPI_Request?
+        try check(MPI_Iallreduce(cmpi_in_place(), buffer, Int32(count), cmpi_float(), cmpi_sum(), cmpi_comm_world(),
+                                 &request))
+        return request
     }
 
     public func allreduceSum(_ values: [Double]) throws -> [Double] {
@@ -183,15 +196,7 @@ public final class MPIWorld: ProcessGroup {
 
     public func startAllreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws {
         if let lost { throw lost }
-        var start = 0
-        while start < count {
-            let n = min(Self.chunk, count - start)
-            var request: MPI_Request?
-            try check(MPI_Iallreduce(cmpi_in_place(), buffer + start, Int32(n), cmpi_float(), cmpi_sum(), cmpi_comm_world(),
-                                     &request))
-            started.append(request)
-            start += n
-        }
+        try forEachChunk(count) { start, n in started.append(try startSum(buffer + start, count: n)) }
     }
 
     public func progressSums() throws {
