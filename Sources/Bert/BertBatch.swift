@@ -11,6 +11,10 @@ public struct BertBatch: Equatable {
     public let tokenTypeIds: [Int32]
     /// (B, T) 1 for a real token, 0 for padding
     public let attentionMask: [Int32]
+    /// The index of this batch's first row in the whole batch it was cut from (a rank's share of a
+    /// global batch, issue 20); 0 for a whole batch. Dropout keys its masks by each row's index in
+    /// the whole batch (`Dropout.MaskKeys`), so that R processes draw what one process draws.
+    public var firstExample = 0
 
     /// Flat (B, T) arrays. Token types default to 0 and the mask to all ones, as transformers does.
     public init(batchSize: Int, sequenceLength: Int, inputIds: [Int32], tokenTypeIds: [Int32]? = nil,

@@ -41,7 +41,7 @@ extension BertNetwork {
         let a = activations(B: B, T: 1, training: true, dropout: dropoutSeed != nil, keepAttentions: false)
         let m = a.arena, s = a.scratch!
         m.vector(a.lastHidden).copy(from: features)
-        if let seed = dropoutSeed { makeDropoutMasks(a, seed: seed) }
+        if let seed = dropoutSeed { makeDropoutMasks(a, seed: seed, firstExample: 0) }
         headsForward(a, hidden: m[a.lastHidden].readOnly, need: labels.heads)
         let report = try taskLoss(labels, a, s, options: options, scale: scale)
         headsBackward(a, s, need: labels.heads, parameterGradients: .fromLayer(layers.count))

@@ -139,7 +139,7 @@ public final class BertNetwork {
         a.types = batch.tokenTypeIds
         let keyMask = m.vector(a.keyMask)
         for i in 0..<(B * T) { keyMask[i] = batch.attentionMask[i] != 0 ? 1 : 0 }
-        if let seed = dropoutSeed { makeDropoutMasks(a, seed: seed) }
+        if let seed = dropoutSeed { makeDropoutMasks(a, seed: seed, firstExample: batch.firstExample) }
 
         if let embeddingOutput {
             m[a.embeddingOut].copy(from: embeddingOutput)
@@ -181,22 +181,32 @@ public final class BertNetwork {
         }
     }
 
-    /// One seed per mask, derived from the step's seed, so a step is reproducible.
-    func makeDropoutMasks(_ a: BertActivations, seed: UInt64) {
-        let m = a.arena
+    /// One seed per mask, derived from the step's seed, so a step is reproducible; each element's
+    /// counter from its example's index in the whole batch (`firstExample` + its row), its head and
+    /// its positions counted up to the model's longest sequence (`Dropout.MaskKeys`), so that a
+    /// rank's share of a batch, or the batch padded longer, draws the same numbers for the same
+    /// tokens as the whole batch on one process.
+    func makeDropoutMasks(_ a: BertActivations, seed: UInt64, firstExample: Int) {
+        let m = a.arena, B = a.B, P = config.maxPositionEmbeddings
+        let hidden = Dropout.MaskKeys.activations(firstExample: firstExample, examples: B, positions: P,
+                                                  width: config.hiddenSize)
+        let probabilities = Dropout.MaskKeys.attention(firstExample: firstExample, examples: B,
+                                                       heads: config.numAttentionHeads, positions: P)
+        let pooled = Dropout.MaskKeys.activations(firstExample: firstExample, examples: B, positions: 1,
+                                                  width: config.hiddenSize)
         var slot: UInt64 = 0
-        func fill(_ slice: ArenaSlice?, _ p: Double) {
+        func fill(_ slice: ArenaSlice?, _ keys: Dropout.MaskKeys, _ p: Double) {
             slot += 1
             guard let slice else { return }
-            Dropout.makeMask(m[slice], probability: Float(p), seed: seed &+ slot &* 0xD1B5_4A32_D192_ED03)
+            Dropout.makeMask(m[slice], keys: keys, probability: Float(p), seed: seed &+ slot &* 0xD1B5_4A32_D192_ED03)
         }
-        fill(a.embeddingMask, config.hiddenDropoutProb)
+        fill(a.embeddingMask, hidden, config.hiddenDropoutProb)
         for layer in a.layers {
-            fill(layer.probsMask, config.attentionProbsDropoutProb)
-            fill(layer.attentionMask, config.hiddenDropoutProb)
-            fill(layer.outMask, config.hiddenDropoutProb)
+            fill(layer.probsMask, probabilities, config.attentionProbsDropoutProb)
+            fill(layer.attentionMask, hidden, config.hiddenDropoutProb)
+            fill(layer.outMask, hidden, config.hiddenDropoutProb)
         }
-        fill(a.classifierMask, config.classifierDropout ?? config.hiddenDropoutProb)
+        fill(a.classifierMask, pooled, config.classifierDropout ?? config.hiddenDropoutProb)
     }
 
     // MARK: - Inference

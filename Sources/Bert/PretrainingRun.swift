@@ -96,7 +96,8 @@ public final class PretrainingRun {
 
     /// This rank's rows of `next` (none, or the whole batch on one process) and its `Share`: the
     /// fraction of the batch's masked positions (the MLM mean's denominator) and of its rows (the
-    /// NSP mean's) that its rows hold. The rows keep the batch's length T.
+    /// NSP mean's) that its rows hold. The rows keep the batch's length T and, as `firstExample`, their
+    /// place in it, which keys their dropout masks.
     static func share(of next: PretrainingBatch, group: any ProcessGroup) throws
         -> (microBatches: [(BertBatch, BertLabels)], share: TrainingStep.Share?) {
         guard group.size > 1 else { return ([(next.batch, next.labels)], nil) }
@@ -110,9 +111,10 @@ public final class PretrainingRun {
         let tokens = (rows.lowerBound * T)..<(rows.upperBound * T)
         func isMasked(_ label: Int32) -> Bool { Int(label) != CrossEntropy.ignoreIndex }
         let maskedHere = masked[tokens].filter(isMasked).count, maskedAll = masked.filter(isMasked).count
-        let batch = try BertBatch(batchSize: rows.count, sequenceLength: T, inputIds: Array(next.batch.inputIds[tokens]),
+        var batch = try BertBatch(batchSize: rows.count, sequenceLength: T, inputIds: Array(next.batch.inputIds[tokens]),
                                   tokenTypeIds: Array(next.batch.tokenTypeIds[tokens]),
                                   attentionMask: Array(next.batch.attentionMask[tokens]))
+        batch.firstExample = rows.lowerBound
         share.indices = [0]
         share.fractions = [1]
         share.preTrainingFractions = [PreTrainingFractions(maskedLM: maskedAll == 0 ? 0 : Float(maskedHere) / Float(maskedAll),

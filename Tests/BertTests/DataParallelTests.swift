@@ -18,14 +18,13 @@ final class DataParallelTests: XCTestCase {
         }
     }
 
-    /// The tiny classifier with dropout off: a rank draws its dropout masks over its own share of
-    /// a batch, one process over the whole batch, so with dropout the runs would differ by design.
+    /// The tiny classifier, with its dropout (0.1) on: each mask element is keyed by its example's
+    /// index in the global batch and its position (`Dropout.MaskKeys`), so a rank draws, for its
+    /// share of a batch padded to its own longest example, what one process draws for those rows.
     private func network() throws -> BertNetwork {
         let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
-        try network.updateConfig { config in
-            config.hiddenDropoutProb = 0
-            config.attentionProbsDropoutProb = 0
-        }
+        precondition(network.config.hiddenDropoutProb > 0 && network.config.attentionProbsDropoutProb > 0,
+                     "these tests are of training with dropout")
         return network
     }
 
@@ -180,7 +179,7 @@ final class DataParallelTests: XCTestCase {
         options.maxLength = 32
         options.batchSize = 5
         options.warmupFraction = 0
-        options.dropout = 0          // masks are drawn over a rank's rows: only without dropout is it the same run
+        options.dropout = 0.1        // on: the masks are keyed by each row's place in the global batch
         let single = try PretrainingRun(documents: corpus.documents, tokenizer: tokenizer, options: options)
         single.processGroup = SingleProcess()
         let initial = single.network.parameters.array

@@ -35,13 +35,16 @@ final class SessionTaskTests: XCTestCase, TinySentimentTest {
         XCTAssertEqual(model.config.problemType, "multi_label_classification")
 
         let before = try engine.session.evaluate()
-        let trained = run(engine, "train(epochs: 8, lr: 3e-3, batch: 8)")
+        // 12 epochs: over seeds 0-9 (the dropout draws) 12 epochs reached a micro F1 of 0.765-0.857
+        // on every one, where 8 epochs reached 0.75 on 3 of 10 (measured when dropout's masks were
+        // re-keyed for issue 20), so the bound below tests learning, not one lucky draw.
+        let trained = run(engine, "train(epochs: 12, lr: 3e-3, batch: 8)")
         XCTAssertEqual(json(trained)?["task"], "multi_label_classification")
         let epochs = try XCTUnwrap(json(trained)?["epochs"]?.arrayValue)
-        XCTAssertEqual(epochs.count, 8)
+        XCTAssertEqual(epochs.count, 12)
         XCTAssertNotNil(epochs.last?["validation_micro_f1"]?.doubleValue)
         XCTAssertNotNil(epochs.last?["train_accuracy"]?.doubleValue, "subset accuracy of the training batches")
-        XCTAssertTrue(sink.stdout.contains("epoch 8/8: train loss"))
+        XCTAssertTrue(sink.stdout.contains("epoch 12/12: train loss"))
         XCTAssertTrue(sink.stdout.contains("subset accuracy") && sink.stdout.contains("micro F1"), sink.stdout)
 
         let evaluation = run(engine, "evaluate()")

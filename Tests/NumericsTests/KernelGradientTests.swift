@@ -137,13 +137,14 @@ final class KernelGradientTests: XCTestCase {
 
     func testDropoutBackwardAppliesTheForwardMaskAndKeepsAboutOneMinusP() {
         let n = 100_000
+        let flat = Dropout.MaskKeys.activations(firstExample: 0, examples: 1, positions: 1, width: n)
         var mask = [Float](repeating: 0, count: n)
-        Dropout.makeMask(&mask, count: n, probability: 0.1, seed: 3)
+        mask.withMutableMatrixView(rows: 1, columns: n) { Dropout.makeMask($0, keys: flat, probability: 0.1, seed: 3) }
         let kept = mask.filter { $0 != 0 }
         XCTAssertEqual(Double(kept.count) / Double(n), 0.9, accuracy: 0.005)
         XCTAssertTrue(kept.allSatisfy { $0 == 1 / Float(0.9) })
         var again = [Float](repeating: 0, count: n)
-        Dropout.makeMask(&again, count: n, probability: 0.1, seed: 3)
+        again.withMutableMatrixView(rows: 1, columns: n) { Dropout.makeMask($0, keys: flat, probability: 0.1, seed: 3) }
         XCTAssertEqual(mask, again, "same seed, same mask")
         let small = Array(mask.prefix(16))
         check("dropout", input: random.uniformArray(16), outputCount: 16,

@@ -1,4 +1,4 @@
-"""Shared pieces of the MPI suite (issue 20): the binary, a tiny model with dropout off, a small
+"""Shared pieces of the MPI suite (issue 20): the binary, a tiny model with dropout on, a small
 dataset, reading the weights of a saved model, and a kernelspec for R MPI processes installed into
 the test's own directory."""
 import json
@@ -36,15 +36,13 @@ def mpirun():
 
 @pytest.fixture
 def tiny_model(tmp_path):
-    """tests/save/fixtures/tiny-saved with dropout 0: the R-process run draws each rank's dropout
-    masks over its own share of a batch, not over the whole batch as one process does, so with
-    dropout on the two runs are different (equally valid) random runs and cannot be compared."""
+    """A copy of tests/save/fixtures/tiny-saved, whose dropout (0.1, hidden and attention) stays on:
+    each mask element is keyed by its example's index in the global batch and its position, so the
+    R-process run draws, for each rank's share, what one process draws for the whole batch."""
     model = tmp_path / "model"
     shutil.copytree(MODEL, model)
     config = json.loads((model / "config.json").read_text())
-    config["hidden_dropout_prob"] = 0.0
-    config["attention_probs_dropout_prob"] = 0.0
-    (model / "config.json").write_text(json.dumps(config, indent=2))
+    assert config["hidden_dropout_prob"] > 0 and config["attention_probs_dropout_prob"] > 0, "a test of training with dropout"
     return model
 
 

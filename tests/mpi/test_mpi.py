@@ -308,13 +308,13 @@ def test_an_error_on_one_rank_only_is_shown_with_its_rank_and_every_rank_goes_on
 
 def test_headless_pretrain_on_two_processes_reaches_the_weights_of_one(tmp_path):
     """Data-parallel pretrain: each rank takes its share of every batch's pairs (batch 5: 2 and 3
-    rows, each with its own masked positions), gradients summed before clipping. Dropout 0: a rank
-    draws its masks over its own rows, so with dropout the runs would differ by design."""
+    rows, each with its own masked positions), gradients summed before clipping. Dropout 0.1 (on):
+    each rank draws its rows' masks as one process draws them for the whole batch."""
     def run(processes):
         out = tmp_path / f"pretrained-{processes}"
         script = tmp_path / f"pretrain-{processes}.bert"
         script.write_text('pretrain(corpus: "demo", steps: 8, layers: 1, hidden: 32, heads: 2, maxLength: 32, batch: 5, '
-                          f'lr: 1e-3, warmup: 0, dropout: 0)\n// %%\nsave(to: "{out}")\n')
+                          f'lr: 1e-3, warmup: 0, dropout: 0.1)\n// %%\nsave(to: "{out}")\n')
         result = run_headless(script, processes=processes if processes > 1 else None)
         return result, weights(out)
     one_output, one = run(1)
