@@ -80,7 +80,9 @@ public final class PretrainingRun {
     public func runStep() throws -> PretrainingRecord {
         let next = try batches.next()
         let (mine, share) = try Self.share(of: next, group: processGroup)
-        let result = try trainingStep.run(mine, share: share, error: { reason, number in
+        // Before each layer, whether a rank is gone (`checkPeers`; nothing on one process).
+        let group = processGroup
+        let result = try trainingStep.run(mine, share: share, checkInterrupt: { try group.checkPeers() }, error: { reason, number in
             switch reason {
             case .loss(let error): error
             case .gradientNorm(let norm):

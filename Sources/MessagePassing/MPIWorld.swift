@@ -210,6 +210,22 @@ public final class MPIWorld: ProcessGroup {
         started = []
     }
 
+    /// When `checkPeers` next reads /proc without a SIGCONT (uptime nanoseconds).
+    private var nextPeerLook: UInt64 = 0
+
+    /// A look for a peer on this host whose process is gone, at once after mpirun's SIGCONT and
+    /// otherwise every 100 ms: a bert-base step computes for seconds between sums, longer than
+    /// mpirun's grace before its SIGTERM, so waiting for the next sum would let mpirun end rank 0
+    /// before it could tell the notebook. The SIGCONT is left for `wait` to act on (a peer on
+    /// another host, which only an unfinished sum can show). Reads /proc only: no MPI call.
+    public func checkPeers() throws {
+        if let lost { throw lost }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard cmpi_was_continued() != 0 || now >= nextPeerLook else { return }
+        nextPeerLook = now + 100_000_000
+        if let gone = goneLocally() { throw record(RankLost(gone)) }
+    }
+
     /// Rank 0's `bytes` on every rank (the others pass anything; it is ignored). The length goes
     /// first, waited for idly: ranks waiting for the next cell leave the cores to the work (Open
     /// MPI's blocking calls busy-wait).

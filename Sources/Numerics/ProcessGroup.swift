@@ -29,6 +29,11 @@ public protocol ProcessGroup: AnyObject {
     func progressSums() throws
     /// Waits for every started sum.
     func finishSums() throws
+    /// Throws `RankLost` when a rank is already known to be gone, without any collective (so a
+    /// rank may call it any number of times): what a long computation between sums calls, before
+    /// each encoder layer, so that a lost rank ends it within a layer and not at the next sum,
+    /// which on a large model may come after `mpirun` has ended this process too.
+    func checkPeers() throws
 }
 
 extension ProcessGroup {
@@ -38,6 +43,8 @@ extension ProcessGroup {
     }
     public func progressSums() throws {}
     public func finishSums() throws {}
+    /// Without a way for a rank to be lost (SingleProcess, the tests' thread groups): nothing.
+    public func checkPeers() throws {}
 }
 
 extension ProcessGroup {

@@ -205,6 +205,43 @@ def test_a_rank_killed_mid_training_ends_the_cell_with_an_error_naming_it_then_t
     assert not kernel.km.is_alive(), "the kernel still runs 10 s after rank 1 was killed"
 
 
+def test_a_rank_killed_inside_a_long_step_is_reported_before_mpirun_ends_rank_0(kernel):
+    """A bert-base step computes for seconds between two sums, longer than the 3 s mpirun gives the
+    survivors between a loss and its SIGTERM: rank 0 must see the loss inside the step (a look
+    before each layer), not at the step's next sum. Here a pre-training step that computes for
+    several seconds on each rank (12 layers of 384 over 64 rows per rank, one BLAS thread); rank 1
+    is killed as step 2 begins, right after step 1's progress arrives."""
+    msg_id = kernel.kc.execute('pretrain(corpus: "demo", steps: 100, layers: 12, hidden: 384, heads: 6, maxLength: 128, '
+                               'batch: 128)')
+    started = time.monotonic()
+    while True:
+        msg = kernel.kc.get_iopub_msg(timeout=120)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        assert msg["msg_type"] != "error", msg["content"]
+        text = msg["content"].get("data", {}).get("text/plain", "")
+        if msg["msg_type"] in ("display_data", "update_display_data") and " 1/100 " in text:
+            break
+    step = time.monotonic() - started
+    # The premise: one step is longer than mpirun's grace, so that a look only at the sums would
+    # let mpirun end rank 0 before it could reply (the first step also builds the pairs, briefly).
+    assert step > 4, f"a step took {step:.1f} s: too short to show a loss seen inside it"
+    ranks = rank_processes(kernel.km.provisioner.process.pid)
+    os.kill(ranks[1], signal.SIGKILL)
+    killed = time.monotonic()
+    try:
+        reply = kernel.kc.get_shell_msg(timeout=10)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = kernel.kc.get_shell_msg(timeout=10)
+    except queue.Empty:
+        pytest.fail(f"no reply within 10 s of rank 1's loss: mpirun ended rank 0 inside a step of {step:.1f} s")
+    waited = time.monotonic() - killed
+    content = reply["content"]
+    assert content["status"] == "error" and content["ename"] == "StateError", content
+    assert f"rank 1 of 2 (pid {ranks[1]} on " in content["evalue"], content
+    assert waited < 3, f"the error came {waited:.1f} s after rank 1 was killed, in a step of {step:.1f} s"
+
+
 def test_a_rank_killed_mid_training_stops_a_headless_run_with_its_rank(tmp_path, tiny_model, dataset):
     script = tmp_path / "long.bert"
     script.write_text("\n// %%\n".join(cells(tiny_model, dataset, tmp_path / "unused")[:2]

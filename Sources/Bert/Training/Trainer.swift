@@ -184,16 +184,17 @@ public final class Trainer {
             interrupted = true
             throw local ?? StoppedOnAnotherRank("the run was interrupted")
         }
-        /// What the step and the evaluation check inside: the caller's check, or nothing on R processes.
+        /// What the step and the evaluation check inside (before each micro-batch, batch and layer):
+        /// the caller's check, or on R processes only whether a rank is gone (`checkPeers`).
         func innerCheck() throws {
-            if group.size == 1 { try check() }
+            if group.size == 1 { try check() } else { try group.checkPeers() }
         }
         // A frozen encoder: its outputs once, before the first step (an interrupt here changes
         // nothing). Every rank computes all of them, so on R processes the ranks agree on a stop
-        // before each chunk of examples and nothing checks inside a chunk.
+        // before each chunk of examples and inside a chunk only look for a lost rank.
         let features: [[Float]]? = if step.options.trained == .fromLayer(network.config.numHiddenLayers) {
             try encoderFeatures(train, checkInterrupt: group.size > 1 ? agreedCheck : checkInterrupt,
-                                layerCheck: group.size > 1 ? {} : checkInterrupt)
+                                layerCheck: group.size > 1 ? { try group.checkPeers() } : checkInterrupt)
         } else {
             nil
         }
