@@ -1,16 +1,21 @@
 """Two hosts (issue 20): two network namespaces made here, joined by a veth pair with addresses
 from 10.250.x.x/30 that exist only between them, Open MPI's TCP transport across it, the second
-rank started through `ip netns exec` as mpirun's launcher (plm_rsh_agent). A headless run there
-reaches the weights of one process within 1e-5. Skips only when namespaces cannot be made."""
+rank started through `ip netns exec` as mpirun's launcher (plm_rsh_agent), in a UTS namespace of its
+own so that it has another host name, as a second machine would. A headless run there reaches the
+weights of one process within 1e-5; a rank killed on the second host stops the run with an error
+naming the other host. Skips only when namespaces cannot be made."""
 import json
 import os
+import signal
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import BIN, MPI_ENV, assert_same_weights, cells, mpirun, weights
-from test_mpi import LR_STEPS, TOLERANCE, one_process_weights
+from test_mpi import LR_STEPS, TOLERANCE, one_process_weights, rank_processes
 
 
 def ip(*args, check=True):
@@ -45,7 +50,7 @@ def two_hosts(tmp_path):
 host="$1"; shift
 case "$host" in
   {a}) ns={first} ;;
-  {b}) ns={second} ;;
+  {b}) exec ip netns exec {second} unshare --uts /bin/sh -c "hostname {second}; $*" ;;
   *) echo "netns-agent: unknown host $host" >&2; exit 1 ;;
 esac
 exec ip netns exec "$ns" /bin/sh -c "$*"
@@ -59,18 +64,80 @@ exec ip netns exec "$ns" /bin/sh -c "$*"
             ip("netns", "delete", ns, check=False)
 
 
-def test_two_namespaces_over_tcp_reach_the_weights_of_one_process(tmp_path, tiny_model, dataset, two_hosts):
-    reference = one_process_weights(tmp_path, tiny_model, dataset)
-    out = tmp_path / "two-hosts"
-    script = tmp_path / "two-hosts.bert"
-    script.write_text("\n// %%\n".join(cells(tiny_model, dataset, out)) + "\n")
+def two_host_command(two_hosts, script, grace=None):
+    """mpirun in the first namespace, one rank per host; `grace`: odls_base_sigkill_timeout (s)."""
     command = ["ip", "netns", "exec", two_hosts["first"], mpirun(), "-n", "2", "--hostfile", str(two_hosts["hostfile"]),
                "--bind-to", "none", "--mca", "plm_rsh_agent", str(two_hosts["agent"]),
                "--mca", "plm_rsh_no_tree_spawn", "1",
                "--mca", "btl", "self,tcp", "--mca", "btl_tcp_if_include", two_hosts["network"],
                "--mca", "oob_tcp_if_include", two_hosts["network"],
-               "-x", "OPENBLAS_NUM_THREADS", "-x", "OMPI_ALLOW_RUN_AS_ROOT", "-x", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM",
-               str(BIN), "run", str(script)]
+               "-x", "OPENBLAS_NUM_THREADS", "-x", "OMPI_ALLOW_RUN_AS_ROOT", "-x", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"]
+    if grace is not None:
+        command += ["--mca", "odls_base_sigkill_timeout", str(grace)]
+    return command + [str(BIN), "run", str(script)]
+
+
+def test_two_namespaces_over_tcp_reach_the_weights_of_one_process(tmp_path, tiny_model, dataset, two_hosts):
+    reference = one_process_weights(tmp_path, tiny_model, dataset)
+    out = tmp_path / "two-hosts"
+    script = tmp_path / "two-hosts.bert"
+    script.write_text("\n// %%\n".join(cells(tiny_model, dataset, out)) + "\n")
+    command = two_host_command(two_hosts, script)
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=dict(os.environ, **MPI_ENV))
     assert result.returncode == 0, result.stdout + result.stderr
     assert_same_weights(weights(out), reference, TOLERANCE, LR_STEPS)
+
+
+def rank_on_the_second_host(first_rank_pid):
+    """The pid of the other rank: the process with OMPI_COMM_WORLD_RANK=1 whose job id
+    (OMPI_MCA_ess_base_jobid) is rank 0's; it is a child of the second host's orted, not mpirun."""
+    def environ(pid):
+        try:
+            return dict(v.split(b"=", 1) for v in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") if b"=" in v)
+        except OSError:
+            return {}
+    job = environ(first_rank_pid).get(b"OMPI_MCA_ess_base_jobid")
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            variables = environ(entry.name)
+            if variables.get(b"OMPI_COMM_WORLD_RANK") == b"1" and variables.get(b"OMPI_MCA_ess_base_jobid") == job:
+                return int(entry.name)
+    return None
+
+
+def test_a_rank_killed_on_the_second_host_stops_the_run_with_an_error_naming_it(tmp_path, tiny_model, dataset, two_hosts):
+    """No pid of the other host can be watched from the first: rank 0 learns of the loss from
+    mpirun's SIGCONT and the ranks' sum that never finishes (MPIWorld.wait), and must say so within
+    the 3 s the kernelspec gives between that SIGCONT and mpirun's SIGTERM (odls_base_sigkill_timeout)."""
+    script = tmp_path / "long.bert"
+    script.write_text("\n// %%\n".join(cells(tiny_model, dataset, tmp_path / "unused")[:2]
+                                         + ["train(epochs: 10000, batch: 8)"]) + "\n")
+    process = subprocess.Popen(two_host_command(two_hosts, script, grace=3), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, env=dict(os.environ, **MPI_ENV))
+    lines = []                                       # (time, line) of stderr as it comes
+    reader = threading.Thread(target=lambda: lines.extend((time.monotonic(), line) for line in process.stderr), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        first = second = None
+        while time.monotonic() < deadline and second is None:
+            first = next(iter(rank_processes(process.pid).values()), None)
+            second = first and rank_on_the_second_host(first)
+            time.sleep(0.2)
+        assert second, "rank 1 never started on the second host"
+        time.sleep(4)                                    # into the training
+        assert process.poll() is None
+        os.kill(second, signal.SIGKILL)
+        killed = time.monotonic()
+        process.wait(timeout=60)
+        reader.join(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode != 0
+    said = [at - killed for at, line in lines if "rank 1 of 2 on another host is gone" in line]
+    assert said, "".join(line for _, line in lines)
+    # Seen at all means seen before mpirun's SIGTERM ended rank 0. Measured 5.5 s after the kill in
+    # repeated runs: about 5 s for Open MPI to pass the remote death to mpirun (its SIGCONT comes
+    # then), then the 0.5 s MPIWorld.wait gives a sum that still does not finish.
+    assert said[0] < 10, f"the error came {said[0]:.1f} s after rank 1 was killed"
