@@ -108,7 +108,7 @@ let package = Package(
         .target(name: "CFuzzerDriver"),
         .executableTarget(name: "bert-fuzz", dependencies: ["FuzzTargets", "CFuzzerDriver"], swiftSettings: swiftSettings),
 
-        // Closeness asserts, gradient checks, fixture paths, a recording output sink.
+        // Closeness asserts, gradient checks, fixture paths, a recording output sink, temporary directories.
         .target(name: "TestSupport", dependencies: ["Numerics", "Display"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "TestSupport"], resources: [.copy("Fixtures")]),
