@@ -55,7 +55,7 @@ let package = Package(
         // text) for every file (safetensors header, config.json, tokenizer files, JSON Lines) and,
         // under Display's `JSON`, the wire.
         .target(name: "ExactJSON", swiftSettings: swiftSettings),
-        // JSON values, MIME bundles and the output sink a cell writes to. No Jupyter, no BERT.
+        // JSON values, MIME bundles, HTML escaping and the output sink a cell writes to. No Jupyter, no BERT.
         .target(name: "Display", dependencies: ["ExactJSON"], swiftSettings: swiftSettings),
         // Buffers, BLAS (only importer of COpenBLAS and CCPUID: the core OpenBLAS runs), elementwise
         // kernels, safetensors, RNG.
@@ -66,8 +66,8 @@ let package = Package(
         // Its own RFC 4180 parser: SwiftCSV 0.10.0 cannot report ragged rows or line numbers and
         // rejects the raw quotes of GLUE TSVs (see DelimitedTextParser.swift).
         .target(name: "TextDatasets", dependencies: ["Numerics", "ExactJSON"], swiftSettings: swiftSettings),
-        // Figures rendered to SVG and PNG. No BERT.
-        .target(name: "Plotting", dependencies: ["CZlib", "CFreeType"], swiftSettings: swiftSettings),
+        // Figures rendered to SVG and PNG. No BERT. Display for its markup escaping (`HTML.escape`).
+        .target(name: "Plotting", dependencies: ["Display", "CZlib", "CFreeType"], swiftSettings: swiftSettings),
         // The Hugging Face hub: files of a repository into huggingface_hub's cache layout, over the
         // toolchain's URLSession (FoundationNetworking, libcurl at run time: Debian's libcurl4).
         // The only importer of FoundationNetworking.
@@ -108,7 +108,7 @@ let package = Package(
         .target(name: "CFuzzerDriver"),
         .executableTarget(name: "bert-fuzz", dependencies: ["FuzzTargets", "CFuzzerDriver"], swiftSettings: swiftSettings),
 
-        // Closeness asserts, gradient checks, fixture paths, a recording output sink.
+        // Closeness asserts, gradient checks, fixture paths, a recording output sink, temporary directories.
         .target(name: "TestSupport", dependencies: ["Numerics", "Display"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "TestSupport"], resources: [.copy("Fixtures")]),

@@ -1,16 +1,10 @@
-/// An axis-aligned rectangle in figure coordinates.
+/// An axis-aligned rectangle in figure coordinates. Made only inside Plotting: the memberwise
+/// init serves.
 public struct Rect: Equatable, Sendable {
     public var x: Double
     public var y: Double
     public var width: Double
     public var height: Double
-
-    public init(x: Double, y: Double, width: Double, height: Double) {
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
 
     public var minX: Double { x }
     public var minY: Double { y }

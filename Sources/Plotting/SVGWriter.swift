@@ -1,3 +1,4 @@
+import Display
 import Foundation
 
 /// Display list -> standalone SVG 1.1 text.
@@ -140,27 +141,18 @@ enum SVGWriter {
         return s == "-0" ? "0" : s
     }
 
-    /// XML character data: markup characters escaped; control characters (invalid in XML 1.0)
-    /// replaced by U+FFFD.
+    /// XML character data: what XML 1.0 forbids replaced (tabs and line breaks by a space, the
+    /// other control characters and U+FFFE, U+FFFF by U+FFFD), then markup escaped as HTML is.
     static func escape(_ text: String) -> String {
-        var out = ""
+        var valid = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\t", "\n", "\r": out += " "
-            default:
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) {
-                    out += "\u{FFFD}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+            case "\t", "\n", "\r": valid.append(" ")
+            case _ where scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value): valid.append("\u{FFFD}")
+            default: valid.append(scalar)
             }
         }
-        return out
+        return HTML.escape(String(valid))
     }
 
     /// 64-bit FNV-1a of the UTF-8 bytes (a stable content id, not a security hash).

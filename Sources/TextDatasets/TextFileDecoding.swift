@@ -54,19 +54,9 @@ enum TextFileDecoding {
         return start
     }
 
-    /// Strict UTF-8 validation (overlongs, surrogates and truncated sequences are errors).
+    /// Strict UTF-8 validation (overlongs, surrogates and truncated sequences are errors): the
+    /// standard library's, as every other reader here uses.
     static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
-        if #available(macOS 15.0, *) {
-            return String(validating: bytes, as: UTF8.self) != nil
-        }
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
-            }
-        }
+        String(validating: bytes, as: UTF8.self) != nil
     }
 }

@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 
 extension BertTokenizer {
@@ -25,7 +26,7 @@ extension BertTokenizer {
         for token in addedTokens.sorted(by: { $0.id < $1.id }) {
             let isStandard = standard.contains { $0.utf8.elementsEqual(token.content.utf8) }
             decoder.append("""
-                "\(token.id)": {"content": \(Self.jsonString(token.content)), "lstrip": \(token.lstrip), \
+                "\(token.id)": {"content": \(JSONStringLiteral.quoted(token.content)), "lstrip": \(token.lstrip), \
             "normalized": \(token.normalized && !isStandard), "rstrip": \(token.rstrip), "single_word": false, \
             "special": \(token.special)}
             """)
@@ -35,11 +36,11 @@ extension BertTokenizer {
             "\"do_lower_case\": \(normalizer.lowercase)",
             "\"strip_accents\": \(normalizer.stripAccents.map(String.init) ?? "null")",
             "\"tokenize_chinese_chars\": \(normalizer.handleChineseChars)",
-            "\"unk_token\": \(Self.jsonString(unknownToken))",
-            "\"cls_token\": \(Self.jsonString(classifierToken))",
-            "\"sep_token\": \(Self.jsonString(separatorToken))",
-            "\"pad_token\": \(Self.jsonString(paddingToken))",
-            "\"mask_token\": \(Self.jsonString(maskToken))",
+            "\"unk_token\": \(JSONStringLiteral.quoted(unknownToken))",
+            "\"cls_token\": \(JSONStringLiteral.quoted(classifierToken))",
+            "\"sep_token\": \(JSONStringLiteral.quoted(separatorToken))",
+            "\"pad_token\": \(JSONStringLiteral.quoted(paddingToken))",
+            "\"mask_token\": \(JSONStringLiteral.quoted(maskToken))",
         ]
         if let modelMaxLength { members.append("\"model_max_length\": \(modelMaxLength)") }
         members.append("\"added_tokens_decoder\": {\n" + decoder.joined(separator: ",\n") + "\n  }")
@@ -50,19 +51,5 @@ extension BertTokenizer {
                 throw WordPieceError(file: url.path, "cannot write: \(error.localizedDescription)")
             }
         }
-    }
-
-    /// A JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

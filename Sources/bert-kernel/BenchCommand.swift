@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bert
 import Foundation
 import Display
 
@@ -86,6 +87,26 @@ struct BenchEnvironment {
     var progress: (String) -> Void = { _ in }
     /// The CPU, BLAS core and sgemm peak, measured once per run and shared by the sections.
     var machine = BenchMachine()
+
+    /// The model the sections time: `model` found as `load(model:)` finds it, with a two-label
+    /// classifier (fresh where the checkpoint has none).
+    func classifier() throws -> (network: BertNetwork, directory: URL) {
+        let directory = try ModelLocator().locate(model)
+        let (network, _) = try BertCheckpoint.load(from: directory, heads: .sequenceClassification, labels: ["a", "b"])
+        return (network, directory)
+    }
+
+    /// A helper script of this package (`relative` to its root), found beside the working
+    /// directory or the package the binary was built in (`.build/<config>/bert-kernel` -> root).
+    static func scriptPath(_ relative: String, executable: String) -> String? {
+        var candidates = [FileManager.default.currentDirectoryPath + "/" + relative]
+        var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(url.path + "/" + relative)
+            url = url.deletingLastPathComponent()
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
 }
 
 /// One area of the benchmark.

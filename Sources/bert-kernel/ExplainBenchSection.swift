@@ -14,8 +14,7 @@ struct ExplainBenchSection: BenchSection {
     var sequenceLength = 30
 
     func run(_ environment: BenchEnvironment) throws -> [BenchMeasurement] {
-        let directory = try ModelLocator().locate(environment.model)
-        let (network, _) = try BertCheckpoint.load(from: directory, heads: .sequenceClassification, labels: ["a", "b"])
+        let (network, directory) = try environment.classifier()
         defer { network.releaseActivations() }
         let tokenizer = try BertTokenizer(directory: directory)
         let text = "The hotel was close to the station and the staff were friendly, but the room was small, "

@@ -11,19 +11,6 @@ struct KernelBenchSection: BenchSection {
         let description: String
     }
 
-    /// The helper script: found beside the working directory or the package the binary was
-    /// built in (`.build/<config>/bert-kernel` -> package root).
-    static func scriptPath(executable: String) -> String? {
-        let relative = "scripts/bench/kernel_roundtrip.py"
-        var candidates = [FileManager.default.currentDirectoryPath + "/" + relative]
-        var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(url.path + "/" + relative)
-            url = url.deletingLastPathComponent()
-        }
-        return candidates.first { FileManager.default.fileExists(atPath: $0) }
-    }
-
     static func canImport(_ modules: String, python: String) -> Bool {
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -36,7 +23,7 @@ struct KernelBenchSection: BenchSection {
     }
 
     func run(_ environment: BenchEnvironment) throws -> [BenchMeasurement] {
-        guard let script = KernelBenchSection.scriptPath(executable: environment.executable) else {
+        guard let script = BenchEnvironment.scriptPath("scripts/bench/kernel_roundtrip.py", executable: environment.executable) else {
             throw Problem(description: "cannot find scripts/bench/kernel_roundtrip.py; run from the package root")
         }
         // --python may name a torch venv without jupyter_client (the model sections' companion);

@@ -46,8 +46,7 @@ struct ModelBenchSection: BenchSection {
     private func makeNetwork(_ environment: BenchEnvironment) throws -> (network: BertNetwork, directory: URL, randomWeights: Bool) {
         switch network {
         case .checkpoint:
-            let directory = try ModelLocator().locate(environment.model)
-            let (network, _) = try BertCheckpoint.load(from: directory, heads: .sequenceClassification, labels: ["a", "b"])
+            let (network, directory) = try environment.classifier()
             return (network, directory, false)
         case .bertBase:
             let config = Self.bertBaseConfig

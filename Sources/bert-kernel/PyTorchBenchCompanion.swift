@@ -26,7 +26,7 @@ final class PyTorchBenchCompanion {
     /// - randomWeights: build the model from `modelDirectory`'s config.json with random weights.
     init(python: String, executable: String, modelDirectory: URL, mode: String, batchSize: Int, threads: Int = 2,
          randomWeights: Bool = false) throws {
-        guard let script = Self.scriptPath(executable: executable) else {
+        guard let script = BenchEnvironment.scriptPath("scripts/reference/bench_pytorch.py", executable: executable) else {
             throw Unavailable(description: "cannot find scripts/reference/bench_pytorch.py (run from the package root)")
         }
         guard KernelBenchSection.canImport("torch, transformers", python: python) else {
@@ -95,17 +95,5 @@ final class PyTorchBenchCompanion {
             if chunk.isEmpty { throw Unavailable(description: "bench_pytorch.py exited early") }
             buffered.append(chunk)
         }
-    }
-
-    /// Found beside the working directory or the package the binary was built in.
-    static func scriptPath(executable: String) -> String? {
-        let relative = "scripts/reference/bench_pytorch.py"
-        var candidates = [FileManager.default.currentDirectoryPath + "/" + relative]
-        var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(url.path + "/" + relative)
-            url = url.deletingLastPathComponent()
-        }
-        return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 }

@@ -21,8 +21,7 @@ struct RealDataBenchSection: BenchSection {
     var maxLength = 128
 
     func run(_ environment: BenchEnvironment) throws -> [BenchMeasurement] {
-        let directory = try ModelLocator().locate(environment.model)
-        let (network, _) = try BertCheckpoint.load(from: directory, heads: .sequenceClassification, labels: ["a", "b"])
+        let (network, directory) = try environment.classifier()
         defer { network.releaseActivations() }
         let tokenizer = try BertTokenizer(directory: directory)
         let dataset = try TextDataset.load(dataset: environment.dataPath ?? TextDataset.demoName,

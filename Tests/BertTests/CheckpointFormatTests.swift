@@ -12,12 +12,7 @@ final class CheckpointFormatTests: XCTestCase {
     private var scratch: URL!
 
     override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-formats-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: scratch)
+        scratch = try makeTemporaryDirectory("checkpoint-formats")
     }
 
     private func logits(_ name: String) throws -> [Float] {

@@ -9,11 +9,8 @@ final class CheckpointTests: XCTestCase {
     var scratch: URL!
 
     override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bert-ckpt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        scratch = try makeTemporaryDirectory("bert-ckpt")
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
 
     /// The tiny pre-training checkpoint's tensors, renamed / filtered, written with `config` to a new directory.
     func writeVariant(_ name: String, config: ((inout [String: Any]) -> Void)? = nil,

@@ -1,5 +1,6 @@
 import Foundation
 import Numerics
+import TestSupport
 import XCTest
 @testable import Bert
 
@@ -10,11 +11,8 @@ final class ConfigFileTests: XCTestCase {
     let fm = FileManager.default
 
     override func setUpWithError() throws {
-        scratch = fm.temporaryDirectory.appendingPathComponent("bert-config-\(UUID().uuidString)")
-        try fm.createDirectory(at: scratch, withIntermediateDirectories: true)
+        scratch = try makeTemporaryDirectory("bert-config")
     }
-
-    override func tearDownWithError() throws { try? fm.removeItem(at: scratch) }
 
     var fixtureText: String {
         get throws { try String(contentsOf: BertFixtures.tinyClassifier.appendingPathComponent("config.json"), encoding: .utf8) }

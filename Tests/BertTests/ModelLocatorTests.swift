@@ -10,15 +10,11 @@ final class ModelLocatorTests: XCTestCase {
     private var workingDirectory: URL!
 
     override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("locator-\(UUID().uuidString)").standardizedFileURL
+        root = try makeTemporaryDirectory("locator").standardizedFileURL
         home = root.appendingPathComponent("home")
         workingDirectory = root.appendingPathComponent("work")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: workingDirectory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: root)
     }
 
     private func locator(_ environment: [String: String] = [:], executable: URL? = nil) -> ModelLocator {

@@ -1,5 +1,6 @@
 import Foundation
 import Numerics
+import TestSupport
 import XCTest
 @testable import Bert
 
@@ -11,12 +12,9 @@ final class SaveSafetyTests: XCTestCase {
     let fm = FileManager.default
 
     override func setUpWithError() throws {
-        scratch = fm.temporaryDirectory.appendingPathComponent("bert-save-\(UUID().uuidString)")
-        try fm.createDirectory(at: scratch, withIntermediateDirectories: true)
+        scratch = try makeTemporaryDirectory("bert-save")
         network = try BertCheckpoint.load(from: BertFixtures.tinyClassifier).network
     }
-
-    override func tearDownWithError() throws { try? fm.removeItem(at: scratch) }
 
     private func save(to target: URL) throws {
         try BertCheckpoint.save(network, to: target, extraFiles: ["vocab.txt": Data("[PAD]\n[UNK]\n".utf8)])

@@ -10,9 +10,7 @@ import XCTest
 final class TrainingParityTests: XCTestCase {
     func testTenAdamWStepsReachPyTorchLossesWithin1e3() throws {
         let fixture = try BertFixtures.json("tiny_adamw.json") as! [String: Any]
-        let batches = try (fixture["batches"] as! [[String: Any]]).map { object in
-            (try BertFixtures.batch(object), BertLabels.classes(BertFixtures.ints(object["labels"])))
-        }
+        let batches = try Self.batches(of: fixture) { .classes(BertFixtures.ints($0["labels"])) }
         let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
         try assertTenSteps(of: network, on: batches, match: fixture, settings: fixture["settings"] as! [String: Any])
     }
@@ -23,9 +21,7 @@ final class TrainingParityTests: XCTestCase {
 
     func testTenMultiLabelBCEStepsReachPyTorchLossesWithin1e3() throws {
         let fixture = try BertFixtures.json("tiny_adamw_tasks.json") as! [String: Any]
-        let batches = try (fixture["batches"] as! [[String: Any]]).map { object in
-            (try BertFixtures.batch(object), BertLabels.multiLabel(BertFixtures.floats(object["multi_labels"])))
-        }
+        let batches = try Self.batches(of: fixture) { .multiLabel(BertFixtures.floats($0["multi_labels"])) }
         let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
         try network.updateConfig { $0.problemType = "multi_label_classification" }
         try assertTenSteps(of: network, on: batches, match: Self.taskCase("multi_label", of: fixture),
@@ -34,9 +30,7 @@ final class TrainingParityTests: XCTestCase {
 
     func testTenRegressionMSEStepsReachPyTorchLossesWithin1e3() throws {
         let fixture = try BertFixtures.json("tiny_adamw_tasks.json") as! [String: Any]
-        let batches = try (fixture["batches"] as! [[String: Any]]).map { object in
-            (try BertFixtures.batch(object), BertLabels.regression(BertFixtures.floats(object["values"])))
-        }
+        let batches = try Self.batches(of: fixture) { .regression(BertFixtures.floats($0["values"])) }
         // tiny-cls's encoder under a new one-output classifier whose weights the fixture gives.
         let (network, report) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier, labels: ["score"])
         XCTAssertTrue(report.classifierReplaced)
@@ -54,13 +48,17 @@ final class TrainingParityTests: XCTestCase {
 
     func testTenLabelSmoothedCrossEntropyStepsReachPyTorchLossesWithin1e3() throws {
         let fixture = try BertFixtures.json("tiny_adamw_tasks.json") as! [String: Any]
-        let batches = try (fixture["batches"] as! [[String: Any]]).map { object in
-            (try BertFixtures.batch(object), BertLabels.classes(BertFixtures.ints(object["class_labels"])))
-        }
+        let batches = try Self.batches(of: fixture) { .classes(BertFixtures.ints($0["class_labels"])) }
         let expected = Self.taskCase("label_smoothing", of: fixture)
         let (network, _) = try BertCheckpoint.load(from: BertFixtures.tinyClassifier)
         try assertTenSteps(of: network, on: batches, match: expected, settings: fixture["settings"] as! [String: Any],
                            loss: LossOptions(labelSmoothing: (expected["label_smoothing"] as! NSNumber).floatValue))
+    }
+
+    /// The fixture's batches, each with the labels `labels` reads from the batch's object.
+    private static func batches(of fixture: [String: Any],
+                                labels: ([String: Any]) -> BertLabels) throws -> [(BertBatch, BertLabels)] {
+        try (fixture["batches"] as! [[String: Any]]).map { (try BertFixtures.batch($0), labels($0)) }
     }
 
     private static func taskCase(_ name: String, of fixture: [String: Any]) -> [String: Any] {

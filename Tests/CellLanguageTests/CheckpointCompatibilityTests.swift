@@ -25,7 +25,7 @@ final class CheckpointCompatibilityTests: XCTestCase {
     /// The fixed state: 12 steps of a 2-epoch run (6 per epoch), an evaluation per epoch, the
     /// best (loss) at step 6, moments filled with a seeded pattern.
     private func writeCheckpoint(into folder: URL) throws -> URL {
-        let scratch = try TinyModelFixture.temporaryDirectory(self)
+        let scratch = try makeTemporaryDirectory("bert-session")
         try TinyModelFixture.write(to: scratch.appendingPathComponent("source"), heads: .sequenceClassification,
                                    labels: ["negative", "positive"], seed: 21, initializerRange: 0.4)
         let session = Session()
@@ -60,7 +60,7 @@ final class CheckpointCompatibilityTests: XCTestCase {
     }
 
     func testTheWriterWritesTheCommittedCheckpointByteForByte() throws {
-        let scratch = try TinyModelFixture.temporaryDirectory(self)
+        let scratch = try makeTemporaryDirectory("bert-session")
         let written = try writeCheckpoint(into: scratch.appendingPathComponent("runs/tiny"))
         XCTAssertEqual(written.lastPathComponent, "checkpoint-12")
         let files = try FileManager.default.contentsOfDirectory(atPath: written.path).filter { !$0.hasPrefix(".") }.sorted()

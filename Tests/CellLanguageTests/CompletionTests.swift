@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import CellLanguage
 
@@ -56,11 +57,10 @@ final class CompletionTests: XCTestCase {
     }
 
     func testFilePathsInsideStrings() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cellcomp-\(UUID().uuidString)")
+        let dir = try makeTemporaryDirectory("cellcomp")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("models"), withIntermediateDirectories: true)
         try Data("x".utf8).write(to: dir.appendingPathComponent("reviews.csv"))
         try Data("x".utf8).write(to: dir.appendingPathComponent(".hidden"))
-        defer { try? FileManager.default.removeItem(at: dir) }
         let prefix = dir.path + "/"
         let c = complete("load(dataset: \"\(prefix)|\")")
         XCTAssertEqual(c.matches, ["demo", prefix + "models/", prefix + "reviews.csv"].filter { $0 != "demo" })

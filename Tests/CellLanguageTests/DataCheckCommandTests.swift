@@ -1,5 +1,6 @@
 import Display
 import Foundation
+import TestSupport
 import XCTest
 @testable import CellLanguage
 @testable import TextDatasets
@@ -17,7 +18,7 @@ final class DataCheckCommandTests: XCTestCase {
     }
 
     func testCheckListsTheFirstLinesAndLoadSummarisesTheFindings() throws {
-        let directory = try TinyModelFixture.temporaryDirectory(self)
+        let directory = try makeTemporaryDirectory("bert-session")
         var lines = ["text,label"]
         for i in 0..<24 { lines.append(i % 2 == 0 ? "the film was very good .,positive" : "the plot is really bad number \(i) !,negative") }
         let path = try TinyModelFixture.writeFile(lines.joined(separator: "\n") + "\n", named: "dups.csv", in: directory).path
@@ -41,7 +42,7 @@ final class DataCheckCommandTests: XCTestCase {
     }
 
     func testSingleLineFindingsShowFiveLinesThenHowManyMore() throws {
-        let directory = try TinyModelFixture.temporaryDirectory(self)
+        let directory = try makeTemporaryDirectory("bert-session")
         var lines = ["text,label"]
         for i in 0..<30 { lines.append(i < 8 ? "\" \",0" : "text number \(i),\(i % 2)") }
         let path = try TinyModelFixture.writeFile(lines.joined(separator: "\n") + "\n", named: "blank.csv", in: directory).path
@@ -57,7 +58,7 @@ final class DataCheckCommandTests: XCTestCase {
     }
 
     func testACleanDatasetGetsNoSummaryLineAndTheModelsTokenizerCountsExactly() throws {
-        let directory = try TinyModelFixture.temporaryDirectory(self)
+        let directory = try makeTemporaryDirectory("bert-session")
         let modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
         let path = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(count: 12),
                                                   named: "clean.csv", in: directory).path

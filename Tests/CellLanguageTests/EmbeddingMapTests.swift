@@ -1,6 +1,7 @@
 import Bert
 import Display
 import Foundation
+import TestSupport
 import XCTest
 @testable import CellLanguage
 
@@ -12,7 +13,7 @@ final class EmbeddingMapTests: XCTestCase {
     private let sink = RecordingSink()
 
     override func setUpWithError() throws {
-        let directory = try TinyModelFixture.temporaryDirectory(self)
+        let directory = try makeTemporaryDirectory("bert-session")
         let model = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"), heads: .sequenceClassification,
                                                labels: ["negative", "positive"], initializerRange: 0.3)
         let csv = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(count: 24), named: "reviews.csv", in: directory)

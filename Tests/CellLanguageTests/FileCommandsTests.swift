@@ -1,17 +1,11 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import CellLanguage
 
 final class FileCommandsTests: XCTestCase {
-    private func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("write-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     func testWriteThenAppendProducesTheTextAndLoadsAsADataset() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try makeTemporaryDirectory("write")
         let file = folder.appendingPathComponent("tiny.csv").path
         try FileCommands.writeText("text,label\ngreat,pos\n", to: file, append: false)
         try FileCommands.writeText("awful,neg\n", to: file, append: true)
@@ -21,8 +15,7 @@ final class FileCommandsTests: XCTestCase {
     }
 
     func testWriteCreatesMissingFoldersAsSaveDoesAndOntoAFolderIsAFileError() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try makeTemporaryDirectory("write")
         // One rule for write and save(to:) (issue 13): missing folders on the way are created.
         let nested = folder.appendingPathComponent("no/such.csv").path
         try FileCommands.writeText("x", to: nested, append: false)

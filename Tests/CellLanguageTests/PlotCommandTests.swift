@@ -7,13 +7,9 @@ import XCTest
 /// Every plot kind is one display_data with SVG, PNG and text, and no cell result; missing
 /// data gives a StateError that says what to run first.
 final class PlotCommandTests: XCTestCase {
-    private var engine: Engine!
-    private var sink: RecordingSink!
-
-    override func setUp() {
-        engine = Engine()
-        sink = RecordingSink()
-    }
+    // XCTest makes a new instance for each test: each gets its own engine and sink.
+    private let engine = Engine()
+    private let sink = RecordingSink()
 
     private func run(_ code: String) -> CellOutcome { engine.execute(code, output: sink) }
 

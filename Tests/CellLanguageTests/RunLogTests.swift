@@ -81,14 +81,7 @@ final class RunLogTests: XCTestCase, TinySentimentTest {
         XCTAssertEqual(report.json["step_series"]?.arrayValue?.count, 12)
         XCTAssertNotNil(report.json["step_series"]?.arrayValue?.last?["learning_rate"])
         XCTAssertEqual(report.json["evaluations"]?.arrayValue?.count, 2)
-        var pretraining = PretrainingOptions()
-        pretraining.steps = 3
-        pretraining.layers = 1
-        pretraining.hidden = 16
-        pretraining.heads = 2
-        pretraining.maxLength = 16
-        pretraining.batchSize = 2
-        let summary = try session.pretrain(options: pretraining)
+        let summary = try session.pretrain(options: TinyModelFixture.pretrainingOptions(steps: 3))
         XCTAssertEqual(summary.json["step_series"]?.arrayValue?.count, 3)
         XCTAssertNotNil(summary.json["step_series"]?.arrayValue?.first?["mlm_loss"])
     }

@@ -37,7 +37,7 @@ final class SaveCompatibilityTests: XCTestCase {
 
     /// Saves the case's seeded tiny classifier through `Session.save(to:)` into `directory`.
     private func saveTinyClassifier(_ saved: SavedCase, to directory: URL) throws {
-        let scratch = try TinyModelFixture.temporaryDirectory(self)
+        let scratch = try makeTemporaryDirectory("bert-session")
         // A wide initialisation so that logits are O(1) and a wrong term cannot hide in 1e-4.
         try TinyModelFixture.write(to: scratch.appendingPathComponent("source"), heads: .sequenceClassification,
                                    labels: saved.labels, problemType: saved.problemType, seed: saved.seed,
@@ -50,7 +50,7 @@ final class SaveCompatibilityTests: XCTestCase {
     func testSaveWritesTheCommittedDirectoriesByteForByte() throws {
         for saved in cases {
             let committed = fixtures.appendingPathComponent(saved.name)
-            let scratch = try TinyModelFixture.temporaryDirectory(self)
+            let scratch = try makeTemporaryDirectory("bert-session")
             let written = scratch.appendingPathComponent("saved")
             try saveTinyClassifier(saved, to: written)
             // The committed copies hold what transformers reads; save's own marker (which lets a

@@ -18,6 +18,17 @@ final class SearchTests: XCTestCase, TinySentimentTest {
 
     private func session() throws -> Session { try workspace.session() }
 
+    /// A trial's settings trained alone: a fresh session, one epoch of `base` at `lr` and `batch`.
+    private func trainedAlone(lr: Double, batch: Int) throws -> Session {
+        let alone = try session()
+        var options = base
+        options.epochs = 1
+        options.lr = lr
+        options.batch = batch
+        try alone.train(options)
+        return alone
+    }
+
     private func bits(_ session: Session) -> [UInt32] { session.model!.network.parameters.array.map(\.bitPattern) }
 
     /// The best trial's evaluation is evaluate()'s afterwards, bit for bit, and its weights are
@@ -34,12 +45,7 @@ final class SearchTests: XCTestCase, TinySentimentTest {
         XCTAssertEqual(evaluation.loss.bitPattern, best.value.bitPattern)
         XCTAssertEqual(evaluation.json, best.evaluation)
 
-        let alone = try self.session()
-        var options = base
-        options.epochs = 1
-        options.lr = best.lr
-        options.batch = best.batch
-        try alone.train(options)
+        let alone = try trainedAlone(lr: best.lr, batch: best.batch)
         XCTAssertEqual(bits(session), bits(alone))
         // The optimizer is the best trial's: its step count, so a following train continues it.
         XCTAssertEqual(session.optimizer?.step.step, alone.optimizer?.step.step)
@@ -56,12 +62,7 @@ final class SearchTests: XCTestCase, TinySentimentTest {
         let session = try session()
         let search = Session.SearchOptions(lr: [1e-3, 2e-3], batch: [8], epochs: 1, metric: "loss")
         _ = try session.search(search, base: base)
-        let alone = try self.session()
-        var options = base
-        options.epochs = 1
-        options.lr = 2e-3
-        options.batch = 8
-        try alone.train(options)
+        let alone = try trainedAlone(lr: 2e-3, batch: 8)
         XCTAssertEqual(session.runLog.runs[1].steps.map { $0.loss.bitPattern },
                        alone.runLog.runs[0].steps.map { $0.loss.bitPattern })
     }
@@ -167,12 +168,7 @@ final class SearchTests: XCTestCase, TinySentimentTest {
     /// the first and loads it (its weights, bit for bit).
     func testAnInterruptKeepsTheFinishedTrialsAndLoadsTheBest() throws {
         let session = try session()
-        let alone = try self.session()
-        var options = base
-        options.epochs = 1
-        options.lr = 1e-3
-        options.batch = 8
-        try alone.train(options)
+        let alone = try trainedAlone(lr: 1e-3, batch: 8)
         final class Interrupter: OutputSink {
             let session: Session
             var trials = 0

@@ -1,5 +1,6 @@
 import Bert
 import Foundation
+import TestSupport
 import XCTest
 @testable import CellLanguage
 
@@ -15,7 +16,7 @@ final class SessionFileFailureTests: XCTestCase {
     private let fm = FileManager.default
 
     override func setUpWithError() throws {
-        directory = try TinyModelFixture.temporaryDirectory(self)
+        directory = try makeTemporaryDirectory("bert-session")
         modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
         let data = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(), named: "reviews.csv", in: directory)
         engine = Engine()

@@ -66,14 +66,7 @@ final class SessionTrainingAtomicityTests: XCTestCase, TinySentimentTest {
     func testAnAlignmentOfThePretrainedModelIsUndoneWhenTrainFailsBeforeItsFirstStep() throws {
         let session = Session()
         try session.load(dataset: dataPath, validation: 0.25)
-        var options = PretrainingOptions()
-        options.steps = 1
-        options.layers = 1
-        options.hidden = 16
-        options.heads = 2
-        options.maxLength = 16
-        options.batchSize = 2
-        try session.pretrain(options: options)
+        try session.pretrain(options: TinyModelFixture.pretrainingOptions(steps: 1))
         XCTAssertNil(session.model?.config.problemType)
         session.interrupt()
         assertFailsLeavingTheSessionAsItWas(session, TrainOptions(epochs: 1, batch: 8, maxLength: 16), ename: "KeyboardInterrupt")

@@ -9,13 +9,9 @@ import XCTest
 /// forward pass, the displays carry text, HTML and JSON, and missing heads or state are
 /// clear errors.
 final class TeachingCommandTests: XCTestCase {
-    private var engine: Engine!
-    private var sink: RecordingSink!
-
-    override func setUp() {
-        engine = Engine()
-        sink = RecordingSink()
-    }
+    // XCTest makes a new instance for each test: each gets its own engine and sink.
+    private let engine = Engine()
+    private let sink = RecordingSink()
 
     private func run(_ code: String) -> CellOutcome { engine.execute(code, output: sink) }
 
@@ -216,12 +212,7 @@ final class TeachingCommandTests: XCTestCase {
 
     func testPretrainInterruptedKeepsTheStepsDone() throws {
         let session = Session()
-        var options = PretrainingOptions()
-        options.steps = 50
-        options.layers = 1
-        options.hidden = 16
-        options.maxLength = 32
-        options.batchSize = 2
+        let options = TinyModelFixture.pretrainingOptions(steps: 50, maxLength: 32)
         XCTAssertThrowsError(try session.pretrain(corpus: "demo", options: options, output: InterruptingSink(session))) {
             XCTAssertEqual(($0 as? SessionError)?.kind, .interrupt)
         }

@@ -1,6 +1,7 @@
 import Bert
 import Foundation
 import Numerics
+import TestSupport
 import XCTest
 @testable import CellLanguage
 
@@ -86,12 +87,17 @@ enum TinyModelFixture {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A fresh temporary directory, removed when the test ends.
-    static func temporaryDirectory(_ test: XCTestCase) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bert-session-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
+    /// A pre-training run small enough for a test of the session: one layer of width 16 with 2
+    /// heads, 2 sentence pairs a step; the other options at their defaults.
+    static func pretrainingOptions(steps: Int, maxLength: Int = 16) -> PretrainingOptions {
+        var options = PretrainingOptions()
+        options.steps = steps
+        options.layers = 1
+        options.hidden = 16
+        options.heads = 2
+        options.maxLength = maxLength
+        options.batchSize = 2
+        return options
     }
 
     static func writeFile(_ text: String, named name: String, in directory: URL) throws -> URL {
@@ -112,7 +118,7 @@ struct TinySentimentWorkspace {
     /// - heads, labels, initializerRange: the tiny model's, as `TinyModelFixture.write` takes them
     init(_ test: XCTestCase, rows: Int? = nil, heads: BertHeads = .pooler, labels: [String]? = nil,
          initializerRange: Double = 0.02) throws {
-        directory = try TinyModelFixture.temporaryDirectory(test)
+        directory = try test.makeTemporaryDirectory("bert-session")
         modelDirectory = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"), heads: heads,
                                                     labels: labels, initializerRange: initializerRange)
         let csv = rows.map { TinyModelFixture.sentimentCSV(count: $0) } ?? TinyModelFixture.sentimentCSV()

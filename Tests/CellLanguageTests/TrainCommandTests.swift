@@ -1,6 +1,7 @@
 import Bert
 import Display
 import Foundation
+import TestSupport
 import XCTest
 @testable import CellLanguage
 
@@ -38,7 +39,7 @@ final class TrainCommandTests: XCTestCase {
     /// The arguments reach the options (those with an effect on the session's state: all but
     /// patience, which one epoch cannot show, and groupByLength, which only reorders).
     func testTheHandlerPassesEveryArgument() throws {
-        let directory = try TinyModelFixture.temporaryDirectory(self)
+        let directory = try makeTemporaryDirectory("bert-session")
         let model = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
         let data = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(), named: "reviews.csv", in: directory).path
         let engine = Engine()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Bert
 @testable import CellLanguage
@@ -31,7 +32,7 @@ final class TrainingEstimateTests: XCTestCase {
     }
 
     func testTrainPrintsOneEstimateLineAfterItsThirdStep() throws {
-        let directory = try TinyModelFixture.temporaryDirectory(self)
+        let directory = try makeTemporaryDirectory("bert-session")
         let model = try TinyModelFixture.write(to: directory.appendingPathComponent("tiny"))
         let data = try TinyModelFixture.writeFile(TinyModelFixture.sentimentCSV(count: 60), named: "reviews.csv", in: directory)
         let session = Session()

@@ -37,9 +37,7 @@ final class BertTokenizerParityTests: XCTestCase {
     }
 
     func testTokenizerJSONAloneLoadsWithItsNormalizer() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wordpiece-json-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try makeTemporaryDirectory("wordpiece-json")
         try FileManager.default.copyItem(at: TokenizerFixture.directory.appendingPathComponent("small-json/tokenizer.json"),
                                          to: directory.appendingPathComponent("tokenizer.json"))
         let tokenizer = try BertTokenizer(directory: directory)

@@ -245,6 +245,23 @@ def adamw_steps(model, batches, loss_of, settings=ADAMW_SETTINGS):
     return {"steps": steps, "final_loss_on_batch0": final}
 
 
+def padded_batch(generator, lengths, segment_b):
+    """Four random texts of 10 ids for the AdamW fixtures: [CLS] (2) first, [SEP] (3) at each
+    row's length in `lengths`, padding (0, mask 0) after it; `segment_b` = (row, start): that
+    row's token type 1 from `start` on. Returns (input_ids, token_type_ids, attention_mask)."""
+    ids = torch.randint(5, 120, (4, 10), generator=generator)
+    ids[:, 0] = 2
+    mask = torch.ones(4, 10, dtype=torch.long)
+    for r, n in enumerate(lengths):
+        ids[r, n - 1] = 3
+        ids[r, n:] = 0
+        mask[r, n:] = 0
+    types = torch.zeros(4, 10, dtype=torch.long)
+    row, start = segment_b
+    types[row, start:] = 1
+    return ids, types, mask
+
+
 def write_adamw():
     """Ten optimizer steps on tiny-cls, as transformers' Trainer sets AdamW up."""
     torch.manual_seed(0)
@@ -253,15 +270,7 @@ def write_adamw():
     gb = torch.Generator().manual_seed(5)
     batches = []
     for _ in range(4):
-        bids = torch.randint(5, 120, (4, 10), generator=gb)
-        bids[:, 0] = 2
-        bmask = torch.ones(4, 10, dtype=torch.long)
-        for r, n in enumerate([10, 7, 8, 4]):
-            bids[r, n - 1] = 3
-            bids[r, n:] = 0
-            bmask[r, n:] = 0
-        btypes = torch.zeros(4, 10, dtype=torch.long)
-        btypes[0, 5:] = 1
+        bids, btypes, bmask = padded_batch(gb, lengths=[10, 7, 8, 4], segment_b=(0, 5))
         blabels = torch.randint(0, 3, (4,), generator=gb)
         batches.append((bids, btypes, bmask, blabels))
 
@@ -283,15 +292,7 @@ def write_adamw_tasks():
     gb = torch.Generator().manual_seed(6)
     batches = []
     for _ in range(4):
-        bids = torch.randint(5, 120, (4, 10), generator=gb)
-        bids[:, 0] = 2
-        bmask = torch.ones(4, 10, dtype=torch.long)
-        for r, n in enumerate([9, 10, 6, 7]):
-            bids[r, n - 1] = 3
-            bids[r, n:] = 0
-            bmask[r, n:] = 0
-        btypes = torch.zeros(4, 10, dtype=torch.long)
-        btypes[1, 6:] = 1
+        bids, btypes, bmask = padded_batch(gb, lengths=[9, 10, 6, 7], segment_b=(1, 6))
         batches.append({"input_ids": bids, "token_type_ids": btypes, "attention_mask": bmask,
                         "class_labels": torch.randint(0, 3, (4,), generator=gb),
                         "multi_labels": torch.randint(0, 2, (4, 3), generator=gb).float(),

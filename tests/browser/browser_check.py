@@ -60,6 +60,18 @@ def log(message):
     print(f"[browser-check {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+def stop_process(process, log_file, timeout):
+    """Ends a child of this check (the Jupyter server, Chrome): terminate, kill if it has not
+    exited after `timeout` seconds; then closes its log."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    log_file.close()
+
+
 class JupyterServer:
     """A JupyterLab server on loopback with a fresh settings and workspaces folder."""
 
@@ -108,13 +120,7 @@ class JupyterServer:
         raise RuntimeError(f"the Jupyter server did not answer within {timeout} s; see {self.log_path}")
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.log_file.close()
+        stop_process(self.process, self.log_file, timeout=15)
 
 
 class KernelChannels:
@@ -285,12 +291,7 @@ class Chromium:
             if self.ws:
                 self.ws.close()
         finally:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-            self.log_file.close()
+            stop_process(self.process, self.log_file, timeout=10)
 
 
 # What the page must show before the screenshot: the notebook's rendered outputs, every image

@@ -10,14 +10,10 @@ public struct TrainingIdentity: Equatable {
     public var model: [Field]
     public var data: [Field]
 
+    /// Built only here (and by tests): the memberwise init serves.
     public struct Field: Equatable {
         public var name: String
         public var value: String
-
-        public init(name: String, value: String) {
-            self.name = name
-            self.value = value
-        }
     }
 
     public init(model: [Field], data: [Field]) {

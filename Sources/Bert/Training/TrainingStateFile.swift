@@ -176,25 +176,16 @@ struct CheckpointReader {
         BertError(.format, "\(file.path): \(reason)")
     }
 
-    func int(_ json: OrderedJSON, _ key: String) throws -> Int {
-        guard let value = json[key]?.intValue else { throw failure("\(key) is missing or not an integer") }
+    /// `json[key]` read by `read`, or a failure saying it is missing or not `what`.
+    func required<T>(_ json: OrderedJSON, _ key: String, _ what: String, _ read: (OrderedJSON) -> T?) throws -> T {
+        guard let value = json[key].flatMap(read) else { throw failure("\(key) is missing or not \(what)") }
         return value
     }
 
-    func double(_ json: OrderedJSON, _ key: String) throws -> Double {
-        guard let value = json[key]?.doubleValue else { throw failure("\(key) is missing or not a number") }
-        return value
-    }
-
-    func bool(_ json: OrderedJSON, _ key: String) throws -> Bool {
-        guard let value = json[key]?.boolValue else { throw failure("\(key) is missing or not true/false") }
-        return value
-    }
-
-    func string(_ json: OrderedJSON, _ key: String) throws -> String {
-        guard let value = json[key]?.stringValue else { throw failure("\(key) is missing or not a string") }
-        return value
-    }
+    func int(_ json: OrderedJSON, _ key: String) throws -> Int { try required(json, key, "an integer") { $0.intValue } }
+    func double(_ json: OrderedJSON, _ key: String) throws -> Double { try required(json, key, "a number") { $0.doubleValue } }
+    func bool(_ json: OrderedJSON, _ key: String) throws -> Bool { try required(json, key, "true/false") { $0.boolValue } }
+    func string(_ json: OrderedJSON, _ key: String) throws -> String { try required(json, key, "a string") { $0.stringValue } }
 
     func metrics(_ json: OrderedJSON, _ key: String) throws -> [TrainerProgress.Metric] {
         guard let members = json[key]?.members else { throw failure("\(key) is missing") }

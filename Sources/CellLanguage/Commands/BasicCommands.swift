@@ -2,34 +2,30 @@ import Display
 
 /// Output, help, waiting and clearing: the commands every cell may use.
 enum BasicCommands {
+    /// `print` and `warn`, which differ only in the stream: the value as it displays, then `terminator`.
+    static func writing(_ name: String, summary: String, doc: String, example: String,
+                        to write: @escaping (ExecutionContext, String) -> Void) -> Command {
+        Command(
+            name: name, group: .basics, summary: summary, doc: doc,
+            parameters: [
+                Parameter(positional: "value", .any, doc: "what to write"),
+                Parameter("terminator", .string, default: .string("\n"), doc: "written after the value"),
+            ],
+            example: example
+        ) { args, context in
+            write(context, try args.value("value").description + (try args.string("terminator")))
+            return nil
+        }
+    }
+
     static func all() -> [Command] {
         [
-            Command(
-                name: "print", group: .basics,
-                summary: "Writes a value to standard output.",
-                doc: "Strings are written as they are, other values as they display (`[1, 2]`), followed by `terminator`.",
-                parameters: [
-                    Parameter(positional: "value", .any, doc: "what to write"),
-                    Parameter("terminator", .string, default: .string("\n"), doc: "written after the value"),
-                ],
-                example: "print(\"hello, world\")"
-            ) { args, context in
-                context.print(try args.value("value").description + (try args.string("terminator")))
-                return nil
-            },
-            Command(
-                name: "warn", group: .basics,
-                summary: "Writes a value to standard error.",
-                doc: "Like `print`, on the error stream (shown in red by most front ends).",
-                parameters: [
-                    Parameter(positional: "value", .any, doc: "what to write"),
-                    Parameter("terminator", .string, default: .string("\n"), doc: "written after the value"),
-                ],
-                example: "warn(\"careful: the validation split is tiny\")"
-            ) { args, context in
-                context.warn(try args.value("value").description + (try args.string("terminator")))
-                return nil
-            },
+            writing("print", summary: "Writes a value to standard output.",
+                    doc: "Strings are written as they are, other values as they display (`[1, 2]`), followed by `terminator`.",
+                    example: "print(\"hello, world\")") { $0.print($1) },
+            writing("warn", summary: "Writes a value to standard error.",
+                    doc: "Like `print`, on the error stream (shown in red by most front ends).",
+                    example: "warn(\"careful: the validation split is tiny\")") { $0.warn($1) },
             Command(
                 name: "display", group: .basics,
                 summary: "Shows a value now, as a separate output.",

@@ -110,20 +110,14 @@ public struct Arguments {
         return s
     }
 
-    public func optionalString(_ name: String) throws -> String? {
-        if !has(name) { return nil }
-        return try string(name)
-    }
+    public func optionalString(_ name: String) throws -> String? { try optional(name, string) }
 
     public func int(_ name: String) throws -> Int {
         guard case .int(let i)? = values[name] else { throw mismatch(name, "an Int") }
         return i
     }
 
-    public func optionalInt(_ name: String) throws -> Int? {
-        if !has(name) { return nil }
-        return try int(name)
-    }
+    public func optionalInt(_ name: String) throws -> Int? { try optional(name, int) }
 
     public func double(_ name: String) throws -> Double {
         switch values[name] {
@@ -133,21 +127,18 @@ public struct Arguments {
         }
     }
 
-    public func optionalDouble(_ name: String) throws -> Double? {
-        if !has(name) { return nil }
-        return try double(name)
-    }
+    public func optionalDouble(_ name: String) throws -> Double? { try optional(name, double) }
 
     public func bool(_ name: String) throws -> Bool {
         guard case .bool(let b)? = values[name] else { throw mismatch(name, "a Bool") }
         return b
     }
 
-    /// `strings(name)`, or nil when the optional argument was left out or given as nil.
-    public func optionalStrings(_ name: String) throws -> [String]? {
-        if !has(name) { return nil }
-        if case .null? = values[name] { return nil }
-        return try strings(name)
+    public func optionalStrings(_ name: String) throws -> [String]? { try optional(name, strings) }
+
+    /// `read(name)`, or nil when the optional argument was left out or given as nil.
+    private func optional<T>(_ name: String, _ read: (String) throws -> T) rethrows -> T? {
+        has(name) ? try read(name) : nil
     }
 
     /// A `String` or `[String]` argument as a list (`predict("a")` and `predict(["a", "b"])`).

@@ -54,8 +54,7 @@ enum ExplainCommands {
                     try args.string("text"), pair: try args.optionalString("pair"), target: try args.optionalString("target"),
                     method: try method(args), steps: try args.int("steps"), baseline: try baseline(args),
                     maxLength: try args.int("maxLength"))
-                for warning in report.warnings { context.warn("warning: " + warning + "\n") }
-                return .rich(RichValue(typeName: "Explanation", bundle: report.bundle))
+                return shown(report, context)
             },
             Command(
                 name: "explain", group: group,
@@ -77,8 +76,7 @@ enum ExplainCommands {
                 let report = try context.session.explainErrors(
                     try args.int("errors"), split: try args.string("split"), method: try method(args),
                     steps: try args.int("steps"), baseline: try baseline(args), maxLength: try args.int("maxLength"))
-                for warning in report.warnings { context.warn("warning: " + warning + "\n") }
-                return .rich(RichValue(typeName: "Explanation", bundle: report.bundle))
+                return shown(report, context)
             },
             Command(
                 name: "layers", group: group,
@@ -102,11 +100,17 @@ enum ExplainCommands {
             ) { args, context in
                 let report = try context.session.layers(try args.string("text"), pair: try args.optionalString("pair"),
                                                         top: try args.int("top"))
-                let plot = report.figure
-                context.display(try FigureDisplay.bundle(plot.figure, description: plot.description))
+                try context.display(report.figure)
                 return .rich(RichValue(typeName: "Layers", bundle: report.bundle))
             },
         ]
+    }
+
+    /// What both `explain`s return: the explanation, after its completeness warnings (an
+    /// explanation that needs more steps) on stderr.
+    static func shown(_ report: ExplainReport, _ context: ExecutionContext) -> Value {
+        for warning in report.warnings { context.warn("warning: " + warning + "\n") }
+        return .rich(RichValue(typeName: "Explanation", bundle: report.bundle))
     }
 
     static func method(_ args: Arguments) throws -> ExplainMethod {

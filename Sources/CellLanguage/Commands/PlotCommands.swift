@@ -35,7 +35,7 @@ enum PlotCommands {
                 let runs = try args.optionalStrings("runs")
                 let plot = try runs.map { try context.session.plot(kind, runs: $0) }
                     ?? context.session.plot(kind, maxLength: try args.optionalInt("maxLength"))
-                context.display(try FigureDisplay.bundle(plot.figure, description: plot.description))
+                try context.display(plot)
                 return nil
             },
             Command(
@@ -66,7 +66,7 @@ enum PlotCommands {
                 }
                 let plot = try context.session.plotEmbeddings(split: try args.string("split"), layer: try args.optionalInt("layer"),
                                                               pool: pool)
-                context.display(try FigureDisplay.bundle(plot.figure, description: plot.description))
+                try context.display(plot)
                 return nil
             },
             Command(
@@ -97,13 +97,12 @@ enum PlotCommands {
                     let report = try context.session.neuronView(try args.string("attention"), pair: try args.optionalString("pair"),
                                                                 layer: try args.int("layer"), head: head, token: token)
                     context.display(report.bundle)
-                    let plot = report.figure
-                    context.display(try FigureDisplay.bundle(plot.figure, description: plot.description))
+                    try context.display(report.figure)
                     return nil
                 }
                 let plot = try context.session.plotAttention(try args.string("attention"), pair: try args.optionalString("pair"),
                                                              layer: try args.int("layer"), head: try args.optionalInt("head"))
-                context.display(try FigureDisplay.bundle(plot.figure, description: plot.description))
+                try context.display(plot)
                 return nil
             },
         ]

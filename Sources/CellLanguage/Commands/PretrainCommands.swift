@@ -66,8 +66,7 @@ enum PretrainCommands {
                 let vocabulary = Session.VocabularySource(rawValue: try args.string("vocab")) ?? .corpus
                 let summary = try context.session.pretrain(corpus: try args.string("corpus"), options: options,
                                                            vocabulary: vocabulary, output: context.output)
-                let plot = try context.session.plot(.pretraining)
-                context.display(try FigureDisplay.bundle(plot.figure, description: plot.description))
+                try context.display(context.session.plot(.pretraining))
                 return .rich(RichValue(typeName: "Pretraining", bundle: summary.bundle))
             },
         ]

@@ -45,8 +45,7 @@ enum TuningCommands {
                 let report = try context.session.lrFind(start: try args.double("start"), end: try args.double("end"),
                                                         steps: try args.int("steps"),
                                                         options: try readOptions(finderOptions, args), output: context.output)
-                let plot = report.figure
-                context.display(try FigureDisplay.bundle(plot.figure, description: plot.description))
+                try context.display(report.figure)
                 return .rich(RichValue(typeName: "LearningRateFinder", bundle: report.bundle))
             },
             Command(

@@ -23,6 +23,11 @@ public final class ExecutionContext {
     /// Sends a `display_data` now (plots, tables shown before the cell ends).
     public func display(_ bundle: MimeBundle) { output.display(bundle, displayID: nil) }
 
+    /// Sends a plot now: its figure as SVG and PNG, with its description (`FigureDisplay`).
+    public func display(_ plot: PlotFigure) throws {
+        display(try FigureDisplay.bundle(plot.figure, description: plot.description))
+    }
+
     /// Adds a page for the pager.
     public func page(_ bundle: MimeBundle) { pages.append(bundle) }
 

@@ -1,26 +1,6 @@
 import Foundation
 import Display
 
-/// HTML text escaping for anything user data reaches (labels, texts, file names).
-public enum HTML {
-    /// Escapes `& < > " '` so the text shows literally inside elements and attribute values.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
-}
-
 /// A table of strings rendered as aligned `text/plain` and as an escaped HTML `<table>`.
 ///
 ///     let table = HTMLTable(columns: ["label", "precision"], rows: [["pos", "0.91"], ["neg", "0.88"]])

@@ -19,11 +19,6 @@ public struct TrainingHistory: SessionComponent {
         public var name: String
         public var value: Double
 
-        public init(name: String, value: Double) {
-            self.name = name
-            self.value = value
-        }
-
         /// The name as a JSON key: "micro F1" -> "micro_f1".
         public var key: String { name.lowercased().replacingOccurrences(of: " ", with: "_") }
     }

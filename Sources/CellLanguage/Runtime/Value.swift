@@ -117,15 +117,11 @@ public enum Value: Equatable, CustomStringConvertible {
 }
 
 /// An opaque value produced by a command: its type name (for inspection) and its display. Swift
-/// code that wants the typed value calls the `Session` API (e.g. `Session.evaluate`) instead.
+/// code that wants the typed value calls the `Session` API (e.g. `Session.evaluate`) instead; only
+/// the commands make these, so the memberwise init (internal) serves.
 ///
 ///     Value.rich(RichValue(typeName: "Evaluation", bundle: report.bundle))
 public struct RichValue: Equatable {
     public var typeName: String
     public var bundle: MimeBundle
-
-    public init(typeName: String, bundle: MimeBundle) {
-        self.typeName = typeName
-        self.bundle = bundle
-    }
 }

@@ -2,19 +2,6 @@ import Foundation
 import ExactJSON
 
 extension SafetensorsFile {
-    /// Whether `bytes` is well-formed UTF-8 (the safetensors header must be).
-    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
-            }
-        }
-    }
-
     /// `__metadata__`: a map of strings to strings, or null (serde's `Option<HashMap<String, String>>`).
     static func parseMetadata(_ value: OrderedJSON,
                               fail: (String, String?) -> SafetensorsError) throws -> [String: String] {

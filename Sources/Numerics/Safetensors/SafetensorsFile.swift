@@ -80,7 +80,7 @@ public final class SafetensorsFile: @unchecked Sendable {
             throw fail("header length \(headerSize) runs past the end of the \(fileSize)-byte file (truncated)")
         }
         let headerBytes = [UInt8](UnsafeRawBufferPointer(start: base + 8, count: headerSize))
-        guard Self.isValidUTF8(headerBytes) else { throw fail("header is not valid UTF-8") }
+        guard String(validating: headerBytes, as: UTF8.self) != nil else { throw fail("header is not valid UTF-8") }
         let header: OrderedJSON
         do {
             // Duplicate names are refused as the Rust reader's serde does; 64 levels is far more
