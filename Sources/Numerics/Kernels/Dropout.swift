@@ -30,14 +30,6 @@ public enum Dropout {
         /// K ≥ W: columns per position in the counter's space.
         public var columns: Int
 
-        public init(firstExample: Int, examples: Int, groups: Int, positions: Int, columns: Int) {
-            self.firstExample = firstExample
-            self.examples = examples
-            self.groups = groups
-            self.positions = positions
-            self.columns = columns
-        }
-
         /// A (B·T, C) activation (or, with T = 1, a (B, C) one), positions counted up to P.
         public static func activations(firstExample: Int, examples B: Int, positions P: Int, width C: Int) -> MaskKeys {
             MaskKeys(firstExample: firstExample, examples: B, groups: 1, positions: P, columns: C)
