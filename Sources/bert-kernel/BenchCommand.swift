@@ -41,6 +41,8 @@ struct BenchCommand: ParsableCommand {
     var only: String?
 
     static let sections: [BenchSection] = [MachineBenchSection(), ModelBenchSection(mode: .inference), ModelBenchSection(mode: .training),
+                                           ModelBenchSection(mode: .inference, batchSize: 8),
+                                           ModelBenchSection(mode: .training, batchSize: 8),
                                            ModelBenchSection.bertBase(.inference), ModelBenchSection.bertBase(.training),
                                            RealDataBenchSection(), KernelBenchSection(), ExplainBenchSection()]
 

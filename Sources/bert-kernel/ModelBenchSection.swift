@@ -24,7 +24,8 @@ struct ModelBenchSection: BenchSection {
 
     let mode: Mode
     var network: Network = .checkpoint
-    var name: String { mode.rawValue + (network == .bertBase ? "-base" : "") }
+    /// `inference`, `training` (batch 32), `inference-batch8`, `training-batch8`, `*-base`.
+    var name: String { mode.rawValue + (network == .bertBase ? "-base" : batchSize == 32 ? "" : "-batch\(batchSize)") }
     var batchSize = 32
     var sequenceLengths = [64, 128]
 

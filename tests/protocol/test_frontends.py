@@ -169,8 +169,10 @@ def test_bench_reports_kernel_section_as_json():
 
 
 def test_bench_model_sections_run_end_to_end():
-    """Inference, training and real-data sections run (one round) and divide by the measured peak."""
-    report = bench_json("--only", "inference,training,data", "--rounds", "1", timeout=600)
+    """Inference, training and real-data sections run (one round) and divide by the measured peak;
+    the batch-8 rows (issue 12) time batches of 8."""
+    report = bench_json("--only", "inference,training,inference-batch8,data", "--rounds", "1", timeout=600)
+    assert report["inference-batch8"][0]["batch"] == 8 and report["inference"][0]["batch"] == 32
     inference = report["inference"]
     assert inference[0]["sgemm_peak_gflops"] > 0
     shares = [m for m in inference if m["name"].startswith("T=64 share of the measured sgemm peak")]
