@@ -63,9 +63,11 @@ final class PyTorchBenchCompanion {
 
     deinit { stop() }
 
-    /// Seconds of one batch at sequence length `T`, timed inside the child.
-    func time(sequenceLength T: Int) throws -> Double {
-        do { try input.write(contentsOf: Data("\(T)\n".utf8)) } catch {
+    /// Seconds of one batch at sequence length `T`, timed inside the child: the companion's batch
+    /// of full rows, or with `lengths` one row per length, padded to `T` and masked after it.
+    func time(sequenceLength T: Int, lengths: [Int] = []) throws -> Double {
+        let request = ([T] + lengths).map(String.init).joined(separator: " ")
+        do { try input.write(contentsOf: Data("\(request)\n".utf8)) } catch {
             throw Unavailable(description: "bench_pytorch.py is gone: \(error)")
         }
         let answer = try readJSON()

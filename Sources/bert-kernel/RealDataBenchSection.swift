@@ -14,7 +14,10 @@ import WordPiece
 ///
 /// One epoch over the texts per way, MiniLM-L6 with a 2-label classifier, batch 32, dropout on,
 /// after one untimed warm-up batch; our weights are restored afterwards. The reference column is
-/// the fixed-padding figure of the same run, so the ratio is the speed-up padding less gives.
+/// PyTorch training on the same batches (each batch's shape, and each row's length as its
+/// attention mask; `bench_pytorch.py`), timed batch by batch right after ours so that both see the
+/// same machine; without torch it is the fixed-padding figure of the same run, the speed-up that
+/// padding less gives (which the note gives in any case).
 struct RealDataBenchSection: BenchSection {
     var name: String { "data" }
     var batchSize = 32
@@ -55,29 +58,59 @@ struct RealDataBenchSection: BenchSection {
             }
         }
 
+        var skipped: String?
+        var companion: PyTorchBenchCompanion?
+        do {
+            companion = try PyTorchBenchCompanion(python: environment.python, executable: environment.executable,
+                                                  modelDirectory: directory, mode: "training", batchSize: batchSize)
+        } catch {
+            skipped = "PyTorch comparison skipped: \(error)"
+        }
+        defer { companion?.stop() }
+
         var rows: [BenchMeasurement] = []
         var fixedRate: Double?
         for way in ways {
             let planned = try batches(way.order, padTo: way.padTo)
             let padded = planned.map { $0.0.batchSize * $0.0.sequenceLength }.reduce(0, +)
+            /// Each row's real tokens, as the companion masks them.
+            func rowLengths(_ batch: BertBatch) -> [Int] {
+                (0..<batch.batchSize).map { b in
+                    (0..<batch.sequenceLength).reduce(0) { $0 + Int(batch.attentionMask[b * batch.sequenceLength + $1]) }
+                }
+            }
             // Warm-up on the longest batch: the arena is then allocated once, at its largest.
-            if let longest = planned.max(by: { $0.0.sequenceLength < $1.0.sequenceLength }) { _ = try step.run([longest]) }
-            let seconds = try ModelBenchSection.seconds { for batch in planned { _ = try step.run([batch]) } }
+            if let longest = planned.max(by: { $0.0.sequenceLength < $1.0.sequenceLength }) {
+                _ = try step.run([longest])
+                _ = try companion?.time(sequenceLength: longest.0.sequenceLength, lengths: rowLengths(longest.0))
+            }
+            var seconds = 0.0, theirSeconds = 0.0
+            for batch in planned {
+                seconds += try ModelBenchSection.seconds { _ = try step.run([batch]) }
+                if let companion {
+                    theirSeconds += try companion.time(sequenceLength: batch.0.sequenceLength, lengths: rowLengths(batch.0))
+                }
+            }
             let rate = Double(examples.count) / seconds
-            environment.progress(String(format: "data %@: %.1f samples/s, %.1f padded tokens per example",
-                                        way.name, rate, Double(padded) / Double(examples.count)))
-            var row = BenchMeasurement(name: "\(way.name)", unit: "samples/s", value: rate,
-                                       reference: fixedRate.map { (name: "fixed", value: $0) }, target: nil,
-                                       higherIsBetter: true)
+            let theirRate = companion.map { _ in Double(examples.count) / theirSeconds }
+            environment.progress(String(format: "data %@: %.1f samples/s (PyTorch %@), %.1f padded tokens per example",
+                                        way.name, rate, theirRate.map { String(format: "%.1f", $0) } ?? "-",
+                                        Double(padded) / Double(examples.count)))
+            let reference = theirRate.map { (name: "PyTorch", value: $0) } ?? fixedRate.map { (name: "fixed", value: $0) }
+            var row = BenchMeasurement(name: "\(way.name)", unit: "samples/s", value: rate, reference: reference,
+                                       target: companion == nil ? nil : ">= 1.5x", higherIsBetter: true)
             row.note = String(format: "%.1f padded tokens per example", Double(padded) / Double(examples.count))
+                + (fixedRate.map { String(format: "; %.2fx our fixed padding", rate / $0) } ?? "")
             row.extra = ["seconds": .double(seconds), "batches": .int(planned.count),
                          "padded_tokens": .int(padded), "real_tokens": .int(lengths.reduce(0, +))]
+            if companion != nil { row.extra["reference_seconds"] = .double(theirSeconds) }
             rows.append(row)
             if fixedRate == nil { fixedRate = rate }
         }
         rows[0].note = String(format: "%@: %d texts, %.1f tokens on average (%d to %d), batch %d; %@", source,
                               examples.count, Double(lengths.reduce(0, +)) / Double(max(1, examples.count)),
                               lengths.min() ?? 0, lengths.max() ?? 0, batchSize, rows[0].note ?? "")
+            + "; " + (skipped ?? companion.map { "PyTorch \($0.torchVersion): \($0.threads) threads, \($0.blas)" } ?? "")
         return rows
     }
 }

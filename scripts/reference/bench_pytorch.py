@@ -12,8 +12,10 @@ Median seconds per batch over 3 timed runs after 1 warm-up.
 
 Serve mode is how `bert-kernel bench` interleaves its rounds with ours: the model is loaded once,
 a JSON line {"ready": true, ...} is printed, then each line read from stdin holding a sequence
-length T runs one batch of that shape and answers {"seconds": s, "max_rss_kb": n} (ru_maxrss of
-this process). An empty line or end of input stops. With --random-weights the model is built from
+length T runs one batch of that shape and answers {"seconds": s, "max_rss_kb": n} (the peak
+resident set of this process, VmHWM). A line "T L1 L2 ... LB" runs one batch of B rows padded to T whose row b has Lb
+real tokens (attention mask 1 for the first Lb positions, 0 after): the real-data section's
+batches, each padded to its longest text. An empty line or end of input stops. With --random-weights the model is built from
 --model's config.json alone (the bert-base-shaped rows: nothing to download).
 """
 import argparse
@@ -43,10 +45,14 @@ def median_seconds(fn, warmup=1, iterations=3):
     return statistics.median(times)
 
 
-def make_step(model, optimizer, mode, batch, T):
-    """One batch of `mode` at shape (batch, T), as a closure; the same work as main() times."""
+def make_step(model, optimizer, mode, batch, T, lengths=None):
+    """One batch of `mode` at shape (batch, T), as a closure; the same work as main() times.
+    `lengths`: each row's real tokens (the rest is padding, masked out); None: all T."""
     ids = torch.randint(1, model.config.vocab_size, (batch, T))
     mask = torch.ones_like(ids)
+    if lengths is not None:
+        mask = (torch.arange(T)[None, :] < torch.tensor(lengths)[:, None]).long()
+        ids = ids * mask
     labels = torch.arange(batch) % 2
 
     def infer():
@@ -73,6 +79,19 @@ def blas_name():
     return "MKL" if torch.backends.mkl.is_available() else "unknown BLAS"
 
 
+def peak_resident_kb():
+    """This process's peak resident set (VmHWM of /proc/self/status, KiB). Not ru_maxrss: Linux
+    carries the forking parent's peak into it across exec, so a companion started by a 2 GB bench
+    would report 2 GB whatever it used itself."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def serve(model, optimizer, args):
     """Answers one timed batch per stdin line (a sequence length), for interleaved rounds."""
     if args.mode == "inference":
@@ -86,14 +105,16 @@ def serve(model, optimizer, args):
         line = line.strip()
         if not line:
             break
-        T = int(line)
-        if T not in steps:
-            steps[T] = make_step(model, optimizer, args.mode, args.batch, T)
+        numbers = [int(n) for n in line.split()]
+        T, lengths = numbers[0], numbers[1:]
+        if lengths:
+            step = make_step(model, optimizer, args.mode, len(lengths), T, lengths)
+        else:
+            step = steps.get(T) or steps.setdefault(T, make_step(model, optimizer, args.mode, args.batch, T))
         start = time.perf_counter()
-        steps[T]()
+        step()
         seconds = time.perf_counter() - start
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        print(json.dumps({"seconds": seconds, "max_rss_kb": rss}), flush=True)
+        print(json.dumps({"seconds": seconds, "max_rss_kb": peak_resident_kb()}), flush=True)
 
 
 def main():
