@@ -36,3 +36,35 @@ static inline void cmpi_watch_continue(void) {
 
 static inline int cmpi_was_continued(void) { return cmpi_continued; }
 static inline void cmpi_clear_continued(void) { cmpi_continued = 0; }
+
+// SIGTERM while a cell runs (issue 20): mpirun sends it `odls_base_sigkill_timeout` seconds after
+// its SIGCONT, and SIGKILL as long again after. A step that computes for longer than that between
+// two sums (a rank lost on another host is shown by no pid here, only by a sum that never ends)
+// would be ended mid-cell, before rank 0 could tell the notebook. So while a cell runs the handler
+// only counts it, and the next look (`MPIWorld.checkPeers`, before each layer, or `wait`) ends the
+// cell with the loss, with SIGKILL's grace to send the reply. Outside a cell SIGTERM keeps its
+// default action: the handler restores it and raises the signal again, which is delivered as soon
+// as the handler returns (signal and raise are async-signal-safe).
+static volatile sig_atomic_t cmpi_terminated = 0;
+static volatile sig_atomic_t cmpi_in_cell = 0;
+
+static void cmpi_on_terminate(int signal_number) {
+    if (!cmpi_in_cell) {
+        signal(signal_number, SIG_DFL);
+        raise(signal_number);
+        return;
+    }
+    cmpi_terminated = 1;
+}
+
+static inline void cmpi_watch_terminate(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = cmpi_on_terminate;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, NULL);
+}
+
+static inline void cmpi_set_in_cell(int in_cell) { cmpi_in_cell = in_cell; }
+static inline int cmpi_was_terminated(void) { return cmpi_terminated; }

@@ -52,6 +52,7 @@ public final class MPIWorld: ProcessGroup {
         size = Int(s)
         MPI_Comm_set_errhandler(cmpi_comm_world(), cmpi_errors_return())
         cmpi_watch_continue()
+        cmpi_watch_terminate()
         peers = try exchangeIdentities()
     }
 
@@ -122,13 +123,36 @@ public final class MPIWorld: ProcessGroup {
             guard now >= nextLook else { continue }
             nextLook = now + 20_000_000
             if let gone = goneLocally() { throw record(RankLost(gone)) }
-            let remote = peers.indices.filter { peers[$0].host != peers[rank].host }
-            if let continuedAt, !remote.isEmpty, now - continuedAt > 500_000_000 {
+            if let continuedAt, !remotePeers.isEmpty, now - continuedAt > 500_000_000 {
                 throw record(RankLost("mpirun is ending the job (its SIGCONT came and the ranks' sum never finished): "
-                                      + "one of rank \(remote.map(String.init).joined(separator: ", ")) of \(size) on another "
-                                      + "host is gone; restart the kernel"))
+                                      + "\(remoteText) is gone; restart the kernel"))
             }
+            try checkTerminated()
         }
+    }
+
+    /// The ranks on other hosts than this one's.
+    private var remotePeers: [Int] { peers.indices.filter { peers[$0].host != peers[rank].host } }
+
+    /// "one of rank 1, 3 of 4 on another host", for the loss messages.
+    private var remoteText: String {
+        "one of rank \(remotePeers.map(String.init).joined(separator: ", ")) of \(size) on another host"
+    }
+
+    /// Throws once mpirun's SIGTERM came during a cell (CMPI's `cmpi_watch_terminate`): the job is
+    /// ending, and SIGKILL follows after the same grace.
+    private func checkTerminated() throws {
+        guard cmpi_was_terminated() != 0 else { return }
+        let who = remotePeers.isEmpty ? "a rank is gone or the job was stopped" : "\(remoteText) is gone, or the job was stopped"
+        throw record(RankLost("mpirun is ending the job (its SIGTERM came during this cell): \(who); restart the kernel"))
+    }
+
+    /// Runs one cell with mpirun's SIGTERM held back as a flag (see `cmpi_watch_terminate`), so a
+    /// step computing past mpirun's grace still ends with the loss reported.
+    public func runningCell<T>(_ body: () throws -> T) rethrows -> T {
+        cmpi_set_in_cell(1)
+        defer { cmpi_set_in_cell(0) }
+        return try body()
     }
 
     /// "rank 1 of 2 (pid 4711 on vm) is gone: …" for the first rank on this host whose process
@@ -217,9 +241,11 @@ public final class MPIWorld: ProcessGroup {
     /// otherwise every 100 ms: a bert-base step computes for seconds between sums, longer than
     /// mpirun's grace before its SIGTERM, so waiting for the next sum would let mpirun end rank 0
     /// before it could tell the notebook. The SIGCONT is left for `wait` to act on (a peer on
-    /// another host, which only an unfinished sum can show). Reads /proc only: no MPI call.
+    /// another host, which only an unfinished sum can show); mpirun's SIGTERM, counted during a
+    /// cell, ends the step here. Reads /proc only: no MPI call.
     public func checkPeers() throws {
         if let lost { throw lost }
+        try checkTerminated()
         let now = DispatchTime.now().uptimeNanoseconds
         guard cmpi_was_continued() != 0 || now >= nextPeerLook else { return }
         nextPeerLook = now + 100_000_000

@@ -70,7 +70,7 @@ enum Lockstep {
                 switch message.first.flatMap(Tag.init(rawValue:)) {
                 case .execute:
                     let code = String(decoding: message.dropFirst(), as: UTF8.self)
-                    let outcome = interpreter.engine.execute(code, output: sink)
+                    let outcome = world.runningCell { interpreter.engine.execute(code, output: sink) }
                     if let lost = world.lost { throw lost }
                     if case .failure(let error) = outcome {
                         _ = try world.gather(status(error))
@@ -128,7 +128,7 @@ final class LockstepInterpreter: Interpreter {
         var own: CellError?
         do {
             _ = try world.broadcast([Lockstep.Tag.execute.rawValue] + Array(code.utf8))
-            let outcome = local.engine.execute(code, output: output)
+            let outcome = world.runningCell { local.engine.execute(code, output: output) }
             if case .failure(let error) = outcome { own = error }
             if let lost = world.lost { throw lost }
             let statuses = try world.gather(Lockstep.status(own))

@@ -22,7 +22,8 @@ struct RunCommand: ParsableCommand {
         let status: Int32
         if let world {
             let terminal = world.rank == 0 ? TerminalOutputSink() : nil
-            status = ScriptRunner.run(file: file, output: terminal ?? DiscardingOutputSink(), afterCell: { failure in
+            // The whole script counts as one cell for mpirun's SIGTERM (`MPIWorld.runningCell`).
+            status = world.runningCell { ScriptRunner.run(file: file, output: terminal ?? DiscardingOutputSink(), afterCell: { failure in
                 do {
                     if let lost = world.lost { throw lost }
                     let statuses = try world.gather(Lockstep.status(failure))
@@ -35,7 +36,7 @@ struct RunCommand: ParsableCommand {
                     // A lost rank: this cell's error (rank 0 prints it), and no further cell.
                     return Lockstep.failure(world.lost ?? RankLost("\(error)"), own: failure)
                 }
-            })
+            }) }
             terminal?.flush()
             if let lost = world.lost {
                 if world.rank != 0 { Lockstep.leave(world, lost) }

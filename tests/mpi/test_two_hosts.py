@@ -137,7 +137,43 @@ def test_a_rank_killed_on_the_second_host_stops_the_run_with_an_error_naming_it(
     assert process.returncode != 0
     said = [at - killed for at, line in lines if "rank 1 of 2 on another host is gone" in line]
     assert said, "".join(line for _, line in lines)
-    # Seen at all means seen before mpirun's SIGTERM ended rank 0. Measured 5.5 s after the kill in
-    # repeated runs: about 5 s for Open MPI to pass the remote death to mpirun (its SIGCONT comes
-    # then), then the 0.5 s MPIWorld.wait gives a sum that still does not finish.
-    assert said[0] < 10, f"the error came {said[0]:.1f} s after rank 1 was killed"
+    # Measured 5.5 s after the kill in repeated runs: about 5 s for Open MPI to pass the remote death
+    # to mpirun (its SIGCONT comes then), then the 0.5 s MPIWorld.wait gives a sum that still does
+    # not finish. The bound leaves room for a loaded machine: the claim is an error, not a hang.
+    assert said[0] < 20, f"the error came {said[0]:.1f} s after rank 1 was killed:\n" + "".join(l for _, l in lines)
+
+
+def test_a_rank_lost_on_the_second_host_inside_a_long_step_is_reported_before_mpirun_ends_rank_0(tmp_path, two_hosts):
+    """A rank on another host shows no pid here, and mpirun's SIGCONT comes some 5 s after the loss
+    (Open MPI passes it on from the other host), SIGTERM 3 s later: a step that computes on past
+    both, as a bert-base step can, would be ended without a word. During a cell SIGTERM is only
+    counted, and the next look before a layer ends the step with the loss. Here a pre-training step
+    of about 25 s per rank here (12 layers of 384 over 64 rows, one BLAS thread); rank 1 is killed 3 s
+    into the cell, inside the first step and long before its next sum."""
+    script = tmp_path / "long-step.bert"
+    script.write_text('print("START")\n// %%\npretrain(corpus: "demo", steps: 100, layers: 12, hidden: 384, heads: 6, '
+                      'maxLength: 128, batch: 128)\n')
+    process = subprocess.Popen(two_host_command(two_hosts, script, grace=3), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=dict(os.environ, **MPI_ENV))
+    lines = []                                       # (time, line) of stderr as it comes
+    reader = threading.Thread(target=lambda: lines.extend((time.monotonic(), line) for line in process.stderr), daemon=True)
+    reader.start()
+    try:
+        for line in process.stdout:                   # cell 2, and its first step, start right after this
+            if "START" in line:
+                break
+        time.sleep(3)                                 # past the pairs, the model and the step's first sum
+        first = next(iter(rank_processes(process.pid).values()), None)
+        second = first and rank_on_the_second_host(first)
+        assert second, "rank 1 is not running on the second host"
+        os.kill(second, signal.SIGKILL)
+        killed = time.monotonic()
+        process.stdout.close()
+        process.wait(timeout=60)
+        reader.join(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    said = [at - killed for at, line in lines if "mpirun is ending the job" in line and "on another host" in line]
+    assert said, "no error naming the lost host:\n" + "".join(line for _, line in lines)
+    assert said[0] < 20, f"the error came {said[0]:.1f} s after rank 1 was killed:\n" + "".join(l for _, l in lines)
