@@ -25,14 +25,17 @@ static volatile sig_atomic_t cmpi_continued = 0;
 
 static void cmpi_on_continue(int signal_number) { (void)signal_number; cmpi_continued = 1; }
 
-static inline void cmpi_watch_continue(void) {
+/// Installs `handler` for `signal_number`, restarting interrupted system calls.
+static inline void cmpi_handle(int signal_number, void (*handler)(int)) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
-    action.sa_handler = cmpi_on_continue;
+    action.sa_handler = handler;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
-    sigaction(SIGCONT, &action, NULL);
+    sigaction(signal_number, &action, NULL);
 }
+
+static inline void cmpi_watch_continue(void) { cmpi_handle(SIGCONT, cmpi_on_continue); }
 
 static inline int cmpi_was_continued(void) { return cmpi_continued; }
 static inline void cmpi_clear_continued(void) { cmpi_continued = 0; }
@@ -57,14 +60,7 @@ static void cmpi_on_terminate(int signal_number) {
     cmpi_terminated = 1;
 }
 
-static inline void cmpi_watch_terminate(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = cmpi_on_terminate;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGTERM, &action, NULL);
-}
+static inline void cmpi_watch_terminate(void) { cmpi_handle(SIGTERM, cmpi_on_terminate); }
 
 static inline void cmpi_set_in_cell(int in_cell) { cmpi_in_cell = in_cell; }
 static inline int cmpi_was_terminated(void) { return cmpi_terminated; }

@@ -88,6 +88,17 @@ def test_two_namespaces_over_tcp_reach_the_weights_of_one_process(tmp_path, tiny
     assert_same_weights(weights(out), reference, TOLERANCE, LR_STEPS)
 
 
+def start_two_hosts(two_hosts, script, stdout):
+    """The run with the kernelspec's 3 s grace, and its stderr's lines as (time, line) as they come,
+    gathered by a reader thread."""
+    process = subprocess.Popen(two_host_command(two_hosts, script, grace=3), stdout=stdout, stderr=subprocess.PIPE,
+                               text=True, env=dict(os.environ, **MPI_ENV))
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend((time.monotonic(), line) for line in process.stderr), daemon=True)
+    reader.start()
+    return process, lines, reader
+
+
 def rank_on_the_second_host(first_rank_pid):
     """The pid of the other rank: the process with OMPI_COMM_WORLD_RANK=1 whose job id
     (OMPI_MCA_ess_base_jobid) is rank 0's; it is a child of the second host's orted, not mpirun."""
@@ -112,11 +123,7 @@ def test_a_rank_killed_on_the_second_host_stops_the_run_with_an_error_naming_it(
     script = tmp_path / "long.bert"
     script.write_text("\n// %%\n".join(cells(tiny_model, dataset, tmp_path / "unused")[:2]
                                          + ["train(epochs: 10000, batch: 8)"]) + "\n")
-    process = subprocess.Popen(two_host_command(two_hosts, script, grace=3), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, env=dict(os.environ, **MPI_ENV))
-    lines = []                                       # (time, line) of stderr as it comes
-    reader = threading.Thread(target=lambda: lines.extend((time.monotonic(), line) for line in process.stderr), daemon=True)
-    reader.start()
+    process, lines, reader = start_two_hosts(two_hosts, script, stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         first = second = None
@@ -153,11 +160,7 @@ def test_a_rank_lost_on_the_second_host_inside_a_long_step_is_reported_before_mp
     script = tmp_path / "long-step.bert"
     script.write_text('print("START")\n// %%\npretrain(corpus: "demo", steps: 100, layers: 12, hidden: 384, heads: 6, '
                       'maxLength: 128, batch: 128)\n')
-    process = subprocess.Popen(two_host_command(two_hosts, script, grace=3), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=dict(os.environ, **MPI_ENV))
-    lines = []                                       # (time, line) of stderr as it comes
-    reader = threading.Thread(target=lambda: lines.extend((time.monotonic(), line) for line in process.stderr), daemon=True)
-    reader.start()
+    process, lines, reader = start_two_hosts(two_hosts, script, stdout=subprocess.PIPE)
     try:
         for line in process.stdout:                   # cell 2, and its first step, start right after this
             if "START" in line:
