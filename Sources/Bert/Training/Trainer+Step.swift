@@ -58,9 +58,9 @@ extension Trainer {
         // the same on each, so the weights agree without a sum.
         let group = processGroup
         var share: TrainingStep.Share?
-        var mine = microBatches
-        // Each of `mine`'s first row in its micro-batch: it keys the dropout masks (`BertBatch.firstExample`).
-        var firstRows = [Int](repeating: 0, count: microBatches.count)
+        // Slices keep their first row's index in the micro-batch: it keys the dropout masks
+        // (`BertBatch.firstExample`).
+        var mine = microBatches.map { $0[...] }
         if group.size > 1, features == nil {
             let weights = step.options.loss.classWeights
             func weight(_ examples: ArraySlice<EncodedExample>) -> Float {
@@ -71,12 +71,10 @@ extension Trainer {
             }
             var parts = TrainingStep.Share(group: group, microBatchCount: microBatches.count, indices: [], fractions: [])
             mine = []
-            firstRows = []
             for (index, examples) in microBatches.enumerated() {
                 let slice = examples[group.share(of: examples.count)]
                 guard !slice.isEmpty else { continue }
-                mine.append(Array(slice))
-                firstRows.append(slice.startIndex)
+                mine.append(slice)
                 parts.indices.append(index)
                 parts.fractions.append(weight(slice) / weight(examples[...]))
             }
@@ -88,10 +86,10 @@ extension Trainer {
                 (rows, TaskTargets.labels(examples, task: task, labels: L))
             }, checkInterrupt: checkInterrupt, error: error)
         } else {
-            let batches = try zip(mine, firstRows).map { examples, firstRow in
+            let batches = try mine.map { examples in
                 var batch = try Predictor.batch(examples, paddingId: paddingId, limit: network.config.maxPositionEmbeddings)
-                batch.firstExample = firstRow
-                return (batch, TaskTargets.labels(examples, task: task, labels: L))
+                batch.firstExample = examples.startIndex
+                return (batch, TaskTargets.labels(Array(examples), task: task, labels: L))
             }
             result = try step.run(batches, share: share, checkInterrupt: checkInterrupt, error: error)
         }
