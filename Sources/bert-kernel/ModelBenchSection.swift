@@ -12,7 +12,7 @@ import Numerics
 /// GFLOP/s counts the GEMMs: forward = `BertBenchmark.forwardFLOPs` = L·(2·BT·C·3C + 2·BT·C·C +
 /// 2·2·BT·C·I + 2·2·BT·T·C) + 2·B·C·C, training = 3 × forward (backward costs twice the forward);
 /// the same count divides PyTorch's time. Training is forward + backward + clip(1.0) + AdamW with
-/// dropout on; our weights are restored afterwards.
+/// dropout on. Each section loads its own network, so training changes no other section's weights.
 ///
 /// `inference-base` and `training-base` (issue 19) time a bert-base-uncased-shaped network instead
 /// (`Network.bertBase`: 12 layers, C 768, 12 heads, I 3072, V 30522; random weights from that
@@ -79,10 +79,6 @@ struct ModelBenchSection: BenchSection {
         defer { companion?.stop() }
         let reference = "PyTorch"
 
-        let saved = FloatBuffer(count: network.parameters.count)
-        saved.copy(from: network.parameters)
-        defer { network.parameters.copy(from: saved) }
-
         var rows: [BenchMeasurement] = []
         var generator = SeededGenerator(seed: 1)
         let config = network.config
@@ -91,10 +87,11 @@ struct ModelBenchSection: BenchSection {
         for T in sequenceLengths {
             let (batch, labels) = try BertBenchmark.fixedBatch(config: config, batchSize: batchSize, sequenceLength: T,
                                                                using: &generator)
-            let step = try TrainingStep(network: network, options: .init(learningRate: 1e-5, totalSteps: 1_000_000))
-            let ours: () throws -> Void = mode == .inference
-                ? { _ = try network.infer(batch) }
-                : { _ = try step.run([(batch, labels)]) }
+            // Inference builds no training step: its AdamW moments (twice the weights) would count
+            // in this section's peak memory, and PyTorch's optimizer holds no state before a step.
+            let step = mode == .training
+                ? try TrainingStep(network: network, options: .init(learningRate: 1e-5, totalSteps: 1_000_000)) : nil
+            let ours: () throws -> Void = { if let step { _ = try step.run([(batch, labels)]) } else { _ = try network.infer(batch) } }
 
             // Warm-up (arena allocation, OpenBLAS buffers, torch's allocator), untimed.
             try ours()
@@ -113,7 +110,7 @@ struct ModelBenchSection: BenchSection {
             if mode == .training, self.network == .bertBase {
                 rows.append(Self.perThousandRow(T: T, batchSize: batchSize, ours: ourSeconds, theirs: theirSeconds, reference: reference))
             }
-            if mode == .training { rows += try Self.phaseRows(T: T) { _ = try step.run([(batch, labels)]) } }
+            if let step { rows += try Self.phaseRows(T: T) { _ = try step.run([(batch, labels)]) } }
         }
         rows.append(BenchMeasurement(
             name: "peak resident memory", unit: "MB", value: Self.peakResidentKilobytes() / 1024,

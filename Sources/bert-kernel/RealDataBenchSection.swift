@@ -13,7 +13,7 @@ import WordPiece
 /// - grouped: the same with `LengthGrouping` (transformers' `group_by_length`)
 ///
 /// One epoch over the texts per way, MiniLM-L6 with a 2-label classifier, batch 32, dropout on,
-/// after one untimed warm-up batch; our weights are restored afterwards. The reference column is
+/// after one untimed warm-up batch, on a network loaded for this section alone. The reference column is
 /// PyTorch training on the same batches (each batch's shape, and each row's length as its
 /// attention mask; `bench_pytorch.py`), timed batch by batch right after ours so that both see the
 /// same machine; without torch it is the fixed-padding figure of the same run, the speed-up that
@@ -43,9 +43,6 @@ struct RealDataBenchSection: BenchSection {
                                                                         batchSize: batchSize), nil),
         ]
 
-        let saved = FloatBuffer(count: network.parameters.count)
-        saved.copy(from: network.parameters)
-        defer { network.parameters.copy(from: saved) }
         let step = try TrainingStep(network: network, options: .init(learningRate: 1e-5, totalSteps: 1_000_000,
                                                                      dropoutSeed: 1))
         let paddingId = tokenizer.paddingTokenId
