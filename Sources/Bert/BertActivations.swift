@@ -83,9 +83,11 @@ final class BertActivations {
     let nspLogits: ArenaSlice         // (B, 2)
     let scratch: BertBackwardScratch?
 
-    /// - reusing: an earlier arena to carve from if it holds `plan.totalCount` floats
+    /// - reusing: an earlier arena to carve from if it holds `plan.totalCount` floats; set to nil
+    ///   when it is too small, before the new arena is allocated, so that the two never coexist
+    ///   (growing from T = 64 to 128 at batch 32 would otherwise hold both, 0.5 GB more at the peak)
     init(config: BertConfig, heads: BertHeads, B: Int, T: Int, training: Bool, dropout: Bool, keepAttentions: Bool,
-         reusing previous: FloatBuffer? = nil) {
+         reusing previous: inout FloatBuffer?) {
         self.B = B
         self.T = T
         self.training = training
@@ -165,9 +167,10 @@ final class BertActivations {
         } else {
             scratch = nil
         }
-        if let previous, previous.count >= plan.totalCount {
-            arena = previous
+        if let reusable = previous, reusable.count >= plan.totalCount {
+            arena = reusable
         } else {
+            previous = nil   // the caller's last reference: the smaller arena is freed here
             arena = FloatBuffer(count: plan.totalCount)
         }
     }

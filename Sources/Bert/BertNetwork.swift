@@ -104,10 +104,10 @@ public final class BertNetwork {
         }) {
             return hit
         }
-        let previous = cachedActivations.first { $0.training == training }?.arena
+        var previous = cachedActivations.first { $0.training == training }?.arena
         cachedActivations.removeAll { $0.training == training }
         let made = BertActivations(config: config, heads: heads, B: B, T: T, training: training, dropout: dropout,
-                                   keepAttentions: keepAttentions, reusing: previous)
+                                   keepAttentions: keepAttentions, reusing: &previous)
         cachedActivations.append(made)
         return made
     }
