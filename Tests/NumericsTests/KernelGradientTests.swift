@@ -36,6 +36,26 @@ final class KernelGradientTests: XCTestCase {
               })
     }
 
+    /// Training keeps one GELU output for all layers and writes each layer's again in its
+    /// backward; the claim is exactness: the same bits as `forward`, and the same gradient as
+    /// `backward`, over |x| up to 6 (both erf branches and the clamp at 4), the vector loop and
+    /// its scalar remainder (n = 1027).
+    func testGELUBackwardRecomputingOutputIsBitForBitForwardAndBackward() {
+        let n = 1027
+        let x = random.uniformArray(n, scale: 6), dout = random.uniformArray(n)
+        var forwardOut = [Float](repeating: 0, count: n), backwardGrad = [Float](repeating: 0, count: n)
+        GELU.forward(out: &forwardOut, inp: x, count: n)
+        GELU.backward(dinp: &backwardGrad, inp: x, dout: dout, count: n)
+        var out = [Float](repeating: .nan, count: n), grad = dout
+        x.withMatrixView(rows: 1, columns: n) { inp in
+            out.withMutableMatrixView(rows: 1, columns: n) { o in
+                grad.withMutableMatrixView(rows: 1, columns: n) { GELU.backwardRecomputingOutput(dinp: $0, out: o, inp: inp) }
+            }
+        }
+        XCTAssertEqual(out.map(\.bitPattern), forwardOut.map(\.bitPattern))
+        XCTAssertEqual(grad.map(\.bitPattern), backwardGrad.map(\.bitPattern))
+    }
+
     func testTanhBackwardMatchesFiniteDifferencesWithin1e2() {
         let n = 32
         check("tanh", input: random.uniformArray(n, scale: 2), outputCount: n,

@@ -19,10 +19,12 @@ struct BertIntermediate {
     }
 
     /// GELU's backward on rows `range` of dout (B·T, I), in place: the epilogue of the
-    /// following layer's input-gradient GEMM, which just wrote those rows.
-    func activationBackward(dout: MutableMatrixView, preactivation: MatrixView, range: Range<Int>) {
-        let rows = dout.rows(range)
-        GELU.backward(dinp: rows, inp: preactivation.rows(range), dout: rows.readOnly)
+    /// following layer's input-gradient GEMM, which just wrote those rows. It writes those rows
+    /// of the GELU output (B·T, I) again, for that layer's weight gradient (all layers share one
+    /// output buffer in training, `BertActivations`).
+    func activationBackward(dout: MutableMatrixView, output: MutableMatrixView, preactivation: MatrixView,
+                            range: Range<Int>) {
+        GELU.backwardRecomputingOutput(dinp: dout.rows(range), out: output.rows(range), inp: preactivation.rows(range))
     }
 
     /// - dx: (B·T, C) accumulated (+=)

@@ -42,11 +42,14 @@ struct BertLayer {
     func backward(_ a: BertLayerActivations, _ s: BertBackwardScratch, dinput: MutableMatrixView, dout: MatrixView,
                   input: MatrixView, arena m: FloatBuffer, T: Int, params w: FloatBuffer, grads g: FloatBuffer?) {
         let dIntermediate = m[s.dIntermediate], preactivation = m[a.intermediatePre].readOnly
+        // a.intermediate holds the last layer's GELU output (one buffer for all layers,
+        // `BertActivations`); the epilogue rewrites this layer's before the weight gradient reads it.
         output.backward(dx: dIntermediate, dresidual: m[s.dAttentionOut], dsumScratch: m[s.dSum], dout: dout,
                         sum: m[a.outSum].readOnly, mean: m.vector(a.outMean).readOnly,
                         rstd: m.vector(a.outRstd).readOnly, x: m[a.intermediate].readOnly,
                         mask: m.optional(a.outMask), params: w, grads: g) { range in
-            intermediate.activationBackward(dout: dIntermediate, preactivation: preactivation, range: range)
+            intermediate.activationBackward(dout: dIntermediate, output: m[a.intermediate], preactivation: preactivation,
+                                            range: range)
         }
         intermediate.backward(dx: m[s.dAttentionOut], dpreactivation: dIntermediate.readOnly,
                               x: m[a.attentionOut].readOnly, params: w, grads: g)

@@ -40,7 +40,8 @@ struct BertResidualOutput {
     /// - dsumScratch: (B·T, C) scratch for the dense output's gradient
     /// - dout: (B·T, C)
     /// - grads: the flat gradient buffer, or nil to skip the parameter gradients
-    /// - inputEpilogue: run on each block of rows of `dx` once written (see `Linear.backward`)
+    /// - inputEpilogue: run on each block of rows of `dx` once written (see `Linear.backward`),
+    ///   before the weight gradient reads `x`: the epilogue may write `x` (GELU's output, recomputed)
     func backward(dx: MutableMatrixView, dresidual: MutableMatrixView, dsumScratch: MutableMatrixView,
                   dout: MatrixView, sum: MatrixView, mean: VectorView, rstd: VectorView, x: MatrixView,
                   mask: MatrixView?, params w: FloatBuffer, grads g: FloatBuffer?,
@@ -53,7 +54,11 @@ struct BertResidualOutput {
             Dropout.backward(dinp: dsumScratch, dout: dresidual.readOnly, mask: mask)
             ddense = dsumScratch.readOnly
         }
-        Linear.backward(dinp: dx, dweight: ddenseParams.weight, dbias: ddenseParams.bias, dout: ddense, inp: x,
-                        weight: dense.weight(w), inputEpilogue: inputEpilogue)
+        // The input gradient first, then the weight's: two independent products, so the order
+        // changes no bits, only lets the epilogue provide the x that the second reads.
+        Linear.backward(dinp: dx, dweight: nil, dbias: nil, dout: ddense, inp: x, weight: dense.weight(w),
+                        inputEpilogue: inputEpilogue)
+        Linear.backward(dinp: nil, dweight: ddenseParams.weight, dbias: ddenseParams.bias, dout: ddense, inp: x,
+                        weight: dense.weight(w))
     }
 }

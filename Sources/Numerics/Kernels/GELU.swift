@@ -16,8 +16,12 @@ public enum GELU {
 
     /// gelu'(x) = Φ(x) + x · φ(x).
     @inline(__always)
-    static func derivative(_ x: Float) -> Float {
-        let cdf = 0.5 * (1 + FastMath.erf(x * invSqrt2))
+    static func derivative(_ x: Float) -> Float { derivative(x, erf: FastMath.erf(x * invSqrt2)) }
+
+    /// - erf: erf(x / √2), shared with `value` by `backwardRecomputingOutput`
+    @inline(__always)
+    static func derivative(_ x: Float, erf e: Float) -> Float {
+        let cdf = 0.5 * (1 + e)
         let pdf = invSqrt2Pi * FastMath.exp(-0.5 * x * x)
         return cdf + x * pdf
     }
@@ -34,6 +38,24 @@ public enum GELU {
     public static func backward(dinp: MutableMatrixView, inp: MatrixView, dout: MatrixView) {
         assert(inp.isContiguous(like: dinp.readOnly) && inp.isContiguous(like: dout), "GELU backward: shapes")
         backward(dinp: dinp.base, inp: inp.base, dout: dout.base, count: inp.count)
+    }
+
+    /// The backward in place, writing the forward's output again on the way: one erf serves both
+    /// (training keeps one GELU output for all layers and recomputes each layer's here, in the
+    /// epilogue of the GEMM that wrote `dinp`; `BertActivations`).
+    /// - dinp: in, the gradient of the output; out, of the input
+    /// - out: overwritten with gelu(inp), bit for bit `forward`'s (the same operations in order)
+    /// - inp: the forward input; all three the same shape, contiguous, `out` apart from the others
+    public static func backwardRecomputingOutput(dinp: MutableMatrixView, out: MutableMatrixView, inp: MatrixView) {
+        assert(inp.isContiguous(like: dinp.readOnly) && inp.isContiguous(like: out.readOnly), "GELU backward: shapes")
+        let d = dinp.base, o = out.base, x = inp.base
+        Parallel.forRanges(inp.count, work: 1) { range in
+            for i in range {
+                let v = x[i], e = FastMath.erf(v * invSqrt2)
+                o[i] = 0.5 * v * (1 + e)
+                d[i] *= derivative(v, erf: e)
+            }
+        }
     }
 
     // The pointer forms: the one implementation the views call.
