@@ -69,6 +69,8 @@ final class BertActivations {
     let embeddingOut: ArenaSlice      // (B, T, C) (= embeddingNormed without dropout)
     let layers: [BertLayerActivations]
     let attentionScratch: ArenaSlice  // AttentionCore.forwardScratchCount
+    let clsInput: ArenaSlice          // (B, C) inference: the last layer's [CLS] input rows
+    let clsContext: ArenaSlice        // (B, C) inference: their attention context
     let poolerPre: ArenaSlice         // (B, C)
     let pooled: ArenaSlice            // (B, C)
     let classifierMask: ArenaSlice?   // (B, C)
@@ -145,6 +147,9 @@ final class BertActivations {
         }
         self.layers = layers
         attentionScratch = plan.take(AttentionCore.forwardScratchCount(T: T, heads: H, channels: C))
+        // `BertNetwork.classificationLogits` (inference only): `BertLayer.forwardClassificationRows`.
+        clsInput = plan.take(training ? 0 : B, C)
+        clsContext = plan.take(training ? 0 : B, C)
         let heads = heads.normalized
         let pooler = heads.contains(.pooler), mlm = heads.contains(.maskedLM)
         poolerPre = plan.take(pooler ? B : 0, C)

@@ -123,9 +123,14 @@ public final class BertNetwork {
     ///   are never touched by a forward pass, so nothing is left half-updated)
     /// - embeddingOutput: (B·T, C) used as the embeddings' output instead of running them (what
     ///   captum's layer hook does for integrated gradients); the ids then only pass validation
+    /// - classificationRowsOnly: inference for the pooler's heads alone: the last layer computes
+    ///   its [CLS] rows only (`BertLayer.forwardClassificationRows`), so the last hidden state
+    ///   holds them in rows 0..<B and nothing else of it is valid
     func forward(_ batch: BertBatch, need: BertHeads, training: Bool, dropoutSeed: UInt64?,
-                 keepAttentions: Bool = false, embeddingOutput: MatrixView? = nil,
+                 keepAttentions: Bool = false, embeddingOutput: MatrixView? = nil, classificationRowsOnly: Bool = false,
                  checkInterrupt: () throws -> Void = {}) throws -> BertActivations {
+        precondition(!classificationRowsOnly || (!training && !keepAttentions && need.isSubset(of: [.pooler, .classifier, .nextSentence])),
+                     "the [CLS]-rows forward is inference for the pooler's heads")
         try batch.validate(for: config)
         let missing = need.subtracting(heads)
         guard missing.isEmpty else {
@@ -149,20 +154,30 @@ public final class BertNetwork {
                                types: a.types, mask: m.optional(a.embeddingMask), T: T, params: w)
         }
         var input = m[a.embeddingOut].readOnly
-        for (layer, acts) in zip(layers, a.layers) {
+        var positions = T   // rows per sequence in `input`
+        for (index, (layer, acts)) in zip(layers, a.layers).enumerated() {
             try checkInterrupt()
-            layer.forward(acts, input: input, keyMask: keyMask.readOnly, arena: m, scratch: m[a.attentionScratch],
-                          T: T, params: w)
+            if classificationRowsOnly && index == layers.count - 1 {
+                layer.forwardClassificationRows(acts, input: input, keyMask: keyMask.readOnly, arena: m,
+                                                scratch: m[a.attentionScratch], clsInput: m[a.clsInput],
+                                                clsContext: m[a.clsContext], T: T, params: w)
+                input = m[acts.out].readOnly.rows(0..<B)
+                positions = 1
+            } else {
+                layer.forward(acts, input: input, keyMask: keyMask.readOnly, arena: m, scratch: m[a.attentionScratch],
+                              T: T, params: w)
+                input = m[acts.out].readOnly
+            }
             passCounts.layerForward += 1
-            input = m[acts.out].readOnly
         }
-        headsForward(a, hidden: input, need: need)
+        headsForward(a, hidden: input, positions: positions, need: need)
         return a
     }
 
-    /// The heads' forward (pooler, classifier, MLM, NSP) on `hidden` (B·T, C), for the heads in `need`.
-    func headsForward(_ a: BertActivations, hidden: MatrixView, need: BertHeads) {
-        let m = a.arena, w = parameters, T = a.T
+    /// The heads' forward (pooler, classifier, MLM, NSP) on `hidden` (B·positions, C), for the
+    /// heads in `need`; `positions` is T, or 1 when `hidden` holds the [CLS] rows alone.
+    func headsForward(_ a: BertActivations, hidden: MatrixView, positions: Int? = nil, need: BertHeads) {
+        let m = a.arena, w = parameters, T = positions ?? a.T
         if let pooler, !need.isDisjoint(with: [.pooler, .classifier, .nextSentence]) {
             pooler.forward(pooled: m[a.pooled], preactivation: m[a.poolerPre], hidden: hidden, T: T, params: w)
         }
@@ -212,6 +227,18 @@ public final class BertNetwork {
     // MARK: - Inference
 
     /// Evaluation-mode forward pass (no dropout) returning logits and the requested extras.
+    /// The classifier's logits (B, L), row-major: `infer(batch).logits` to float32 rounding (OpenBLAS
+    /// rounds a product differently with its row count; `ClassificationRowsTests`), with the last
+    /// layer computed for the [CLS] rows alone (`BertLayer.forwardClassificationRows`): 12%
+    /// less work for MiniLM-L6's 6 layers at T = 128, 6% for bert-base's 12. `Predictor` (predict,
+    /// evaluate) runs on it.
+    public func classificationLogits(_ batch: BertBatch) throws -> [Float] {
+        guard heads.contains(.classifier) else { throw BertError(.argument, "the model has no classifier head") }
+        let a = try forward(batch, need: [.pooler, .classifier], training: false, dropoutSeed: nil,
+                            classificationRowsOnly: true)
+        return a.arena[a.logits].array
+    }
+
     public func infer(_ batch: BertBatch, request: BertOutputRequest = []) throws -> BertOutput {
         var need = heads.intersection([.pooler, .classifier])
         if request.contains(.maskedLM) { need.insert(.maskedLM) }

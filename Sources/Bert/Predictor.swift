@@ -154,8 +154,7 @@ public struct Predictor {
             let indices = order[start..<min(start + batchSize, order.count)]
             let batch = try batch(indices.map { examples[$0] }, paddingId: paddingId,
                                   limit: network.config.maxPositionEmbeddings)
-            let output = try network.infer(batch)
-            guard let logits = output.logits else { throw BertError(.argument, "the model has no classifier head") }
+            let logits = try network.classificationLogits(batch)
             for (row, index) in indices.enumerated() {
                 result[index] = Array(logits[(row * L)..<((row + 1) * L)])
             }

@@ -35,6 +35,35 @@ struct BertLayer {
                        mask: m.optional(a.outMask), params: w)
     }
 
+    /// The forward for a layer whose only reader is the pooler: attention over every position
+    /// (the [CLS] query reads all keys and values), then the attention output, LayerNorm and
+    /// feed-forward for the B [CLS] rows alone, the rows a classification head reads: 70% of a
+    /// layer's work skipped for the other B·(T - 1). Each [CLS] row goes through the same kernels
+    /// as in `forward`; OpenBLAS rounds the smaller products differently, so the output agrees
+    /// with `forward`'s to float32 rounding, not bit for bit (`ClassificationRowsTests`).
+    /// - clsInput, clsContext: (B, C) scratch, overwritten with the [CLS] rows of `input` and of
+    ///   the attention context
+    /// - out: writes the B [CLS] outputs to rows 0..<B of `a.out` (the rest is left stale)
+    func forwardClassificationRows(_ a: BertLayerActivations, input: MatrixView, keyMask: VectorView, arena m: FloatBuffer,
+                                   scratch: MutableMatrixView, clsInput: MutableMatrixView, clsContext: MutableMatrixView,
+                                   T: Int, params w: FloatBuffer) {
+        let B = input.rows / T
+        attention.forward(context: m[a.context], qkvOut: m[a.qkv], probs: probs(a.probs, m, B, T),
+                          probsMask: nil, input: input, keyMask: keyMask, scratch: scratch, params: w)
+        clsInput.copy(from: input.strided(every: T))
+        clsContext.copy(from: m[a.context].readOnly.strided(every: T))
+        let rows = 0..<B
+        let attentionOut = m[a.attentionOut].rows(rows), intermediateOut = m[a.intermediate].rows(rows)
+        attentionOutput.forward(out: attentionOut, sum: m[a.attentionSum].rows(rows),
+                                mean: m.vector(a.attentionMean).slice(rows), rstd: m.vector(a.attentionRstd).slice(rows),
+                                x: clsContext.readOnly, residual: clsInput.readOnly, mask: nil, params: w)
+        intermediate.forward(out: intermediateOut, preactivation: m[a.intermediatePre].rows(rows),
+                             x: attentionOut.readOnly, params: w)
+        output.forward(out: m[a.out].rows(rows), sum: m[a.outSum].rows(rows), mean: m.vector(a.outMean).slice(rows),
+                       rstd: m.vector(a.outRstd).slice(rows), x: intermediateOut.readOnly,
+                       residual: attentionOut.readOnly, mask: nil, params: w)
+    }
+
     /// The forward in reverse.
     /// - dinput: (B·T, C) overwritten
     /// - dout: (B·T, C) the gradient of this layer's output
