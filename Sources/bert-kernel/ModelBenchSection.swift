@@ -96,9 +96,15 @@ struct ModelBenchSection: BenchSection {
             // Warm-up (arena allocation, OpenBLAS buffers, torch's allocator), untimed.
             try ours()
             _ = try companion?.time(sequenceLength: T)
-            var ourSeconds: [Double] = [], theirSeconds: [Double] = []
+            // Inference also times predict's path (`classificationLogits`: the last layer on the
+            // [CLS] rows alone) in the same rounds; PyTorch's forward is the reference of both.
+            let classify: (() throws -> Void)? = mode == .inference && network.heads.contains(.classifier)
+                ? { _ = try network.classificationLogits(batch) } : nil
+            try classify?()
+            var ourSeconds: [Double] = [], theirSeconds: [Double] = [], classifySeconds: [Double] = []
             for round in 0..<max(1, environment.modelRounds) {
                 ourSeconds.append(try Self.seconds(ours))
+                if let classify { classifySeconds.append(try Self.seconds(classify)) }
                 if let companion { theirSeconds.append(try companion.time(sequenceLength: T)) }
                 environment.progress("\(name) T=\(T) round \(round + 1): ours \(Self.format(ourSeconds.last))"
                                      + " s, PyTorch \(Self.format(theirSeconds.last)) s")
@@ -107,6 +113,14 @@ struct ModelBenchSection: BenchSection {
             rows += Self.throughputRows(T: T, batchSize: batchSize, flops: flops, ours: ourSeconds,
                                         theirs: theirSeconds, reference: reference, sgemmPeak: peak,
                                         target: mode == .inference ? ">= 1.3x" : ">= 1.5x")
+            if !classifySeconds.isEmpty {
+                let B = Double(batchSize)
+                rows.append(BenchMeasurement(
+                    name: "T=\(T) throughput of predict's path, median", unit: "samples/s", value: B / Self.median(classifySeconds),
+                    reference: theirSeconds.isEmpty ? nil : (name: reference, value: B / Self.median(theirSeconds)),
+                    target: nil, higherIsBetter: true,
+                    note: "classifier logits with the last layer on the [CLS] rows alone; PyTorch: its full forward"))
+            }
             if mode == .training, self.network == .bertBase {
                 rows.append(Self.perThousandRow(T: T, batchSize: batchSize, ours: ourSeconds, theirs: theirSeconds, reference: reference))
             }
