@@ -226,7 +226,6 @@ public final class BertNetwork {
 
     // MARK: - Inference
 
-    /// Evaluation-mode forward pass (no dropout) returning logits and the requested extras.
     /// The classifier's logits (B, L), row-major: `infer(batch).logits` to float32 rounding (OpenBLAS
     /// rounds a product differently with its row count; `ClassificationRowsTests`), with the last
     /// layer computed for the [CLS] rows alone (`BertLayer.forwardClassificationRows`): 12%
@@ -239,6 +238,7 @@ public final class BertNetwork {
         return a.arena[a.logits].array
     }
 
+    /// Evaluation-mode forward pass (no dropout) returning logits and the requested extras.
     public func infer(_ batch: BertBatch, request: BertOutputRequest = []) throws -> BertOutput {
         var need = heads.intersection([.pooler, .classifier])
         if request.contains(.maskedLM) { need.insert(.maskedLM) }
