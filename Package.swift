@@ -46,6 +46,10 @@ let package = Package(
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         // Open MPI 4.1 for data-parallel runs under mpirun (Debian libopenmpi-dev; openmpi-bin has mpirun).
         .systemLibrary(name: "CMPI", pkgConfig: "ompi", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+        // Open MPI's help texts from a rank written to its own stderr, not relayed to a mpirun that may
+        // never answer (include/show_help.h). Linked against libopen-rte, whose function it replaces:
+        // only then does the linker export it from the executable for the dynamic linker to find.
+        .target(name: "CMPIShowHelp", linkerSettings: [.linkedLibrary("open-rte")]),
         // cpuid and xgetbv, which Swift cannot issue: what the CPU runs, to pick OpenBLAS's kernels.
         .target(name: "CCPUID"),
         // renameat2(2) from glibc, which Swift's Glibc module hides: save's atomic directory swap.
@@ -84,8 +88,8 @@ let package = Package(
         // written to a terminal (`bert-kernel run`). The engine itself knows no files or terminals.
         .target(name: "HeadlessRun", dependencies: ["CellLanguage", "Display", "ExactJSON"], swiftSettings: swiftSettings),
         // MPI_COMM_WORLD as a Numerics.ProcessGroup plus byte broadcast and gather; the only importer
-        // of CMPI. Only the executable uses it, and only under mpirun.
-        .target(name: "MessagePassing", dependencies: ["CMPI", "Numerics"], swiftSettings: swiftSettings),
+        // of CMPI. Only the executable uses it, and only under mpirun. CMPIShowHelp is linked, not imported.
+        .target(name: "MessagePassing", dependencies: ["CMPI", "CMPIShowHelp", "Numerics"], swiftSettings: swiftSettings),
         // Jupyter messages, wire codec, HMAC, dispatch. No ZeroMQ, no BERT.
         .target(name: "JupyterKernel",
                 dependencies: ["Display", .product(name: "Crypto", package: "swift-crypto")],

@@ -116,10 +116,9 @@ def rank_on_the_second_host(first_rank_pid):
     return None
 
 
-def test_a_rank_killed_on_the_second_host_stops_the_run_with_an_error_naming_it(tmp_path, tiny_model, dataset, two_hosts):
-    """No pid of the other host can be watched from the first: rank 0 learns of the loss from
-    mpirun's SIGCONT and the ranks' sum that never finishes (MPIWorld.wait), and must say so within
-    the 3 s the kernelspec gives between that SIGCONT and mpirun's SIGTERM (odls_base_sigkill_timeout)."""
+def kill_rank_1_while_training(tmp_path, tiny_model, dataset, two_hosts, stop_rank_0):
+    """Kills rank 1 (on the second host) 4 s into a long `train`, rank 0 stopped at that moment
+    when `stop_rank_0`; the seconds after the kill at which rank 0's error named the lost host."""
     script = tmp_path / "long.bert"
     script.write_text("\n// %%\n".join(cells(tiny_model, dataset, tmp_path / "unused")[:2]
                                          + ["train(epochs: 10000, batch: 8)"]) + "\n")
@@ -134,6 +133,8 @@ def test_a_rank_killed_on_the_second_host_stops_the_run_with_an_error_naming_it(
         assert second, "rank 1 never started on the second host"
         time.sleep(4)                                    # into the training
         assert process.poll() is None
+        if stop_rank_0:
+            os.kill(first, signal.SIGSTOP)               # mpirun's SIGCONT, when it ends the job, resumes it
         os.kill(second, signal.SIGKILL)
         killed = time.monotonic()
         process.wait(timeout=60)
@@ -144,10 +145,29 @@ def test_a_rank_killed_on_the_second_host_stops_the_run_with_an_error_naming_it(
     assert process.returncode != 0
     said = [at - killed for at, line in lines if "rank 1 of 2 on another host is gone" in line]
     assert said, "".join(line for _, line in lines)
-    # Measured 5.5 s after the kill in repeated runs: about 5 s for Open MPI to pass the remote death
-    # to mpirun (its SIGCONT comes then), then the 0.5 s MPIWorld.wait gives a sum that still does
-    # not finish. The bound leaves room for a loaded machine: the claim is an error, not a hang.
+    # Measured 5.0-5.4 s after the kill in repeated runs, quiet or with two busy loops beside: about
+    # 5 s for Open MPI to pass the remote death to mpirun, whose SIGCONT ends the cell at once. The
+    # bound leaves room for a loaded machine: the claim is an error, not a hang.
     assert said[0] < 20, f"the error came {said[0]:.1f} s after rank 1 was killed:\n" + "".join(l for _, l in lines)
+
+
+def test_a_rank_killed_on_the_second_host_stops_the_run_with_an_error_naming_it(tmp_path, tiny_model, dataset, two_hosts):
+    """No pid of the other host can be watched from the first: rank 0 learns of the loss from
+    mpirun's SIGCONT, sent by its parent (MPIWorld.checkLauncherContinued), and must say so within
+    the 3 s the kernelspec gives between that SIGCONT and mpirun's SIGTERM (odls_base_sigkill_timeout)
+    and SIGKILL's 3 s after."""
+    kill_rank_1_while_training(tmp_path, tiny_model, dataset, two_hosts, stop_rank_0=False)
+
+
+def test_a_rank_killed_while_rank_0_is_stopped_is_reported_after_mpirun_continues_it(tmp_path, tiny_model, dataset,
+                                                                                     two_hosts):
+    """Rank 0 reads the broken connection only once mpirun, already ending the job, has sent its
+    SIGCONT. Open MPI 4.1 then prints its "peer hung up" help through mpirun (a PMIx log request)
+    and waits for an answer mpirun no longer gives: rank 0 hung in that wait until SIGKILL, without
+    a word (on a busy machine this happened without the SIGSTOP too, in most runs). CMPIShowHelp's
+    orte_show_help_norender writes the help to stderr itself: with it renamed away, this test failed
+    in 3 of 4 runs on a quiet machine."""
+    kill_rank_1_while_training(tmp_path, tiny_model, dataset, two_hosts, stop_rank_0=True)
 
 
 def test_a_rank_lost_on_the_second_host_inside_a_long_step_is_reported_before_mpirun_ends_rank_0(tmp_path, two_hosts):
