@@ -1,3 +1,5 @@
+import Glibc
+
 /// An owned, 64-byte aligned, zero-initialised array of `Float32`: the storage behind parameters,
 /// gradients, optimizer moments and activation arenas.
 ///
@@ -9,17 +11,44 @@
 public final class FloatBuffer {
     public let count: Int
     public let pointer: UnsafeMutablePointer<Float>
+    /// The length of the mapping behind `pointer` (a large buffer), or 0 (from the allocator).
+    private let mappedBytes: Int
 
+    /// Buffers of at least this many bytes (1 MiB) are mapped from the kernel.
+    static let mappingThreshold = 1 << 20
+
+    /// A large buffer is an anonymous mapping: the kernel's fresh pages are zero, so it is not
+    /// filled, and a page costs memory only once written. A training arena of gigabytes is then
+    /// there at once rather than after seconds of zero-filling (time in which a step made no
+    /// `checkPeers` look, issue 20), and a slice a pass never writes never counts in its RSS.
+    /// Small ones come from the allocator, zero-filled.
     public init(count: Int) {
         precondition(count >= 0, "FloatBuffer count must be non-negative")
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride,
-                                                   alignment: 64)
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        let raw: UnsafeMutableRawPointer
+        if bytes >= Self.mappingThreshold {
+            let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            guard let mapped, mapped != MAP_FAILED else {
+                fatalError("FloatBuffer: cannot map \(bytes) bytes: \(String(cString: strerror(errno)))")
+            }
+            raw = mapped   // page-aligned, so 64-byte aligned
+            mappedBytes = bytes
+        } else {
+            raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            raw.initializeMemory(as: Float.self, repeating: 0, count: max(count, 1))
+            mappedBytes = 0
+        }
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        pointer.initialize(repeating: 0, count: max(count, 1))
     }
 
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    deinit {
+        if mappedBytes > 0 {
+            munmap(pointer, mappedBytes)
+        } else {
+            UnsafeMutableRawPointer(pointer).deallocate()
+        }
+    }
 
     /// Sets every value to zero.
     public func zero() { pointer.update(repeating: 0, count: count) }
