@@ -17,21 +17,31 @@ static inline MPI_Errhandler cmpi_errors_return(void) { return MPI_ERRORS_RETURN
 // Open MPI 4.1's launcher sends every other process SIGCONT at once, SIGTERM
 // `odls_base_sigkill_timeout` seconds later (default 1) and SIGKILL as long again after that
 // (orte/mca/odls/base/odls_base_default_fns.c). A handler that only counts SIGCONT leaves that
-// sequence as it is and lets a rank waiting in a collective notice within milliseconds.
+// sequence as it is and lets a rank waiting in a collective notice within milliseconds. It also
+// notes whether the launcher sent it (the parent: mpirun, or orted on another host): the launcher
+// sends SIGCONT only to end the job (unless asked to forward job control, orte_forward_job_control),
+// while a shell continuing a stopped job is another sender.
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 static volatile sig_atomic_t cmpi_continued = 0;
+static volatile sig_atomic_t cmpi_continued_by_launcher = 0;
 
-static void cmpi_on_continue(int signal_number) { (void)signal_number; cmpi_continued = 1; }
+static void cmpi_on_continue(int signal_number, siginfo_t *info, void *context) {
+    (void)signal_number;
+    (void)context;
+    cmpi_continued = 1;
+    if (info != NULL && info->si_code == SI_USER && info->si_pid == getppid()) cmpi_continued_by_launcher = 1;
+}
 
-/// Installs `handler` for `signal_number`, restarting interrupted system calls.
-static inline void cmpi_handle(int signal_number, void (*handler)(int)) {
+/// Installs `handler` for `signal_number`, with its sender, restarting interrupted system calls.
+static inline void cmpi_handle(int signal_number, void (*handler)(int, siginfo_t *, void *)) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
-    action.sa_handler = handler;
+    action.sa_sigaction = handler;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
+    action.sa_flags = SA_RESTART | SA_SIGINFO;
     sigaction(signal_number, &action, NULL);
 }
 
@@ -39,6 +49,8 @@ static inline void cmpi_watch_continue(void) { cmpi_handle(SIGCONT, cmpi_on_cont
 
 static inline int cmpi_was_continued(void) { return cmpi_continued; }
 static inline void cmpi_clear_continued(void) { cmpi_continued = 0; }
+/// Whether a SIGCONT came from the launcher (never cleared: the job is ending).
+static inline int cmpi_was_continued_by_launcher(void) { return cmpi_continued_by_launcher; }
 
 // SIGTERM while a cell runs (issue 20): mpirun sends it `odls_base_sigkill_timeout` seconds after
 // its SIGCONT, and SIGKILL as long again after. A step that computes for longer than that between
@@ -51,7 +63,9 @@ static inline void cmpi_clear_continued(void) { cmpi_continued = 0; }
 static volatile sig_atomic_t cmpi_terminated = 0;
 static volatile sig_atomic_t cmpi_in_cell = 0;
 
-static void cmpi_on_terminate(int signal_number) {
+static void cmpi_on_terminate(int signal_number, siginfo_t *info, void *context) {
+    (void)info;
+    (void)context;
     if (!cmpi_in_cell) {
         signal(signal_number, SIG_DFL);
         raise(signal_number);

@@ -101,10 +101,11 @@ public final class MPIWorld: ProcessGroup {
     /// Waits for `request` by polling MPI_Test: spinning inside the training's sums (as a
     /// blocking call would), sleeping 1 ms between polls when `idle` (a rank waiting for the
     /// next cell leaves the cores to others). Every 20 ms, and at once after a SIGCONT, it looks
-    /// for a peer on this host whose process is gone; after a SIGCONT with every local peer alive
-    /// and peers on other hosts (the one lost may be there) a collective still not done 0.5 s
-    /// later is given up. (On one host a SIGCONT alone, e.g. after a job was stopped and
-    /// continued, ends nothing.)
+    /// for a peer on this host whose process is gone, and for the launcher's SIGCONT with peers on
+    /// other hosts (`checkLauncherContinued`). After a SIGCONT from anyone else, with every local
+    /// peer alive and peers on other hosts, a collective still not done 0.5 s later is given up
+    /// too (a launcher that is not the parent, e.g. under a wrapper). On one host a SIGCONT alone,
+    /// e.g. after a job was stopped and continued, ends nothing.
     private func wait(_ request: inout MPI_Request?, idle: Bool) throws {
         if let lost { throw lost }
         var done: Int32 = 0
@@ -123,6 +124,7 @@ public final class MPIWorld: ProcessGroup {
             guard now >= nextLook else { continue }
             nextLook = now + 20_000_000
             if let gone = goneLocally() { throw record(RankLost(gone)) }
+            try checkLauncherContinued()
             if let continuedAt, !remotePeers.isEmpty, now - continuedAt > 500_000_000 {
                 throw record(RankLost("mpirun is ending the job (its SIGCONT came and the ranks' sum never finished): "
                                       + "\(remoteText) is gone; restart the kernel"))
@@ -137,6 +139,16 @@ public final class MPIWorld: ProcessGroup {
     /// "one of rank 1, 3 of 4 on another host", for the loss messages.
     private var remoteText: String {
         "one of rank \(remotePeers.map(String.init).joined(separator: ", ")) of \(size) on another host"
+    }
+
+    /// Throws once the launcher (the parent: mpirun, or orted on another host) sent SIGCONT while
+    /// peers run on other hosts, none here being gone: Open MPI's launcher sends it only to end the
+    /// job (see CMPI's shim), and a rank lost on another host shows no pid here. Acting on it, not
+    /// on the SIGTERM that follows, leaves a step both graces (SIGCONT to SIGTERM to SIGKILL) to
+    /// reach its next look and send the cell's error.
+    private func checkLauncherContinued() throws {
+        guard cmpi_was_continued_by_launcher() != 0, !remotePeers.isEmpty else { return }
+        throw record(RankLost("mpirun is ending the job (its SIGCONT came): \(remoteText) is gone; restart the kernel"))
     }
 
     /// Throws once mpirun's SIGTERM came during a cell (CMPI's `cmpi_watch_terminate`): the job is
@@ -237,12 +249,12 @@ public final class MPIWorld: ProcessGroup {
     /// When `checkPeers` next reads /proc without a SIGCONT (uptime nanoseconds).
     private var nextPeerLook: UInt64 = 0
 
-    /// A look for a peer on this host whose process is gone, at once after mpirun's SIGCONT and
+    /// A look for a peer on this host whose process is gone, at once after a SIGCONT and
     /// otherwise every 100 ms: a bert-base step computes for seconds between sums, longer than
     /// mpirun's grace before its SIGTERM, so waiting for the next sum would let mpirun end rank 0
-    /// before it could tell the notebook. The SIGCONT is left for `wait` to act on (a peer on
-    /// another host, which only an unfinished sum can show); mpirun's SIGTERM, counted during a
-    /// cell, ends the step here. Reads /proc only: no MPI call.
+    /// before it could tell the notebook. The launcher's SIGCONT with peers on other hosts ends
+    /// the step here too (`checkLauncherContinued`), and so does mpirun's SIGTERM, counted during
+    /// a cell. Reads /proc only: no MPI call.
     public func checkPeers() throws {
         if let lost { throw lost }
         try checkTerminated()
@@ -250,6 +262,7 @@ public final class MPIWorld: ProcessGroup {
         guard cmpi_was_continued() != 0 || now >= nextPeerLook else { return }
         nextPeerLook = now + 100_000_000
         if let gone = goneLocally() { throw record(RankLost(gone)) }
+        try checkLauncherContinued()
     }
 
     /// Rank 0's `bytes` on every rank (the others pass anything; it is ignored). The length goes

@@ -172,11 +172,13 @@ def test_a_rank_killed_while_rank_0_is_stopped_is_reported_after_mpirun_continue
 
 def test_a_rank_lost_on_the_second_host_inside_a_long_step_is_reported_before_mpirun_ends_rank_0(tmp_path, two_hosts):
     """A rank on another host shows no pid here, and mpirun's SIGCONT comes some 5 s after the loss
-    (Open MPI passes it on from the other host), SIGTERM 3 s later: a step that computes on past
-    both, as a bert-base step can, would be ended without a word. During a cell SIGTERM is only
-    counted, and the next look before a layer ends the step with the loss. Here a pre-training step
-    of about 25 s per rank here (12 layers of 384 over 64 rows, one BLAS thread); rank 1 is killed 3 s
-    into the cell, inside the first step and long before its next sum."""
+    (Open MPI passes it on from the other host), SIGTERM 3 s later, SIGKILL 3 s after that: a step
+    that computes on past them, as a bert-base step can, would be ended without a word. The next
+    look before a layer ends the step: at the launcher's SIGCONT, or failing that at the SIGTERM,
+    which is only counted during a cell. Here a pre-training step of about 25 s per rank (12 layers
+    of 384 over 64 rows, one BLAS thread); rank 1 is killed 3 s into the cell, inside the first step
+    and long before its next sum. With two busy loops beside, rank 0 was still zero-filling the
+    step's activation arena then, for seconds without a look, until large buffers were mapped instead."""
     script = tmp_path / "long-step.bert"
     script.write_text('print("START")\n// %%\npretrain(corpus: "demo", steps: 100, layers: 12, hidden: 384, heads: 6, '
                       'maxLength: 128, batch: 128)\n')
