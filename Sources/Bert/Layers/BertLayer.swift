@@ -25,14 +25,7 @@ struct BertLayer {
         attention.forward(context: m[a.context], qkvOut: m[a.qkv], probs: probs(a.probs, m, B, T),
                           probsMask: a.probsMask.map { probs($0, m, B, T) }, input: input, keyMask: keyMask,
                           scratch: scratch, params: w)
-        attentionOutput.forward(out: m[a.attentionOut], sum: m[a.attentionSum], mean: m.vector(a.attentionMean),
-                                rstd: m.vector(a.attentionRstd), x: m[a.context].readOnly, residual: input,
-                                mask: m.optional(a.attentionMask), params: w)
-        intermediate.forward(out: m[a.intermediate], preactivation: m[a.intermediatePre],
-                             x: m[a.attentionOut].readOnly, params: w)
-        output.forward(out: m[a.out], sum: m[a.outSum], mean: m.vector(a.outMean), rstd: m.vector(a.outRstd),
-                       x: m[a.intermediate].readOnly, residual: m[a.attentionOut].readOnly,
-                       mask: m.optional(a.outMask), params: w)
+        afterAttention(a, rows: 0..<input.rows, context: m[a.context].readOnly, residual: input, arena: m, params: w)
     }
 
     /// The forward for a layer whose only reader is the pooler: attention over every position
@@ -52,16 +45,24 @@ struct BertLayer {
                           probsMask: nil, input: input, keyMask: keyMask, scratch: scratch, params: w)
         clsInput.copy(from: input.strided(every: T))
         clsContext.copy(from: m[a.context].readOnly.strided(every: T))
-        let rows = 0..<B
+        precondition(a.attentionMask == nil && a.outMask == nil, "the [CLS] rows' forward is inference: no dropout")
+        afterAttention(a, rows: 0..<B, context: clsContext.readOnly, residual: clsInput.readOnly, arena: m, params: w)
+    }
+
+    /// The attention output (dense, dropout, residual, LayerNorm) and the feed-forward, into rows
+    /// `rows` of the layer's buffers (and of its dropout masks, when it has them).
+    /// - context: the attention context of those rows; residual: the layer's input rows (rows.count, C)
+    private func afterAttention(_ a: BertLayerActivations, rows: Range<Int>, context: MatrixView, residual: MatrixView,
+                                arena m: FloatBuffer, params w: FloatBuffer) {
         let attentionOut = m[a.attentionOut].rows(rows), intermediateOut = m[a.intermediate].rows(rows)
         attentionOutput.forward(out: attentionOut, sum: m[a.attentionSum].rows(rows),
                                 mean: m.vector(a.attentionMean).slice(rows), rstd: m.vector(a.attentionRstd).slice(rows),
-                                x: clsContext.readOnly, residual: clsInput.readOnly, mask: nil, params: w)
+                                x: context, residual: residual, mask: m.optional(a.attentionMask)?.rows(rows), params: w)
         intermediate.forward(out: intermediateOut, preactivation: m[a.intermediatePre].rows(rows),
                              x: attentionOut.readOnly, params: w)
         output.forward(out: m[a.out].rows(rows), sum: m[a.outSum].rows(rows), mean: m.vector(a.outMean).slice(rows),
                        rstd: m.vector(a.outRstd).slice(rows), x: intermediateOut.readOnly,
-                       residual: attentionOut.readOnly, mask: nil, params: w)
+                       residual: attentionOut.readOnly, mask: m.optional(a.outMask)?.rows(rows), params: w)
     }
 
     /// The forward in reverse.
