@@ -66,22 +66,21 @@ docs-check: build
 
 ## swift-test: the Swift suite once under each OpenBLAS core this CPU runs that is likely in the
 ## wild (`bert-kernel blas --cores-to-test`: the one bert-kernel picks, Haswell, Prescott), so that
-## no tolerance can hold on one core's rounding only (issue 12). A core already set in
-## OPENBLAS_CORETYPE (some machines pin one because other cores compute wrong results there) is
-## respected: the suite then runs once, under it.
+## no tolerance can hold on one core's rounding only (issue 12). A core set in OPENBLAS_CORETYPE
+## (this project's machines come with Haswell set) runs first, then the others: the pin decides
+## what the product runs, not what the suite covers, and a user of the same CPU without the pin
+## runs the core bert-kernel picks.
 swift-test: export BERT_KERNEL_REQUIRE_FIXTURES = 1
 swift-test: BUILD_FLAGS = --build-tests -Xswiftc -enable-testing
 swift-test: build venv
-	@if [ -n "$${OPENBLAS_CORETYPE:-}" ]; then \
-	  echo "== swift test (OPENBLAS_CORETYPE=$$OPENBLAS_CORETYPE is set here: one run, under it) =="; \
-	  swift test -c release --skip-build; \
-	else \
-	  cores=$$($(BIN) blas --cores-to-test) && [ -n "$$cores" ] || { echo "cannot list the OpenBLAS cores"; exit 1; }; \
-	  for core in $$cores; do \
-	    echo "== swift test with OPENBLAS_CORETYPE=$$core =="; \
-	    OPENBLAS_CORETYPE=$$core swift test -c release --skip-build || exit 1; \
-	  done; \
-	fi
+	@cores=$$(env -u OPENBLAS_CORETYPE $(BIN) blas --cores-to-test) && [ -n "$$cores" ] || { echo "cannot list the OpenBLAS cores"; exit 1; }; \
+	if [ -n "$${OPENBLAS_CORETYPE:-}" ]; then \
+	  cores="$$OPENBLAS_CORETYPE $$(printf '%s\n' $$cores | grep -vixF "$$OPENBLAS_CORETYPE")"; \
+	fi; \
+	for core in $$cores; do \
+	  echo "== swift test with OPENBLAS_CORETYPE=$$core =="; \
+	  OPENBLAS_CORETYPE=$$core swift test -c release --skip-build || exit 1; \
+	done
 
 protocol-test: kernelspec
 	$(PY) -m pytest -q tests/protocol

@@ -56,6 +56,19 @@ final class BLASCoreChoiceTests: XCTestCase {
         XCTAssertEqual(decide(xeon, running: "Prescott", correct: false, user: true), .keep)
     }
 
+    func testAPinnedCoreBelowTheBestIsNamedNotChanged() {
+        // This project's CI machines (AMD family 26, AVX-512 with BF16) come with
+        // OPENBLAS_CORETYPE=Haswell set: sgemm at 195 GFLOP/s where Cooperlake reaches 400.
+        let zen5 = CPUFeatures(vendor: "AuthenticAMD", family: 26, model: 2, flags: Self.avx512.union([.avx512_bf16]))
+        XCTAssertEqual(decide(zen5, running: "Haswell", user: true), .keep)
+        XCTAssertEqual(BLASCoreChoice.betterCore(than: "Haswell", features: zen5, offered: everyCore), "Cooperlake")
+        XCTAssertEqual(BLASCoreChoice.betterCore(than: "Haswell", features: zen5, offered: { $0 != "Cooperlake" }), "SkylakeX")
+        XCTAssertNil(BLASCoreChoice.betterCore(than: "Cooperlake", features: zen5, offered: everyCore))
+        XCTAssertNil(BLASCoreChoice.betterCore(than: "Zen", features: epyc, offered: everyCore), "Haswell's tier: nothing better")
+        XCTAssertNil(BLASCoreChoice.betterCore(than: "SomeFutureCore", features: zen5, offered: everyCore))
+        XCTAssertNil(BLASCoreChoice.betterCore(than: "Prescott", features: xeon, offered: { _ in false }), "no DYNAMIC_ARCH")
+    }
+
     func testOnlyCoresTheBuildOffersAreChosen() {
         let noCooperlake: (String) -> Bool = { $0 != "Cooperlake" }
         XCTAssertEqual(decide(xeon, running: "Prescott", offered: noCooperlake), .restart(core: "SkylakeX"))

@@ -75,6 +75,18 @@ def test_the_users_setting_is_never_overridden():
     assert "OpenBLAS chose" not in err
 
 
+@needs_avx2
+def test_a_users_core_below_the_cpus_best_is_kept_and_the_better_one_named():
+    # Some machines come with OPENBLAS_CORETYPE=Haswell in their environment; on a CPU with
+    # AVX-512 that halves sgemm. Prescott is below the best of every AVX2 CPU.
+    core, out, err = blas({"OPENBLAS_CORETYPE": "Prescott"})
+    assert core == "Prescott", out
+    assert "this CPU also runs" in out, out
+    better = out.split("this CPU also runs ", 1)[1].split(",")[0]
+    assert better.lower() in AVX2_OR_BETTER, out
+    assert "unset OPENBLAS_CORETYPE to let bert-kernel use it" in err and better in err, err
+
+
 def test_the_kernel_log_names_the_cpu_and_the_core(kernel):
     deadline = time.time() + 15
     while time.time() < deadline and "GFLOP/s" not in kernel.stderr:

@@ -84,9 +84,22 @@ public enum BLASCoreChoice {
         let usable = candidates(for: features).filter { offered($0) && !ruledOut.contains($0.lowercased()) }
         guard let best = usable.first else { return runningIsCorrect ? .keep : .noCorrectCore }
         if !runningIsCorrect { return .restart(core: best) }
-        // A core this table does not know is left alone: it may be newer than the table.
-        guard let runningTier = tier(ofCore: running), let bestTier = tier(ofCore: best) else { return .keep }
-        return runningTier < bestTier ? .restart(core: best) : .keep
+        return isBelow(running, best) ? .restart(core: best) : .keep
+    }
+
+    /// The core bert-kernel would run instead of `pinned`, a correct core the user forced with
+    /// `OPENBLAS_CORETYPE`, when `pinned` is of a lower tier than the best this CPU and build run;
+    /// nil otherwise. Never acted on (the user's setting stands): `info()`, `blas`, the bench and
+    /// the start-up line say it, because a pinned Haswell on an AVX-512 CPU runs at half the speed.
+    public static func betterCore(than pinned: String, features: CPUFeatures, offered: (String) -> Bool) -> String? {
+        guard let best = candidates(for: features).first(where: offered), isBelow(pinned, best) else { return nil }
+        return best
+    }
+
+    /// A core this table does not know is never below: it may be newer than the table.
+    private static func isBelow(_ core: String, _ other: String) -> Bool {
+        guard let coreTier = tier(ofCore: core), let otherTier = tier(ofCore: other) else { return false }
+        return coreTier < otherTier
     }
 
     /// The cores the test suite runs under (issue 12, `make test`): the one in use, Haswell (the

@@ -44,7 +44,12 @@ public enum BLASCoreSelection {
             excluded: excluded, userChoseCore: requested != nil && !ours)
         switch decision {
         case .keep:
-            if !correct { warn("OPENBLAS_CORETYPE=\(requested ?? "") (set by you) gives wrong sgemm results on this CPU; unset it or choose another core") }
+            if !correct {
+                warn("OPENBLAS_CORETYPE=\(requested ?? "") (set by you) gives wrong sgemm results on this CPU; unset it or choose another core")
+            } else if let better = BLASCoreStatus.current.betterCore {
+                warn("OPENBLAS_CORETYPE=\(running) is set in this environment, so OpenBLAS runs its \(running) kernels; "
+                     + "this CPU also runs \(better), which is faster here: unset OPENBLAS_CORETYPE to let bert-kernel use it")
+            }
         case .noCorrectCore:
             warn("no OpenBLAS core gave correct sgemm results on this CPU (tried \(excluded.union([running]).sorted().joined(separator: ", "))); results may be wrong")
         case .restart(let core):
@@ -127,8 +132,17 @@ public struct BLASCoreStatus: Sendable {
         switch origin {
         case .openBLAS: return "\(core) (OpenBLAS's own choice)"
         case .bertKernel(let reason): return "\(core) (chosen by bert-kernel: \(reason))"
-        case .user: return "\(core) (OPENBLAS_CORETYPE set by you)"
+        case .user:
+            guard let better = betterCore else { return "\(core) (OPENBLAS_CORETYPE set by you)" }
+            return "\(core) (OPENBLAS_CORETYPE set by you; this CPU also runs \(better), which bert-kernel would choose)"
         }
+    }
+
+    /// For a core the user forced: the better one this CPU and OpenBLAS build run, if any
+    /// (`BLASCoreChoice.betterCore`). Nil for a core OpenBLAS or bert-kernel chose.
+    public var betterCore: String? {
+        guard origin == .user else { return nil }
+        return BLASCoreChoice.betterCore(than: core, features: cpu, offered: BLASCoreStatus.buildOffers)
     }
 
     static var runningCore: String { String(cString: openblas_get_corename()) }
