@@ -83,26 +83,66 @@ public final class AdamW {
         let bias2Sqrt = (1 - pow(Double(s.beta2), Double(step))).squareRoot()
         let stepSize = Float(Double(lr) / bias1)
         let invBias2Sqrt = Float(1 / bias2Sqrt)
-        let p = parameters.vector, g = gradients.vector.readOnly
-        // Moments are indexed from the first trained value.
-        let mp = m.vector, vp = v.vector, o = groups.trainedOffset
-        let b1 = s.beta1, b2 = s.beta2, eps = s.eps
+        let o = groups.trainedOffset
+        let constants = Constants(oneMinusBeta1: 1 - s.beta1, beta2: s.beta2, oneMinusBeta2: 1 - s.beta2,
+                                  eps: s.eps, invBias2Sqrt: invBias2Sqrt)
         for (range, decays, scale) in groups.entries {
             // A scaled rate as torch's group lr: lr · d^k in Double, then Float; scale 1 is lr itself.
             let rate = scale == 1 ? lr : Float(Double(lr) * scale)
             let groupStepSize = scale == 1 ? stepSize : Float(Double(rate) / bias1)
             let decay = decays ? 1 - rate * s.weightDecay : 1
+            // Pointers to this tensor's first value; the moments are indexed from the first trained one.
+            let p = parameters.vector.base + range.lowerBound, g = UnsafePointer(gradients.vector.base + range.lowerBound)
+            let mp = m.vector.base + (range.lowerBound - o), vp = v.vector.base + (range.lowerBound - o)
             Parallel.forRanges(range.count, work: 4) { local in
-                for i in (range.lowerBound + local.lowerBound)..<(range.lowerBound + local.upperBound) {
-                    let grad = g[i]
-                    let mi = mp[i - o] + (1 - b1) * (grad - mp[i - o])
-                    let vi = b2 * vp[i - o] + (1 - b2) * grad * grad
-                    mp[i - o] = mi
-                    vp[i - o] = vi
-                    let denominator = vi.squareRoot() * invBias2Sqrt + eps
-                    p[i] = p[i] * decay - groupStepSize * mi / denominator
-                }
+                Self.update(local, p: p, g: g, m: mp, v: vp, stepSize: groupStepSize, decay: decay, constants)
             }
+        }
+    }
+
+    /// The step's scalars that do not depend on the tensor.
+    private struct Constants {
+        var oneMinusBeta1, beta2, oneMinusBeta2, eps, invBias2Sqrt: Float
+    }
+
+    /// Updates values `range` of one tensor: p, g, m, v each point at its first value.
+    ///
+    /// Eight values at a time, then one at a time, with the same operations in the same order
+    /// (no fused multiply-add, a correctly rounded √ both ways), so every value is bit for bit
+    /// what the one-at-a-time formula gives. Vectorised by hand: with the moments' offset index
+    /// and `sqrtf`'s errno the compiler kept this loop scalar, 15% of a short-text training
+    /// step on an AVX-512 EPYC (perf).
+    @inline(__always)
+    private static func update(_ range: Range<Int>, p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>,
+                               m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
+                               stepSize: Float, decay: Float, _ c: Constants) {
+        typealias V8 = SIMD8<Float>
+        let oneMinusBeta1 = V8(repeating: c.oneMinusBeta1), beta2 = V8(repeating: c.beta2)
+        let oneMinusBeta2 = V8(repeating: c.oneMinusBeta2), eps = V8(repeating: c.eps)
+        let invBias2Sqrt = V8(repeating: c.invBias2Sqrt), step = V8(repeating: stepSize), keep = V8(repeating: decay)
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            let grad = UnsafeRawPointer(g + i).loadUnaligned(as: V8.self)
+            let m0 = UnsafeRawPointer(m + i).loadUnaligned(as: V8.self)
+            let v0 = UnsafeRawPointer(v + i).loadUnaligned(as: V8.self)
+            let p0 = UnsafeRawPointer(p + i).loadUnaligned(as: V8.self)
+            let mi = m0 + oneMinusBeta1 * (grad - m0)
+            let vi = beta2 * v0 + oneMinusBeta2 * grad * grad
+            let denominator = FastMath.squareRoot(vi) * invBias2Sqrt + eps
+            UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: V8.self)
+            UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: V8.self)
+            UnsafeMutableRawPointer(p + i).storeBytes(of: p0 * keep - step * mi / denominator, as: V8.self)
+            i += 8
+        }
+        while i < range.upperBound {
+            let grad = g[i]
+            let mi = m[i] + c.oneMinusBeta1 * (grad - m[i])
+            let vi = c.beta2 * v[i] + c.oneMinusBeta2 * grad * grad
+            m[i] = mi
+            v[i] = vi
+            let denominator = vi.squareRoot() * c.invBias2Sqrt + c.eps
+            p[i] = p[i] * decay - stepSize * mi / denominator
+            i += 1
         }
     }
 

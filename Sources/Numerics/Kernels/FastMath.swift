@@ -1,3 +1,7 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
 /// Branch-free `exp` and `erf` for Float32 that the compiler can vectorise (libm's `expf` and
 /// `erff` are opaque calls, one element at a time). PyTorch's CPU kernels use vectorised
 /// approximations too (Sleef, ~1 ulp).
@@ -65,5 +69,19 @@ public enum FastMath {
         let large = 1 - exp(-x2) * b
         let magnitude = ax < 1 ? small : large
         return value < 0 ? -magnitude : magnitude
+    }
+
+    /// √x of eight lanes, each correctly rounded (IEEE 754), so bit for bit `Float.squareRoot()`.
+    /// Swift 6.3 compiles both `SIMD8.squareRoot()` and a loop of `Float.squareRoot()` as scalar
+    /// `sqrtf` calls (libm's, kept for errno), which no loop vectorises; this is `vsqrtps`. SSE's
+    /// form on two halves, which every x86-64 CPU has (the build may target the baseline).
+    @inline(__always)
+    public static func squareRoot(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        #if arch(x86_64)
+        let low = _mm_sqrt_ps(x.lowHalf), high = _mm_sqrt_ps(x.highHalf)
+        return SIMD8(lowHalf: low, highHalf: high)
+        #else
+        return x.squareRoot()
+        #endif
     }
 }
