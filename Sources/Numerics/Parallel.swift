@@ -24,14 +24,12 @@ public enum Parallel {
     /// Whether the current thread is already one of a parallel region's workers.
     public static var isInsideRegion: Bool { pthread_getspecific(insideKey) != nil }
 
+    /// One thread per extra core, started at the first region (`WorkerThreads`: spinning briefly
+    /// between regions instead of a semaphore wake-up per region, as Dispatch does).
+    private static let threads = WorkerThreads(threads: workers - 1, insideKey: insideKey)
+
     private static func run(parts: Int, _ body: (Int) -> Void) {
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let key = insideKey
-            let previous = pthread_getspecific(key)
-            pthread_setspecific(key, UnsafeRawPointer(bitPattern: 1))
-            body(part)
-            pthread_setspecific(key, previous)
-        }
+        threads.run(parts: parts, body)
     }
 
     /// Calls `body` with disjoint, contiguous ranges that together cover `0..<count`.
