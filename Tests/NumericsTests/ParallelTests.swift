@@ -37,10 +37,10 @@ final class ParallelTests: XCTestCase {
         counts.initialize(repeating: 0, count: 2 * parts)
         let group = DispatchGroup()
         for caller in 0..<2 {
-            let slots = counts + caller * parts
+            let slots = Int(bitPattern: counts + caller * parts)  // an address: Sendable
             group.enter()
             Thread.detachNewThread {
-                for _ in 0..<rounds { self.region(parts: parts, counts: slots) }
+                for _ in 0..<rounds { self.region(parts: parts, counts: UnsafeMutablePointer(bitPattern: slots)!) }
                 group.leave()
             }
         }

@@ -75,7 +75,8 @@ public enum FastMath {
     /// Swift 6.3 compiles both `SIMD8.squareRoot()` and a loop of `Float.squareRoot()` as scalar
     /// `sqrtf` calls (libm's, kept for errno), which no loop vectorises; this is `vsqrtps`. SSE's
     /// form on two halves, which every x86-64 CPU has (the build may target the baseline).
-    @inline(__always)
+    /// Inlinable: called from other modules (AdamW) once per eight values.
+    @inlinable @inline(__always)
     public static func squareRoot(_ x: SIMD8<Float>) -> SIMD8<Float> {
         #if arch(x86_64)
         let low = _mm_sqrt_ps(x.lowHalf), high = _mm_sqrt_ps(x.highHalf)
