@@ -89,7 +89,7 @@ final class BertActivations {
     ///   when it is too small, before the new arena is allocated, so that the two never coexist
     ///   (growing from T = 64 to 128 at batch 32 would otherwise hold both, 0.5 GB more at the peak)
     init(config: BertConfig, heads: BertHeads, B: Int, T: Int, training: Bool, dropout: Bool, keepAttentions: Bool,
-         reusing previous: inout FloatBuffer?) {
+         reusing previous: inout FloatBuffer?) throws {
         self.B = B
         self.T = T
         self.training = training
@@ -181,7 +181,13 @@ final class BertActivations {
             arena = reusable
         } else {
             previous = nil   // the caller's last reference: the smaller arena is freed here
-            arena = FloatBuffer(count: plan.totalCount)
+            guard let made = FloatBuffer(ifAvailable: plan.totalCount) else {
+                let gigabytes = Double(plan.totalCount) * Double(MemoryLayout<Float>.stride) / 1e9
+                throw BertError(.argument, String(format: "a batch of %d × %d tokens needs %.1f GB of activations "
+                    + "for this model%@, more than this machine can give; use a smaller batch or maxLength",
+                    B, T, gigabytes, training ? " in training" : ""))
+            }
+            arena = made
         }
     }
 

@@ -38,7 +38,7 @@ extension BertNetwork {
         }
         try validate(labels, B: B, T: 1, options: options)
         // An arena of one token per sequence: its last hidden state holds the [CLS] rows.
-        let a = activations(B: B, T: 1, training: true, dropout: dropoutSeed != nil, keepAttentions: false)
+        let a = try activations(B: B, T: 1, training: true, dropout: dropoutSeed != nil, keepAttentions: false)
         let m = a.arena, s = a.scratch!
         m.vector(a.lastHidden).copy(from: features)
         if let seed = dropoutSeed { makeDropoutMasks(a, seed: seed, firstExample: 0) }

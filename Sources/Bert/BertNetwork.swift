@@ -97,7 +97,8 @@ public final class BertNetwork {
     /// most recent inference and training arenas are kept; a new shape carves its slices out of
     /// the previous arena of its mode when that is large enough (dynamic padding changes T from
     /// batch to batch, and re-allocating would fault in every page again).
-    func activations(B: Int, T: Int, training: Bool, dropout: Bool, keepAttentions: Bool) -> BertActivations {
+    /// Throws when the arena is more memory than the machine gives.
+    func activations(B: Int, T: Int, training: Bool, dropout: Bool, keepAttentions: Bool) throws -> BertActivations {
         if let hit = cachedActivations.first(where: {
             $0.B == B && $0.T == T && $0.training == training && $0.dropout == dropout
                 && ($0.keepAttentions || !keepAttentions)
@@ -106,7 +107,7 @@ public final class BertNetwork {
         }
         var previous = cachedActivations.first { $0.training == training }?.arena
         cachedActivations.removeAll { $0.training == training }
-        let made = BertActivations(config: config, heads: heads, B: B, T: T, training: training, dropout: dropout,
+        let made = try BertActivations(config: config, heads: heads, B: B, T: T, training: training, dropout: dropout,
                                    keepAttentions: keepAttentions, reusing: &previous)
         cachedActivations.append(made)
         return made
@@ -138,7 +139,7 @@ public final class BertNetwork {
         }
         let B = batch.batchSize, T = batch.sequenceLength
         let dropout = dropoutSeed != nil
-        let a = activations(B: B, T: T, training: training, dropout: dropout, keepAttentions: keepAttentions)
+        let a = try activations(B: B, T: T, training: training, dropout: dropout, keepAttentions: keepAttentions)
         let m = a.arena, w = parameters
         a.ids = batch.inputIds
         a.types = batch.tokenTypeIds

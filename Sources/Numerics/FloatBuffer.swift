@@ -21,25 +21,42 @@ public final class FloatBuffer {
     /// filled, and a page costs memory only once written. A training arena of gigabytes is then
     /// there at once rather than after seconds of zero-filling (time in which a step made no
     /// `checkPeers` look, issue 20), and a slice a pass never writes never counts in its RSS.
-    /// Small ones come from the allocator, zero-filled.
-    public init(count: Int) {
-        precondition(count >= 0, "FloatBuffer count must be non-negative")
-        self.count = count
-        let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let raw: UnsafeMutableRawPointer
-        if bytes >= Self.mappingThreshold {
-            let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-            guard let mapped, mapped != MAP_FAILED else {
-                fatalError("FloatBuffer: cannot map \(bytes) bytes: \(String(cString: strerror(errno)))")
-            }
-            raw = mapped   // page-aligned, so 64-byte aligned
-            mappedBytes = bytes
-        } else {
-            raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-            raw.initializeMemory(as: Float.self, repeating: 0, count: max(count, 1))
-            mappedBytes = 0
+    /// Small ones come from the allocator, zero-filled. Stops the process when the kernel refuses
+    /// the memory: for sizes a user's input sets, use `init?(ifAvailable:)`.
+    public convenience init(count: Int) {
+        guard let made = Self.obtain(count: count) else {
+            fatalError("FloatBuffer: cannot map \(count) floats: \(String(cString: strerror(errno)))")
         }
+        self.init(count: count, raw: made.raw, mappedBytes: made.mappedBytes)
+    }
+
+    /// The same, or nil when the kernel refuses the memory (an activation arena for a batch shape
+    /// far beyond this machine), so that the caller can say so instead of the process ending.
+    public convenience init?(ifAvailable count: Int) {
+        guard let made = Self.obtain(count: count) else { return nil }
+        self.init(count: count, raw: made.raw, mappedBytes: made.mappedBytes)
+    }
+
+    private init(count: Int, raw: UnsafeMutableRawPointer, mappedBytes: Int) {
+        self.count = count
+        self.mappedBytes = mappedBytes
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    /// Zeroed memory for `count` floats, 64-byte aligned, and the length of its mapping (0 when
+    /// it came from the allocator); nil when a mapping is refused.
+    private static func obtain(count: Int) -> (raw: UnsafeMutableRawPointer, mappedBytes: Int)? {
+        precondition(count >= 0, "FloatBuffer count must be non-negative")
+        let (bytes, overflow) = max(count, 1).multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+        if overflow { return nil }
+        if bytes >= mappingThreshold {
+            let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            guard let mapped, mapped != MAP_FAILED else { return nil }
+            return (mapped, bytes)   // page-aligned, so 64-byte aligned
+        }
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        raw.initializeMemory(as: Float.self, repeating: 0, count: max(count, 1))
+        return (raw, 0)
     }
 
     deinit {

@@ -235,7 +235,7 @@ public final class TrainingStep {
                                                      dropoutSeed: seed, parameterGradients: options.trained,
                                                      checkInterrupt: checkInterrupt, gradientsReady: gradientsReady)
             return MicroBatch(loss: report.loss, maskedLMLoss: report.maskedLMLoss, nextSentenceLoss: report.nextSentenceLoss,
-                              logits: labels.heads.contains(.classifier) ? logits(of: batch, dropout: seed != nil) : nil,
+                              logits: labels.heads.contains(.classifier) ? try logits(of: batch, dropout: seed != nil) : nil,
                               dropoutSeed: seed)
         }
     }
@@ -370,8 +370,8 @@ public final class TrainingStep {
 
     /// (B, L) logits of the training forward pass `forwardBackward` just ran, copied out of the
     /// arena it filled (same shape and mode).
-    private func logits(of batch: BertBatch, dropout: Bool) -> [Float] {
-        let activations = network.activations(B: batch.batchSize, T: batch.sequenceLength, training: true,
+    private func logits(of batch: BertBatch, dropout: Bool) throws -> [Float] {
+        let activations = try network.activations(B: batch.batchSize, T: batch.sequenceLength, training: true,
                                               dropout: dropout, keepAttentions: false)
         return activations.arena[activations.logits].array
     }
