@@ -12,9 +12,11 @@ import PackageDescription
 //
 // On x86-64 the Swift code is compiled for AVX2 (`-target-cpu haswell`, any x86-64 CPU since
 // 2013-2015): without it the elementwise kernels (GELU, softmax, LayerNorm, dropout, AdamW)
-// vectorise for SSE2 only, at half the width; results do not change, because nothing is
-// contracted into fused multiply-adds without fast-math. OpenBLAS picks its own kernels at run
-// time. `BERT_KERNEL_TARGET_CPU=x86-64 make ...` builds for older CPUs.
+// vectorise for SSE2 only, at half the width; results do not change, because the compiler
+// contracts nothing into fused multiply-adds without fast-math, and where the code fuses on
+// purpose (`addingProduct` in SmallMatrixProduct) a baseline build calls libm's exact `fmaf`
+// instead of `vfmadd`: slower, the same bits. OpenBLAS picks its own kernels at run time.
+// `BERT_KERNEL_TARGET_CPU=x86-64 make ...` builds for older CPUs.
 let targetCPU: String? = {
     #if arch(x86_64)
     let requested = Context.environment["BERT_KERNEL_TARGET_CPU"] ?? "haswell"

@@ -48,6 +48,34 @@ final class SmallMatrixProductTests: XCTestCase {
         }
     }
 
+    /// Every element, in the SIMD tiles and in the scalar tail alike, is bit for bit one chain of
+    /// fused multiply-adds from zero in the order of k, then scaled by α: the contract that makes
+    /// the attention core independent of the tile an element falls in and of the build target.
+    func testEveryElementIsOneFusedChainInOrder() {
+        var rng = SeededGenerator(seed: 13)
+        for (m, n, k) in [(m: 5, n: 77, k: 33), (m: 4, n: 32, k: 128), (m: 3, n: 8, k: 7)] {
+            let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &rng) }
+            let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &rng) }
+            var c = [Float](repeating: .nan, count: m * n)
+            let alpha: Float = 0.125
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        SmallMatrixProduct.multiply(m: m, n: n, k: k, alpha: alpha, a: ap.baseAddress!, lda: k,
+                                                    b: bp.baseAddress!, ldb: n, c: cp.baseAddress!, ldc: n)
+                    }
+                }
+            }
+            for i in 0..<m {
+                for j in 0..<n {
+                    var chain: Float = 0
+                    for p in 0..<k { chain = chain.addingProduct(a[i * k + p], b[p * n + j]) }
+                    XCTAssertEqual(c[i * n + j].bitPattern, (chain * alpha).bitPattern, "(\(m), \(n), \(k)) at (\(i), \(j))")
+                }
+            }
+        }
+    }
+
     /// The vectorised maxima return exactly what a scalar loop does (a maximum rounds nothing), on
     /// rows of every length around the 16-lane blocks, masked and unmasked.
     func testRowMaximaEqualScalarLoops() {

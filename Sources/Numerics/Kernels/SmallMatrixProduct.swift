@@ -4,8 +4,10 @@
 /// (`sgemm_oncopy`, `sgemm_beta`) as multiplying: the context product P · V packs the whole
 /// (T, T) P for 32 output columns. This kernel reads A and B where they lie.
 ///
-/// Each element is one sequential chain of multiply-then-add over k, scaled by α at the end, the
-/// same in every lane and tail, so the result does not depend on which OpenBLAS core runs.
+/// Each element is one sequential chain of fused multiply-adds over k (`addingProduct`: one
+/// rounding per step), scaled by α at the end, the same in every lane and tail, so the result does
+/// not depend on which OpenBLAS core runs, nor on the build: on the default AVX2 target each step
+/// is one `vfmadd231ps`, on a baseline x86-64 build libm's `fmaf`, exact and slower.
 public enum SmallMatrixProduct {
     /// - c: (m, n), rows `ldc` apart, overwritten
     /// - a: (m, k), rows `lda` apart
@@ -26,43 +28,49 @@ public enum SmallMatrixProduct {
         while j < n {
             for i in 0..<m {
                 var sum: Float = 0
-                for p in 0..<k { sum += a[i * lda + p] * b[p * ldb + j] }
+                for p in 0..<k { sum = sum.addingProduct(a[i * lda + p], b[p * ldb + j]) }
                 c[i * ldc + j] = sum * alpha
             }
             j += 1
         }
     }
 
-    // The tiles are written with concrete SIMD8 values and `*`, `+`: Swift 6.3 compiles SIMD's
-    // `addProduct` and the operators of a generic `SIMD` lane by lane through the stack (perf
-    // showed scalar vfmadd231ss on spilled lanes, 40x slower than OpenBLAS), while SIMD8<Float>'s
-    // concrete operators are single AVX instructions. A multiply and an add, not a fused
-    // multiply-add: the same throughput on Zen (separate add and multiply pipes) and the rounding
-    // of a plain dot product.
+    // The tiles are written with concrete SIMD8 values and `addingProduct`, which Swift 6.3
+    // compiles to one fused multiply-add per call (`vfmadd231ps` for `-target-cpu haswell`); SIMD's
+    // mutating `addProduct` and the operators of a generic `SIMD` compile lane by lane through the
+    // stack (perf once showed scalar vfmadd231ss on spilled lanes, 40x slower than OpenBLAS). A
+    // fused step instead of a multiply and an add halves the vector instructions of the inner
+    // loop: with separate ones (16 per k-step of a 2x32 tile, plus six loads and the index
+    // arithmetic) Zen 4 ran this kernel at about half its FMA rate, bound by dispatch, not by the
+    // arithmetic. B's rows are reached by a running pointer, not p · ldb, which carried an
+    // overflow check into the loop.
 
     /// Columns j ..< j + 32 of C, two rows at a time: 2 · 4 accumulators, four of B's lanes and a
-    /// broadcast fit AVX2's 16 vector registers.
+    /// broadcast fit AVX2's 16 vector registers, and eight independent chains cover the FMA's
+    /// latency (4 cycles, 2 per cycle on Zen 4).
     @inline(__always)
     private static func columns32(_ j: Int, m: Int, k: Int, alpha: Float,
                                   a: UnsafePointer<Float>, lda: Int,
                                   b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let bColumns = UnsafeRawPointer(b + j)
         let scale = SIMD8<Float>(repeating: alpha)
         var i = 0
         while i + 2 <= m {
             let a0 = a + i * lda, a1 = a0 + lda
             var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c02 = SIMD8<Float>(), c03 = SIMD8<Float>()
             var c10 = SIMD8<Float>(), c11 = SIMD8<Float>(), c12 = SIMD8<Float>(), c13 = SIMD8<Float>()
+            var row = UnsafeRawPointer(b + j)
             for p in 0..<k {
-                let row = bColumns + p * ldb * 4
                 let b0 = row.loadUnaligned(as: SIMD8<Float>.self)
                 let b1 = row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
                 let b2 = row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
                 let b3 = row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
                 let x0 = SIMD8<Float>(repeating: a0[p])
-                c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3
+                c00 = c00.addingProduct(x0, b0); c01 = c01.addingProduct(x0, b1)
+                c02 = c02.addingProduct(x0, b2); c03 = c03.addingProduct(x0, b3)
                 let x1 = SIMD8<Float>(repeating: a1[p])
-                c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3
+                c10 = c10.addingProduct(x1, b0); c11 = c11.addingProduct(x1, b1)
+                c12 = c12.addingProduct(x1, b2); c13 = c13.addingProduct(x1, b3)
+                row += ldb &* 4
             }
             store(c + i * ldc + j, c00 * scale, c01 * scale, c02 * scale, c03 * scale)
             store(c + (i + 1) * ldc + j, c10 * scale, c11 * scale, c12 * scale, c13 * scale)
@@ -71,13 +79,14 @@ public enum SmallMatrixProduct {
         if i < m {
             let a0 = a + i * lda
             var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c02 = SIMD8<Float>(), c03 = SIMD8<Float>()
+            var row = UnsafeRawPointer(b + j)
             for p in 0..<k {
-                let row = bColumns + p * ldb * 4
                 let x0 = SIMD8<Float>(repeating: a0[p])
-                c00 += x0 * row.loadUnaligned(as: SIMD8<Float>.self)
-                c01 += x0 * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-                c02 += x0 * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
-                c03 += x0 * row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+                c00 = c00.addingProduct(x0, row.loadUnaligned(as: SIMD8<Float>.self))
+                c01 = c01.addingProduct(x0, row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
+                c02 = c02.addingProduct(x0, row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self))
+                c03 = c03.addingProduct(x0, row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self))
+                row += ldb &* 4
             }
             store(c + i * ldc + j, c00 * scale, c01 * scale, c02 * scale, c03 * scale)
         }
@@ -88,18 +97,19 @@ public enum SmallMatrixProduct {
     private static func columns8(_ j: Int, m: Int, k: Int, alpha: Float,
                                  a: UnsafePointer<Float>, lda: Int,
                                  b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let bColumns = UnsafeRawPointer(b + j)
         let scale = SIMD8<Float>(repeating: alpha)
         var i = 0
         while i + 4 <= m {
             let a0 = a + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda
             var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>(), c3 = SIMD8<Float>()
+            var bRow = UnsafeRawPointer(b + j)
             for p in 0..<k {
-                let row = bColumns.loadUnaligned(fromByteOffset: p * ldb * 4, as: SIMD8<Float>.self)
-                c0 += SIMD8<Float>(repeating: a0[p]) * row
-                c1 += SIMD8<Float>(repeating: a1[p]) * row
-                c2 += SIMD8<Float>(repeating: a2[p]) * row
-                c3 += SIMD8<Float>(repeating: a3[p]) * row
+                let row = bRow.loadUnaligned(as: SIMD8<Float>.self)
+                c0 = c0.addingProduct(SIMD8<Float>(repeating: a0[p]), row)
+                c1 = c1.addingProduct(SIMD8<Float>(repeating: a1[p]), row)
+                c2 = c2.addingProduct(SIMD8<Float>(repeating: a2[p]), row)
+                c3 = c3.addingProduct(SIMD8<Float>(repeating: a3[p]), row)
+                bRow += ldb &* 4
             }
             store(c + i * ldc + j, c0 * scale)
             store(c + (i + 1) * ldc + j, c1 * scale)
@@ -110,9 +120,10 @@ public enum SmallMatrixProduct {
         while i < m {
             let a0 = a + i * lda
             var c0 = SIMD8<Float>()
+            var bRow = UnsafeRawPointer(b + j)
             for p in 0..<k {
-                c0 += SIMD8<Float>(repeating: a0[p])
-                    * bColumns.loadUnaligned(fromByteOffset: p * ldb * 4, as: SIMD8<Float>.self)
+                c0 = c0.addingProduct(SIMD8<Float>(repeating: a0[p]), bRow.loadUnaligned(as: SIMD8<Float>.self))
+                bRow += ldb &* 4
             }
             store(c + i * ldc + j, c0 * scale)
             i += 1
