@@ -63,4 +63,23 @@ final class DropoutMaskKeyTests: XCTestCase {
             } } } }
         }
     }
+
+    /// Each element draws by its own counter, whatever the width of the rows that cut the
+    /// counters up (an odd width starts every other row on an odd counter, which a draw shared
+    /// by two neighbouring counters, tried for speed, has to respect): a (41, 5) mask is, element
+    /// for element, the (1, 205) mask of the same counters 0 ..< 205.
+    func testAnElementDrawsByItsCounterWhereverItsRowStarts() {
+        let rows = 41, width = 5
+        var cut = [Float](repeating: -1, count: rows * width), flat = cut
+        cut.withMutableMatrixView(rows: rows, columns: width) {
+            Dropout.makeMask($0, keys: .activations(firstExample: 0, examples: 1, positions: rows, width: width),
+                             probability: 0.5, seed: 7)
+        }
+        flat.withMutableMatrixView(rows: 1, columns: rows * width) {
+            Dropout.makeMask($0, keys: .activations(firstExample: 0, examples: 1, positions: 1, width: rows * width),
+                             probability: 0.5, seed: 7)
+        }
+        XCTAssertEqual(cut, flat)
+        XCTAssertTrue(flat.contains(0) && flat.contains(2), "both outcomes drawn")
+    }
 }

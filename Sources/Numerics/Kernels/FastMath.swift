@@ -48,10 +48,18 @@ public enum FastMath {
     /// Both branches are computed and one is selected. (Eigen's rational fit, 4.2e-7, moved
     /// MiniLM's hidden states by 2e-5 against PyTorch; this one stays at the libm figure.)
     @inline(__always)
-    public static func erf(_ value: Float) -> Float {
+    public static func erf(_ value: Float) -> Float { erfAndGaussian(value).erf }
+
+    /// erf(x), and e^(-x²), which erf's tail evaluates anyway: GELU's backward needs both (its
+    /// φ(x) is e^(-(x/√2)²) / √(2π)), and shares one exp. e^(-x²) is of the unclamped x; beyond
+    /// |x| = 4, where erf's polynomials stop, 1 - e^(-x²) · B rounds to 1 as at 4 itself
+    /// (e^(-16) · B(1.5) ≈ 1.5e-8, under half an ulp of 1), so erf is the same bits either way.
+    @inline(__always)
+    static func erfAndGaussian(_ value: Float) -> (erf: Float, gaussian: Float) {
         var ax = value < 0 ? -value : value
         ax = ax > 4 ? 4 : ax
         let x2 = ax * ax
+        let gaussian = exp(-(value * value))
         var a: Float = -9.809352630240135e-06
         a = horner(a, x2, 0.00011313144337818916)
         a = horner(a, x2, -0.0008490198883972217)
@@ -75,9 +83,9 @@ public enum FastMath {
         b = horner(b, t, 0.024937990230628027)
         b = horner(b, t, -0.07434733939479378)
         b = horner(b, t, 0.2108063642093556)
-        let large = 1 - exp(-x2) * b
+        let large = 1 - gaussian * b
         let magnitude = ax < 1 ? small : large
-        return value < 0 ? -magnitude : magnitude
+        return (value < 0 ? -magnitude : magnitude, gaussian)
     }
 
     /// √x of eight lanes, each correctly rounded (IEEE 754), so bit for bit `Float.squareRoot()`.

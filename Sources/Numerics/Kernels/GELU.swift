@@ -16,13 +16,17 @@ public enum GELU {
 
     /// gelu'(x) = Φ(x) + x · φ(x).
     @inline(__always)
-    static func derivative(_ x: Float) -> Float { derivative(x, erf: FastMath.erf(x * invSqrt2)) }
+    static func derivative(_ x: Float) -> Float {
+        let (e, g) = FastMath.erfAndGaussian(x * invSqrt2)
+        return derivative(x, erf: e, gaussian: g)
+    }
 
     /// - erf: erf(x / √2), shared with `value` by `backwardRecomputingOutput`
+    /// - gaussian: e^(-(x / √2)²), from the same evaluation of erf (one exp serves both)
     @inline(__always)
-    static func derivative(_ x: Float, erf e: Float) -> Float {
+    static func derivative(_ x: Float, erf e: Float, gaussian g: Float) -> Float {
         let cdf = 0.5 * (1 + e)
-        let pdf = invSqrt2Pi * FastMath.exp(-0.5 * x * x)
+        let pdf = invSqrt2Pi * g
         return cdf + x * pdf
     }
 
@@ -51,9 +55,9 @@ public enum GELU {
         let d = dinp.base, o = out.base, x = inp.base
         Parallel.forRanges(inp.count, work: 1) { range in
             for i in range {
-                let v = x[i], e = FastMath.erf(v * invSqrt2)
+                let v = x[i], (e, g) = FastMath.erfAndGaussian(v * invSqrt2)
                 o[i] = 0.5 * v * (1 + e)
-                d[i] *= derivative(v, erf: e)
+                d[i] *= derivative(v, erf: e, gaussian: g)
             }
         }
     }
