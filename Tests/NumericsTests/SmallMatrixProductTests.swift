@@ -4,8 +4,8 @@ import XCTest
 /// The attention heads' products against a Float64 reference, and the row-wise kernels the
 /// attention core leans on.
 final class SmallMatrixProductTests: XCTestCase {
-    /// Every shape class the kernel has a path for: 32-column blocks, 8-column blocks, the scalar
-    /// tail (dynamic padding's odd T), odd row counts, strided operands.
+    /// Every shape class the kernel has a path for: 32-column blocks, 8-column blocks, the last
+    /// n % 8 columns (dynamic padding's odd T), odd row counts, strided operands.
     func testProductsMatchDoubleWithinHighamsBound() {
         var rng = SeededGenerator(seed: 7)
         let shapes = [(m: 128, n: 32, k: 128), (m: 13, n: 13, k: 32), (m: 7, n: 72, k: 5), (m: 1, n: 3, k: 64),
@@ -48,12 +48,13 @@ final class SmallMatrixProductTests: XCTestCase {
         }
     }
 
-    /// Every element, in the SIMD tiles and in the scalar tail alike, is bit for bit one chain of
-    /// fused multiply-adds from zero in the order of k, then scaled by α: the contract that makes
+    /// Every element, in the SIMD tiles and in the last n % 8 columns alike, is bit for bit one
+    /// chain of fused multiply-adds from zero in the order of k, then scaled by α: the contract that makes
     /// the attention core independent of the tile an element falls in and of the build target.
     func testEveryElementIsOneFusedChainInOrder() {
         var rng = SeededGenerator(seed: 13)
-        for (m, n, k) in [(m: 5, n: 77, k: 33), (m: 4, n: 32, k: 128), (m: 3, n: 8, k: 7)] {
+        for (m, n, k) in [(m: 5, n: 77, k: 33), (m: 4, n: 32, k: 128), (m: 3, n: 8, k: 7), (m: 21, n: 21, k: 32),
+                          (m: 6, n: 5, k: 40)] {
             let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &rng) }
             let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &rng) }
             var c = [Float](repeating: .nan, count: m * n)
