@@ -5,19 +5,69 @@
 /// Q, K and V are the three column blocks of one (B, T, 3C) buffer: head h of sequence b reads
 /// columns h·hs ..< (h+1)·hs of each block through the leading dimension 3C, and writes the same
 /// columns of the (B, T, C) context, so no head is ever copied out; only Kᵀ (forward) and Vᵀ
-/// (backward) are transposed into scratch, so that every product reads its right operand by rows.
-/// The products with untransposed operands are `SmallMatrixProduct`, not OpenBLAS, which packs and
-/// zeroes more than it multiplies at these sizes. The B·H heads are split over the cores, each core
-/// calling single-threaded GEMMs for the rest (`BLAS.useCallerThreads`).
+/// (backward), and below `transposedProductsInOpenBLASFrom` keys the backward's (T, T) operands of
+/// dV = Pᵀ·dctx and dK = dSᵀ·Q, so that every product reads its operands by rows. The products
+/// are `SmallMatrixProduct`, not OpenBLAS, which packs and zeroes more than it multiplies at these
+/// sizes (with dynamic padding a head is often 20 by 20). The B·H heads are split over the cores,
+/// each core calling single-threaded OpenBLAS for the rest (`BLAS.useCallerThreads`).
 public enum AttentionCore {
     /// Floats of the forward's scratch: per worker, a dropped-out copy of P (T, T) and Kᵀ (hs, T).
     public static func forwardScratchCount(T: Int, heads: Int, channels: Int) -> Int {
         Parallel.workers * (T * T + channels / heads * T)
     }
 
-    /// Floats of the backward's scratch: per worker, the dropped-out P and dP (T, T) each, and Vᵀ (hs, T).
+    /// Floats of the backward's scratch: per worker, the dropped-out P, dP and a transpose (T, T)
+    /// each, and Vᵀ (hs, T).
     public static func backwardScratchCount(T: Int, heads: Int, channels: Int) -> Int {
-        Parallel.workers * (2 * T * T + channels / heads * T)
+        Parallel.workers * (3 * T * T + channels / heads * T)
+    }
+
+    /// From this many keys on, the backward's two products with a transposed (T, T) operand run in
+    /// OpenBLAS, whose packed copy transposes at its own cost; below it, as `transposeSquare` into
+    /// scratch and `SmallMatrixProduct`. Measured (docs/performance.md, "Fused multiply-adds, short
+    /// rows and transposes"): on short texts OpenBLAS's per-call packing and zeroing of C cost more
+    /// than the products (Zen 3, an SST-2 epoch: packing and `sgemm_beta` 11.0% → 10.1% of its
+    /// samples without them); at T = 128 the two ways were even on Zen 3, and OpenBLAS's 512-bit
+    /// kernels won on Zen 5 (attention 13.6-15.2% of a step against 17.1-19.5% with our AVX2 tiles).
+    static let transposedProductsInOpenBLASFrom = 128
+
+    /// c (T, hs), rows `ldc` apart, = alpha · aᵀ · b, where a: (T, T), rows T apart, and
+    /// b: (T, hs), rows `ldb` apart. `transposed`: (T, T) scratch, used below
+    /// `transposedProductsInOpenBLASFrom`.
+    @inline(__always)
+    private static func multiplyTransposed(c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float,
+                                           a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
+                                           T: Int, hs: Int, transposed: UnsafeMutablePointer<Float>) {
+        if T < transposedProductsInOpenBLASFrom {
+            transposeSquare(into: transposed, from: a, T: T)
+            SmallMatrixProduct.multiply(m: T, n: hs, k: T, alpha: alpha, a: transposed, lda: T,
+                                        b: b, ldb: ldb, c: c, ldc: ldc)
+        } else {
+            BLAS.gemm(transA: true, transB: false, m: T, n: hs, k: T, alpha: alpha, a: a, lda: T,
+                      b: b, ldb: ldb, c: c, ldc: ldc)
+        }
+    }
+
+    /// - into: (T, T), rows T apart, the transpose of `from`: (T, T), rows T apart.
+    ///
+    /// In 16 x 16 tiles, so that both the loads and the stores of a tile stay in L1 (a whole
+    /// (T, T) does not at T = 128), each tile's stores contiguous within a row of the transpose.
+    @inline(__always)
+    private static func transposeSquare(into t: UnsafeMutablePointer<Float>, from x: UnsafePointer<Float>, T: Int) {
+        var i0 = 0
+        while i0 < T {
+            let i1 = min(i0 + 16, T)
+            var j0 = 0
+            while j0 < T {
+                let j1 = min(j0 + 16, T)
+                for j in j0..<j1 {
+                    let row = t + j &* T, column = x + j
+                    for i in i0..<i1 { row[i] = column[i &* T] }
+                }
+                j0 = j1
+            }
+            i0 = i1
+        }
     }
 
     /// - into: (hs, T), rows T apart; from: (T, hs), rows `stride` apart.
@@ -118,9 +168,10 @@ public enum AttentionCore {
         let alpha = 1 / Float(hs).squareRoot()
         PhaseClock.measure(.attention) {
             Parallel.forParts(B * H, parts: Parallel.partCount(B * H, work: T * T * hs)) { part, range in
-                let dropped = scratch + part * (2 * T * T + hs * T)
+                let dropped = scratch + part * (3 * T * T + hs * T)
                 let dp = dropped + T * T
-                let valuesT = dp + T * T
+                let transposed = dp + T * T
+                let valuesT = transposed + T * T
                 for bh in range {
                     let b = bh / H, h = bh % H
                     let q = qkv + b * T * C3 + h * hs
@@ -133,11 +184,9 @@ public enum AttentionCore {
                         for i in 0..<(T * T) { dropped[i] = p[i] * m[i] }
                         weights = UnsafePointer(dropped)
                     }
-                    // dV (T, hs) = weightsᵀ (T, T) · dctx (T, hs). The two products with a transposed
-                    // (T, T) operand stay with OpenBLAS: read by columns in place, each pair of rows
-                    // walks T cache lines, which made them slower than OpenBLAS's packed copy.
-                    BLAS.gemm(transA: true, transB: false, m: T, n: hs, k: T, a: weights, lda: T,
-                              b: dctx, ldb: C, c: dq + 2 * C, ldc: C3)
+                    // dV (T, hs) = weightsᵀ (T, T) · dctx (T, hs)
+                    multiplyTransposed(c: dq + 2 * C, ldc: C3, alpha: 1, a: weights, b: dctx, ldb: C,
+                                       T: T, hs: hs, transposed: transposed)
                     // d weights (T, T) = dctx (T, hs) · Vᵀ (hs, T)
                     transpose(into: valuesT, from: q + 2 * C, stride: C3, T: T, hs: hs)
                     SmallMatrixProduct.multiply(m: T, n: T, k: hs, a: dctx, lda: C, b: valuesT, ldb: T, c: dp, ldc: T)
@@ -149,8 +198,8 @@ public enum AttentionCore {
                     // dQ = α · dS · K;  dK = α · dSᵀ · Q
                     SmallMatrixProduct.multiply(m: T, n: hs, k: T, alpha: alpha, a: dp, lda: T,
                                                 b: q + C, ldb: C3, c: dq, ldc: C3)
-                    BLAS.gemm(transA: true, transB: false, m: T, n: hs, k: T, alpha: alpha, a: dp, lda: T,
-                              b: q, ldb: C3, c: dq + C, ldc: C3)
+                    multiplyTransposed(c: dq + C, ldc: C3, alpha: alpha, a: dp, b: q, ldb: C3,
+                                       T: T, hs: hs, transposed: transposed)
                 }
             }
         }
